@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "VoicePOS",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "voicepos", targets: ["voicepos"]),
+        .library(name: "Conversation", targets: ["Conversation"]),
+        .library(name: "StoreSimulator", targets: ["StoreSimulator"]),
+        .library(name: "Replay", targets: ["Replay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "RetailModel", swiftSettings: strict),
+        .target(
+            name: "StoreSimulator",
+            dependencies: ["RetailModel", "Yams"],
+            resources: [.copy("Resources/demo-store.yaml")],
+            swiftSettings: strict
+        ),
+        .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
+        .target(name: "Conversation", dependencies: ["Understanding", "Commerce"], swiftSettings: strict),
+        .target(name: "Replay", dependencies: ["Conversation", "StoreSimulator", "Yams"], swiftSettings: strict),
+        .executableTarget(
+            name: "voicepos",
+            dependencies: [
+                "Replay", "Conversation", "StoreSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VoicePOSTests",
+            dependencies: ["Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,32 @@
+import Foundation
+import RetailModel
+
+/// The store's rules for taking items back.
+public struct ReturnPolicy: Sendable, Hashable {
+    /// Days after delivery during which an item can be returned.
+    public var windowDays: Int
+
+    public init(windowDays: Int) {
+        self.windowDays = windowDays
+    }
+
+    /// Whether an order can be returned now, and if not, why.
+    public enum Eligibility: Sendable, Hashable {
+        case eligible(daysLeft: Int)
+        case outsideWindow(daysSinceDelivery: Int)
+        /// Not delivered yet (or cancelled): nothing to return.
+        case notDelivered(OrderStatus)
+        case alreadyReturned
+    }
+
+    public func eligibility(of order: Order, now: Date, calendar: Calendar) -> Eligibility {
+        switch order.status {
+        case .returned: return .alreadyReturned
+        case .delivered: break
+        default: return .notDelivered(order.status)
+        }
+        let delivered = order.deliveredAt ?? order.placedAt
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: delivered), to: calendar.startOfDay(for: now)).day ?? 0
+        return days <= windowDays ? .eligible(daysLeft: windowDays - days) : .outsideWindow(daysSinceDelivery: days)
+    }
+}

@@ -1,0 +1,88 @@
+import Commerce
+import Foundation
+import RetailModel
+import Understanding
+
+/// Settings of a dialogue engine for one store.
+public struct DialogueConfiguration: Sendable {
+    public var storeName: String
+    public var currency: String
+    public var returnPolicy: ReturnPolicy
+    public var clock: StoreClock
+    /// Below this confidence the assistant asks a short clarifying question instead of guessing.
+    public var clarifyBelow: Double
+
+    public init(
+        storeName: String, currency: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3
+    ) {
+        self.storeName = storeName
+        self.currency = currency
+        self.returnPolicy = returnPolicy
+        self.clock = clock
+        self.clarifyBelow = clarifyBelow
+    }
+}
+
+/// Holds every caller's conversation and answers one utterance at a time: the library's entry point.
+///
+/// ```swift
+/// let engine = try await DialogueEngine.start(pointOfSale: store, tokenizer: store, intents: intents, configuration: config)
+/// let reply = await engine.respond(to: Utterance(sessionID: "call-1", text: "do you have the air max in a ten"))
+/// print(reply.text)   // "Yes, we have 3 pairs in size 10 at the Downtown store…"
+/// ```
+public actor DialogueEngine {
+    private let pointOfSale: any PointOfSale
+    private let tokenizer: any CardTokenizer
+    private let understanding: LanguageUnderstanding
+    private let locations: [Location]
+    private let configuration: DialogueConfiguration
+    private var sessions: [String: SessionState] = [:]
+
+    public init(
+        pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, understanding: LanguageUnderstanding,
+        locations: [Location], configuration: DialogueConfiguration
+    ) {
+        self.pointOfSale = pointOfSale
+        self.tokenizer = tokenizer
+        self.understanding = understanding
+        self.locations = locations
+        self.configuration = configuration
+    }
+
+    /// Reads the catalog and locations from the POS, builds understanding from the intent examples,
+    /// and returns a ready engine.
+    ///
+    /// - Throws: `POSError` when the POS cannot be read.
+    public static func start(
+        pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, intents: [IntentDefinition],
+        configuration: DialogueConfiguration
+    ) async throws -> DialogueEngine {
+        let catalog = try await pointOfSale.catalog()
+        let locations = try await pointOfSale.locations()
+        let understanding = LanguageUnderstanding(intents: intents, catalog: catalog, locations: locations)
+        return DialogueEngine(
+            pointOfSale: pointOfSale, tokenizer: tokenizer, understanding: understanding, locations: locations,
+            configuration: configuration)
+    }
+
+    /// Answers one utterance in its session, creating the session on first use.
+    public func respond(to utterance: Utterance) async -> Reply {
+        let state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)
+        var turn = Turn(
+            state: state, pos: RecordingPointOfSale(pointOfSale), tokenizer: tokenizer, understanding: understanding,
+            locations: locations, configuration: configuration)
+        let reply = await turn.run(utterance)
+        sessions[utterance.sessionID] = turn.state
+        return reply
+    }
+
+    /// Forgets a session (the call ended, or `/reset`).
+    public func endSession(_ id: String) {
+        sessions[id] = nil
+    }
+
+    /// What was said in a session, card numbers redacted.
+    public func transcript(of id: String) -> [TranscriptLine] {
+        sessions[id]?.transcript ?? []
+    }
+}

@@ -1,0 +1,120 @@
+import RetailModel
+import Understanding
+
+/// "Do you have the Nike Air Max in size 10?": search products → stock.
+extension Turn {
+    mutating func startAvailability() async {
+        state.flow = .availability(AvailabilityDraft())
+        await continueAvailability()
+    }
+
+    mutating func continueAvailability() async {
+        guard case .availability(var draft) = state.flow else { return }
+        let entities = interpretation.entities
+        if let id = entities.locationID { draft.locationID = id }
+        if entities.allLocations { draft.locationID = nil }
+
+        let resolution: ProductResolution
+        do {
+            resolution = try await resolveProduct(current: draft.product, candidates: draft.candidates, useFocus: false)
+        } catch {
+            apologize(for: error)
+            return
+        }
+        guard let product = settle(resolution, verb: "are you interested in") else {
+            if case .ambiguous(let found) = resolution { draft.candidates = found }
+            state.flow = .availability(draft)
+            return
+        }
+        if draft.product?.id != product.id {
+            draft.options = state.focus?.product.id == product.id ? state.focus!.options : [:]
+        }
+        draft.product = product
+        draft.candidates = []
+        let accepted = applyOptions(entities.options, to: &draft.options, of: product)
+        state.focus = ProductFocus(product: product, options: draft.options)
+        state.flow = .availability(draft)
+        guard accepted else { return }
+
+        if product.optionNames.contains("size"), draft.options["size"] == nil {
+            let sizes = product.values(of: "size")
+            if sizes.count > 1 {
+                ask(
+                    "We carry the \(product.displayName) in \(Speech.choices(sizes, option: "size")). What size are you looking for?",
+                    expecting: .size, hints: Speech.sorted(sizes, option: "size"))
+                return
+            }
+        }
+
+        // One stock read covers the size asked for and its neighbours, for an alternative if it is sold out.
+        var others = draft.options
+        others["size"] = nil
+        let levels: [StockLevel]
+        do {
+            levels = try await pos.stock(skus: product.variants(matching: others).map(\.sku))
+        } catch {
+            apologize(for: error)
+            return
+        }
+        let wantedSKUs = Set(product.variants(matching: draft.options).map(\.sku))
+        var byLocation: [String: Int] = [:]
+        for level in levels where wantedSKUs.contains(level.sku) { byLocation[level.locationID, default: 0] += level.available }
+        let preferred = draft.locationID ?? state.customer?.homeLocationID
+        let inStock = locations.filter { (byLocation[$0.id] ?? 0) > 0 }
+            .sorted { lhs, rhs in
+                if lhs.id == preferred { return true }
+                if rhs.id == preferred { return false }
+                return (byLocation[lhs.id] ?? 0) > (byLocation[rhs.id] ?? 0)
+            }
+        let what = Speech.describe(product, options: draft.options)
+
+        guard !inStock.isEmpty else {
+            say("Sorry, \(what) is sold out at all our stores.")
+            offerNearbySizes(product, wanted: draft.options["size"], levels: levels, wantedSKUs: wantedSKUs)
+            return
+        }
+        finishedSlots = currentSlots
+        state.flow = nil
+        let sizeClause = draft.options["size"].map { " in size \($0)" } ?? ""
+        let counts = inStock.prefix(3).enumerated().map { index, location in
+            let count = byLocation[location.id] ?? 0
+            return index == 0
+                ? "\(Speech.count(count, of: product))\(sizeClause) at \(Speech.store(location))"
+                : "\(count) at \(Speech.store(location))"
+        }
+        if let wanted = draft.locationID, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
+            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)).")
+        } else {
+            say("Yes, we have \(Speech.list(counts)).")
+        }
+        let one = product.unit.map { "a \($0)" } ?? "one"
+        confirm("Would you like to order \(one)?", .orderFound)
+    }
+
+    /// Sold out everywhere: offers the closest sizes that are in stock somewhere.
+    private mutating func offerNearbySizes(_ product: Product, wanted size: String?, levels: [StockLevel], wantedSKUs: Set<SKU>) {
+        var stockedSizes = Set<String>()
+        for level in levels where level.available > 0 && !wantedSKUs.contains(level.sku) {
+            if let value = product.variants.first(where: { $0.sku == level.sku })?.options["size"] { stockedSizes.insert(value) }
+        }
+        guard let size, let wanted = Double(size), !stockedSizes.isEmpty else {
+            state.flow = nil
+            say("Is there another product I can check for you?")
+            return
+        }
+        let closest = stockedSizes.compactMap { value in Double(value).map { (value, abs($0 - wanted)) } }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(2).map(\.0)
+        if case .availability(var draft) = state.flow {
+            draft.options["size"] = nil
+            state.flow = .availability(draft)
+        }
+        state.focus?.options["size"] = nil
+        let sizes = Speech.sorted(closest, option: "size")
+        ask(
+            "We do have size \(Speech.list(sizes)) in stock. Would one of those work?", expecting: .size, hints: sizes)
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

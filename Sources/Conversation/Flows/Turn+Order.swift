@@ -1,0 +1,319 @@
+import Commerce
+import RetailModel
+import Understanding
+
+/// "I'd like to order that in size 10 for store pickup": (product in focus or search) → guided variant
+/// choice → fulfillment and store → stock → quote and confirm → card → create order → take payment → confirm.
+extension Turn {
+    mutating func startOrder() async {
+        var draft = OrderDraft()
+        if let focus = state.focus {
+            draft.product = nil
+            draft.options = focus.options
+        }
+        state.flow = .order(draft)
+        await continueOrder()
+    }
+
+    mutating func continueOrder() async {
+        guard case .order(var draft) = state.flow else { return }
+        let entities = interpretation.entities
+
+        if let number = entities.cardNumber {
+            await takeCard(number, draft: draft)
+            return
+        }
+        if draft.orderNumber == nil {
+            let resolution: ProductResolution
+            do {
+                resolution = try await resolveProduct(current: draft.product, candidates: draft.candidates, useFocus: true)
+            } catch {
+                apologize(for: error)
+                return
+            }
+            guard let product = settle(resolution, verb: "would you like to order") else {
+                if case .ambiguous(let found) = resolution { draft.candidates = found }
+                state.flow = .order(draft)
+                return
+            }
+            if draft.product?.id != product.id {
+                draft.options = state.focus?.product.id == product.id ? state.focus!.options : [:]
+                draft.stock = [:]
+            }
+            draft.product = product
+            draft.candidates = []
+            if let quantity = entities.quantity { draft.quantity = quantity }
+            if let fulfillment = entities.fulfillment { draft.fulfillment = fulfillment }
+            if let id = entities.locationID {
+                draft.locationID = id
+                if draft.fulfillment == nil { draft.fulfillment = .pickup }
+            }
+            let accepted = applyOptions(entities.options, to: &draft.options, of: product)
+            state.focus = ProductFocus(product: product, options: draft.options)
+            state.flow = .order(draft)
+            guard accepted else { return }
+        }
+        await advanceOrder(draft)
+    }
+
+    /// Asks for whatever the order still needs, or quotes it for confirmation.
+    private mutating func advanceOrder(_ start: OrderDraft) async {
+        var draft = start
+        guard let product = draft.product else { return }
+        defer { if case .order = state.flow { state.flow = .order(draft) } }
+
+        if let open = nextOpenOption(of: product, options: &draft.options) {
+            if draft.stock.isEmpty {
+                do {
+                    for level in try await pos.stock(skus: product.variants.map(\.sku)) {
+                        draft.stock[level.sku, default: [:]][level.locationID] = level.available
+                    }
+                } catch {
+                    apologize(for: error)
+                    return
+                }
+            }
+            state.focus?.options = draft.options
+            askOption(open.name, values: open.values, product: product, draft: draft)
+            return
+        }
+        state.focus?.options = draft.options
+        guard let variant = product.variants(matching: draft.options).first else { return }
+
+        if draft.fulfillment == nil {
+            ask("Would you like to pick it up at one of our stores, or have it shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
+            return
+        }
+        let pickupStores = locations.filter(\.acceptsPickup)
+        if draft.fulfillment == .pickup {
+            if draft.locationID == nil { draft.locationID = state.customer?.homeLocationID }
+            guard let chosen = location(draft.locationID) else {
+                ask(
+                    "Which store would you like to pick it up from: \(Speech.list(pickupStores.prefix(3).map(\.name), conjunction: "or"))?",
+                    expecting: .location, hints: pickupStores.map(\.name))
+                return
+            }
+            guard chosen.acceptsPickup else {
+                draft.locationID = nil
+                ask(
+                    "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(Speech.list(pickupStores.prefix(3).map(\.name), conjunction: "or"))?",
+                    expecting: .location, hints: pickupStores.map(\.name))
+                return
+            }
+        }
+
+        // A fresh stock read for the exact variant before quoting it.
+        let levels: [StockLevel]
+        do {
+            levels = try await pos.stock(skus: [variant.sku])
+        } catch {
+            apologize(for: error)
+            return
+        }
+        let available = Dictionary(levels.map { ($0.locationID, $0.available) }, uniquingKeysWith: +)
+        for (id, count) in available { draft.stock[variant.sku, default: [:]][id] = count }
+        let what = Speech.describe(product, options: draft.options)
+        let home = state.customer?.homeLocationID
+        if draft.fulfillment == .shipping {
+            let shippers = locations.filter { (available[$0.id] ?? 0) >= draft.quantity }
+                .sorted { ($0.id == home ? 1 : 0, available[$0.id] ?? 0) > ($1.id == home ? 1 : 0, available[$1.id] ?? 0) }
+            guard let from = shippers.first else {
+                soldOut(what, product: product, draft: &draft)
+                return
+            }
+            draft.locationID = from.id
+        } else if let chosen = location(draft.locationID), (available[chosen.id] ?? 0) < draft.quantity {
+            let elsewhere = pickupStores.filter { (available[$0.id] ?? 0) >= draft.quantity }
+                .sorted { (available[$0.id] ?? 0) > (available[$1.id] ?? 0) }
+            guard let other = elsewhere.first else {
+                soldOut(what, product: product, draft: &draft)
+                return
+            }
+            let have = available[chosen.id] ?? 0
+            let shortfall = have == 0 ? "doesn't have \(what) right now" : "only has \(have) of \(what)"
+            confirm(
+                "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick it up there instead?",
+                .pickupElsewhere(locationID: other.id))
+            return
+        }
+
+        guard state.customer != nil else {
+            confirm(
+                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can finish the order?",
+                .transfer)
+            return
+        }
+        guard let location = location(draft.locationID) else { return }
+        let quote = Quote(lines: [(variant.price, draft.quantity)], at: location, currency: variant.price.currency)
+        let amount = product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
+            ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
+        let delivery = draft.fulfillment == .pickup
+            ? "for pickup at \(Speech.store(location))" : "shipped to your address on file"
+        confirm(
+            "That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
+            .placeOrder)
+    }
+
+    /// Asks for one option, saying which values are in stock where the caller will get it.
+    private mutating func askOption(_ name: String, values: [String], product: Product, draft: OrderDraft) {
+        let sorted = Speech.sorted(values, option: name)
+        let store = location(draft.fulfillment == .shipping ? nil : draft.locationID ?? state.customer?.homeLocationID)
+        let compatible = product.variants(matching: draft.options)
+        func inStock(_ value: String) -> Bool {
+            compatible.contains { variant in
+                guard variant.options[name] == value, let levels = draft.stock[variant.sku] else { return false }
+                return store.map { (levels[$0.id] ?? 0) > 0 } ?? levels.values.contains { $0 > 0 }
+            }
+        }
+        let stocked = sorted.filter(inStock)
+        let place = store.map { " at \(Speech.store($0))" } ?? ""
+        let question = name == "size" ? "What size would you like?" : "Which \(name) would you like?"
+        var text = "\(question) The \(product.displayName) comes in \(Speech.choices(sorted, option: name))."
+        if stocked.isEmpty {
+            text += " None are in stock\(place) right now, but I can check our other stores."
+        } else if stocked.count == sorted.count {
+            text += sorted.count == 2 ? " Both are in stock\(place)." : " All are in stock\(place)."
+        } else if stocked.count <= 3 {
+            let values = name == "size"
+                ? (stocked.count == 1 ? "Size " : "Sizes ") + Speech.list(stocked) : Speech.list(stocked).capitalizedFirst
+            text += " \(values) \(stocked.count == 1 ? "is" : "are") in stock\(place)."
+        } else if sorted.count - stocked.count <= 3 {
+            let missing = sorted.filter { !stocked.contains($0) }
+            text += " Everything but \(Speech.list(missing, conjunction: "and")) is in stock\(place)."
+        }
+        ask(text, expecting: ExpectedSlot(option: name) ?? .choice, hints: sorted)
+    }
+
+    /// The chosen variant is sold out everywhere it could come from: say so and reopen the last choice.
+    private mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) {
+        say("Sorry, \(what) is sold out.")
+        let last = Speech.orderedOptions(product).last { draft.options[$0] != nil && product.values(of: $0).count > 1 }
+        guard let name = last else {
+            state.flow = nil
+            say("Is there another product I can help you with?")
+            return
+        }
+        draft.options[name] = nil
+        let values = product.values(of: name, among: product.variants(matching: draft.options))
+        askOption(name, values: values, product: product, draft: draft)
+    }
+
+    /// The quote for the draft as it stands, with the variant and store it is for.
+    private func quote(for draft: OrderDraft) -> (variant: Variant, location: Location, quote: Quote)? {
+        guard let product = draft.product, let variant = product.variants(matching: draft.options).first,
+            let location = location(draft.locationID)
+        else { return nil }
+        return (variant, location, Quote(lines: [(variant.price, draft.quantity)], at: location, currency: variant.price.currency))
+    }
+
+    /// After "yes, place the order": the card on file, or ask for one.
+    mutating func askForPayment() async {
+        guard case .order(let draft) = state.flow, let priced = quote(for: draft) else { return }
+        if let card = draft.card ?? state.customer?.cardOnFile {
+            let whose = draft.card == nil ? "your \(card.brand) on file" : "the \(card.brand)"
+            confirm("Great. Shall I charge \(priced.quote.total) to \(whose) ending in \(card.last4)?", .charge(card))
+        } else {
+            ask("Great. How would you like to pay? Please read me the card number.", expecting: .cardNumber)
+        }
+    }
+
+    /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
+    private mutating func takeCard(_ number: String, draft start: OrderDraft) async {
+        var draft = start
+        guard number.passesLuhnCheck else {
+            notUnderstood("That card number doesn't seem right. Could you read it to me again, digit by digit?")
+            state.expecting = .cardNumber
+            return
+        }
+        do {
+            draft.card = try await tokenizer.tokenize(cardNumber: number)
+        } catch {
+            ask("I couldn't use that card number. Could you read it to me again?", expecting: .cardNumber)
+            return
+        }
+        state.flow = .order(draft)
+        guard let card = draft.card, let priced = quote(for: draft) else {
+            await advanceOrder(draft)
+            return
+        }
+        confirm("Thanks. Shall I charge \(priced.quote.total) to the \(card.brand) ending in \(card.last4)?", .charge(card))
+    }
+
+    /// Creates the order (once), charges the card, and confirms the order.
+    mutating func charge(_ card: CardToken) async {
+        guard case .order(var draft) = state.flow, let product = draft.product, let priced = quote(for: draft),
+            let customer = state.customer
+        else { return }
+        let what = Speech.describe(product, options: draft.options)
+
+        let order: Order
+        do {
+            if let number = draft.orderNumber {
+                order = try await pos.order(number: number)
+            } else {
+                order = try await pos.createOrder(
+                    OrderRequest(
+                        customerID: customer.id, lines: [.init(sku: priced.variant.sku, quantity: draft.quantity)],
+                        fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id))
+                draft.orderNumber = order.number
+                state.flow = .order(draft)
+            }
+        } catch POSError.outOfStock {
+            say("I'm sorry — \(what) just sold out at \(Speech.store(priced.location)).")
+            draft.stock = [:]
+            soldOut(what, product: product, draft: &draft)
+            if case .order = state.flow { state.flow = .order(draft) }
+            return
+        } catch {
+            apologize(for: error)
+            return
+        }
+
+        draft.chargeAttempt += 1
+        do {
+            _ = try await pos.takePayment(
+                orderNumber: order.number, card: card, amount: order.total,
+                idempotencyKey: "\(state.id)-\(order.number)-\(draft.chargeAttempt)")
+        } catch POSError.paymentDeclined(let reason) {
+            draft.declines += 1
+            draft.card = nil
+            state.flow = .order(draft)
+            let declined = POSError.paymentDeclined(reason).spoken
+            if draft.declines >= 2 {
+                confirm(
+                    "\(declined) Nothing was charged. Would you like me to connect you with a team member who can help finish your order?",
+                    .transfer)
+            } else {
+                confirm("\(declined) Nothing was charged. Would you like to try a different card?", .tryAnotherCard)
+            }
+            return
+        } catch {
+            state.flow = .order(draft)
+            apologize(for: error)
+            return
+        }
+
+        let confirmed: Order
+        do {
+            confirmed = try await pos.confirmOrder(number: order.number)
+        } catch {
+            state.flow = .order(draft)
+            confirm(
+                "Your payment went through, but I couldn't confirm order \(order.number) just now. Would you like me to connect you with a team member to make sure it's finished?",
+                .transfer)
+            return
+        }
+        state.flow = .order(draft)
+        finishedSlots = currentSlots
+        state.flow = nil
+        state.focusOrderNumber = confirmed.number
+        if confirmed.fulfillment == .pickup {
+            let hours = priced.location.pickupReadyHours
+            let when = hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
+            say("Your order is confirmed! Pickup at \(Speech.store(priced.location)) \(when). Confirmation #\(confirmed.number).")
+        } else {
+            say("Your order is confirmed! It ships from \(Speech.store(priced.location)) and we'll email you the tracking number. Confirmation #\(confirmed.number).")
+        }
+        say("Is there anything else I can help with?")
+    }
+}

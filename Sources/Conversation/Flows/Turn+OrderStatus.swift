@@ -1,0 +1,137 @@
+import RetailModel
+import Understanding
+
+/// "Where's my order?": the customer's recent orders → the status of the one they mean.
+extension Turn {
+    mutating func startStatus() async {
+        state.flow = .status(StatusDraft())
+        await continueStatus()
+    }
+
+    mutating func continueStatus() async {
+        guard case .status(var draft) = state.flow else { return }
+        let entities = interpretation.entities
+
+        do {
+            if let number = entities.orderNumber {
+                try await reportStatus(number: number, known: draft.candidates.first { $0.number == number })
+                return
+            }
+            if draft.candidates.isEmpty {
+                guard let customer = state.customer else {
+                    ask("Sure — what's your order number?", expecting: .orderNumber)
+                    return
+                }
+                let orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+                guard !orders.isEmpty else {
+                    state.flow = nil
+                    say("I don't see any orders on your account. If you have an order number, I can look it up.")
+                    state.expecting = .orderNumber
+                    return
+                }
+                let named = orders.filter { matches($0, entities) }
+                let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
+                if !named.isEmpty {
+                    draft.candidates = named
+                } else {
+                    let active = orders.filter { open.contains($0.status) }
+                    draft.candidates = active.isEmpty ? [orders[0]] : active
+                }
+            } else {
+                // The caller is choosing between the orders offered.
+                var chosen = draft.candidates.filter { matches($0, entities) }
+                if let ordinal = entities.ordinal {
+                    let index = ordinal < 0 ? draft.candidates.count - 1 : ordinal - 1
+                    if draft.candidates.indices.contains(index) { chosen = [draft.candidates[index]] }
+                }
+                if chosen.count == 1 { draft.candidates = chosen }
+            }
+            if draft.candidates.count == 1 {
+                try await reportStatus(number: draft.candidates[0].number, known: draft.candidates[0])
+                return
+            }
+            state.flow = .status(draft)
+            let names = Speech.orderNames(Array(draft.candidates.prefix(3)), products: products, now: now, calendar: calendar)
+            ask(
+                "I see \(draft.candidates.count) recent orders: \(Speech.list(names)). Which one would you like to check?",
+                expecting: .choice, hints: draft.candidates.map(\.number))
+        } catch {
+            apologize(for: error)
+        }
+    }
+
+    /// Whether an order holds what the caller named (product, brand or kind).
+    func matches(_ order: Order, _ entities: Entities) -> Bool {
+        guard !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil else { return false }
+        return order.lines.contains { line in
+            guard let product = products[line.productID] else { return false }
+            if !entities.productIDs.isEmpty { return entities.productIDs.contains(product.id) }
+            return (entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)
+        }
+    }
+
+    private mutating func reportStatus(number: String, known: Order?) async throws {
+        var order = known
+        if order == nil {
+            do {
+                order = try await pos.order(number: number)
+            } catch POSError.notFound {
+                state.flow = nil
+                notUnderstood("I couldn't find an order with the number \(number). Could you check the number and read it to me again?")
+                state.expecting = .orderNumber
+                state.flow = .status(StatusDraft())
+                return
+            }
+        }
+        guard let order else { return }
+        if let customer = state.customer, order.customerID != customer.id {
+            state.flow = nil
+            say("I can't find order \(number) on your account. Could you check the number?")
+            state.expecting = .orderNumber
+            state.flow = .status(StatusDraft())
+            return
+        }
+        let report = try await pos.orderStatus(number: number)
+        finishedSlots = ["order_number": number, "status": report.status.rawValue]
+        state.flow = nil
+        state.focusOrderNumber = number
+        let name = Speech.orderName(order, products: products).capitalizedFirst
+        let store = location(order.locationID).map(Speech.store) ?? "the store"
+        switch report.status {
+        case .pending:
+            say("\(name) is placed but not confirmed yet — we're still waiting on payment. I can connect you with a team member if you'd like to sort that out.")
+        case .confirmed:
+            if order.fulfillment == .pickup {
+                let ready = report.readyAt.map { $0 > now ? " It should be ready \(Speech.day($0, now: now, calendar: calendar))." : "" } ?? ""
+                say("\(name) is confirmed and being prepared for pickup at \(store).\(ready) We'll text you when it's ready.")
+            } else {
+                say("\(name) is confirmed and being packed. We'll email you the tracking number as soon as it ships.")
+            }
+        case .readyForPickup:
+            let hours = location(order.locationID).map { " They're open \($0.hours)." } ?? ""
+            say("Good news — \(name.lowercasedFirst) is ready for pickup at \(store).\(hours)")
+        case .shipped:
+            var text = "\(name) shipped"
+            if let shipped = report.shippedAt { text += " \(Speech.day(shipped, now: now, calendar: calendar))" }
+            if let carrier = report.carrier { text += " via \(carrier)" }
+            if let tracking = report.trackingNumber { text += ", tracking number \(Speech.digits(tracking))" }
+            if let eta = report.estimatedDelivery {
+                text += eta >= calendar.startOfDay(for: now) ? ", arriving \(Speech.day(eta, now: now, calendar: calendar))" : ", and it was due \(Speech.day(eta, now: now, calendar: calendar))"
+            }
+            say(text + ".")
+        case .delivered:
+            let when = report.deliveredAt.map { " " + Speech.day($0, now: now, calendar: calendar) } ?? ""
+            let how = order.fulfillment == .pickup ? "was picked up" : "was delivered"
+            say("\(name) \(how)\(when).")
+        case .cancelled:
+            say("\(name) was cancelled, so nothing will be charged or shipped. If that's unexpected, I can connect you with a team member.")
+        case .returned:
+            say("\(name) was returned, and the refund has been issued to the original payment method.")
+        }
+        say("Is there anything else I can help with?")
+    }
+}
+
+extension String {
+    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
+}

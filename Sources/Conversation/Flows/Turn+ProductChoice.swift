@@ -1,0 +1,143 @@
+import RetailModel
+import Understanding
+
+/// Which product the caller means, found through the POS search.
+enum ProductResolution {
+    case product(Product)
+    case ambiguous([Product])
+    /// Nothing in the catalog matched; the words the caller used, when there were some.
+    case unknown(String?)
+    case unnamed
+}
+
+extension Turn {
+    /// Works out the product from what was just said, the choices offered, or the product in focus.
+    mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) async throws -> ProductResolution {
+        let entities = interpretation.entities
+        if !candidates.isEmpty {
+            if let ordinal = entities.ordinal {
+                let index = ordinal < 0 ? candidates.count - 1 : ordinal - 1
+                if candidates.indices.contains(index) { return .product(candidates[index]) }
+            }
+            let named = candidates.filter { candidate in
+                entities.productIDs.contains(candidate.id) || (entities.productIDs.isEmpty
+                    && (entities.brand.map { candidate.brand == $0 } ?? true)
+                    && (entities.kind.map { matches(kind: $0, candidate) } ?? true)
+                    && (entities.brand != nil || entities.kind != nil))
+            }
+            if named.count == 1 { return .product(named[0]) }
+        }
+        if !entities.productIDs.isEmpty {
+            let known = entities.productIDs.compactMap { products[$0] }
+            let query = known.count == 1 ? known[0].displayName : entities.productText ?? known.first?.displayName ?? ""
+            let found = try await pos.searchProducts(matching: query)
+            let wanted = found.filter { entities.productIDs.contains($0.id) }
+            let results = wanted.isEmpty ? found : wanted
+            switch results.count {
+            case 0: return .unknown(entities.productText)
+            case 1: return .product(results[0])
+            default: return .ambiguous(results)
+            }
+        }
+        if entities.brand != nil || entities.kind != nil {
+            let query = [entities.brand, entities.kind.map(Self.searchWord)].compactMap { $0 }.joined(separator: " ")
+            let found = try await pos.searchProducts(matching: query)
+            if let current, found.contains(where: { $0.id == current.id }), entities.brand == nil { return .product(current) }
+            switch found.count {
+            case 0: return .unknown(query)
+            case 1: return .product(found[0])
+            default: return .ambiguous(found)
+            }
+        }
+        if let current { return .product(current) }
+        if let focus = state.focus, useFocus || entities.refersToFocus || !entities.options.isEmpty {
+            return .product(focus.product)
+        }
+        if let phrase = entities.unknownProductPhrase {
+            let found = try await pos.searchProducts(matching: phrase)
+            switch found.count {
+            case 0: return .unknown(phrase)
+            case 1: return .product(found[0])
+            default: return .ambiguous(found)
+            }
+        }
+        return .unnamed
+    }
+
+    /// The word sent to the POS search for a kind the caller named ("shoes", "hoodies").
+    static func searchWord(_ kind: String) -> String { kind }
+
+    func matches(kind: String, _ product: Product) -> Bool {
+        let wanted = kind.lowercased()
+        if product.kind.lowercased() == wanted { return true }
+        switch wanted {
+        case "shoes": return product.category == .footwear
+        case "clothes": return product.category == .apparel
+        case "accessories": return product.category == .accessories
+        default: return product.kind.lowercased().hasPrefix(String(wanted.dropLast()))
+        }
+    }
+
+    /// Says what to do when no single product was found; returns the product when there is one.
+    mutating func settle(_ resolution: ProductResolution, verb: String) -> Product? {
+        switch resolution {
+        case .product(let product):
+            return product
+        case .ambiguous(let found):
+            let names = found.prefix(3).map { "the \($0.displayName)" }
+            let lead = found.count > 3 ? "We have \(found.count) of those, including" : "We have"
+            ask(
+                "\(lead) \(Speech.list(names)). Which one \(verb)?", expecting: .product,
+                hints: found.prefix(8).map(\.name))
+            return nil
+        case .unknown(let words):
+            let named = words.map { "\"\($0)\"" } ?? "that"
+            notUnderstood("Sorry, I couldn't find \(named) in our catalog. We carry shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?")
+            state.expecting = .product
+            return nil
+        case .unnamed:
+            ask("Sure — which product \(verb)?", expecting: .product)
+            return nil
+        }
+    }
+
+    /// Takes the option values said this turn that the product has; says so when one does not exist.
+    ///
+    /// - Returns: false when a value was refused (and the caller was told).
+    mutating func applyOptions(_ said: [String: String], to options: inout [String: String], of product: Product) -> Bool {
+        for name in Speech.orderedOptions(product) {
+            guard let value = said[name] else { continue }
+            let offered = product.values(of: name)
+            if let match = offered.first(where: { $0.lowercased() == value.lowercased() }) {
+                options[name] = match
+                // A new choice may rule out an earlier one ("make it size 12" when 12 has no red).
+                if product.variants(matching: options).isEmpty {
+                    options = options.filter { $0.key == name || product.variants(matching: [name: match, $0.key: $0.value]).isEmpty == false }
+                    if product.variants(matching: options).isEmpty { options = [name: match] }
+                }
+            } else {
+                options[name] = nil
+                let spokenValue = name == "size" ? "size \(value)" : value
+                ask(
+                    "The \(product.displayName) doesn't come in \(spokenValue). It comes in \(Speech.choices(offered, option: name)). Which would you like?",
+                    expecting: ExpectedSlot(option: name) ?? .choice, hints: Speech.sorted(offered, option: name))
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The next option still open for the chosen values (more than one value left), in asking order.
+    func nextOpenOption(of product: Product, options: inout [String: String]) -> (name: String, values: [String])? {
+        for name in Speech.orderedOptions(product) where options[name] == nil {
+            let values = product.values(of: name, among: product.variants(matching: options))
+            if values.count == 1 {
+                options[name] = values[0]
+                continue
+            }
+            if values.isEmpty { continue }
+            return (name, values)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,171 @@
+import Commerce
+import RetailModel
+import Understanding
+
+/// "I need to return the shoes": the order and line → the store's policy → reason → confirm → create return.
+extension Turn {
+    mutating func startReturn() async {
+        state.flow = .returns(ReturnDraft())
+        await continueReturn()
+    }
+
+    mutating func continueReturn() async {
+        guard case .returns(var draft) = state.flow else { return }
+        let entities = interpretation.entities
+        if let method = entities.refundMethod { draft.refundMethod = method }
+
+        do {
+            if draft.line == nil {
+                guard try await chooseReturnLine(&draft) else { return }
+            }
+            if draft.reason == nil {
+                if let reason = entities.returnReason {
+                    draft.reason = reason
+                } else if asked == .reason {
+                    // The answer to "what's the reason?" in the caller's own words.
+                    draft.reason = String(interpretation.redactedText.prefix(120))
+                }
+            }
+        } catch {
+            apologize(for: error)
+            return
+        }
+        state.flow = .returns(draft)
+        guard let order = draft.order, let line = draft.line, let product = products[line.productID] else { return }
+        guard draft.reason != nil else {
+            ask(
+                "I can help with that. What's the reason for returning \(Speech.itemNoun(product, quantity: line.quantity))?",
+                expecting: .reason, hints: ["too small", "too big", "damaged", "changed my mind"])
+            return
+        }
+        let refund = draft.refundMethod == .storeCredit ? "as store credit" : "to your original payment method"
+        confirm(
+            "I'll start a return for \(Speech.describe(line, products: products)) from order \(order.number), refunded \(refund). Shall I go ahead?",
+            .startReturn)
+        hints = ["yes", "no", "store credit"]
+    }
+
+    /// Finds the order line to return; says why when it can't be returned.
+    ///
+    /// - Returns: true when a returnable line is chosen.
+    private mutating func chooseReturnLine(_ draft: inout ReturnDraft) async throws -> Bool {
+        let entities = interpretation.entities
+        var orders: [Order]
+        if let number = entities.orderNumber ?? (draft.candidates.isEmpty ? nil : nil) {
+            orders = [try await pos.order(number: number)]
+            if let customer = state.customer, orders[0].customerID != customer.id {
+                ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
+                return false
+            }
+        } else if !draft.candidates.isEmpty {
+            orders = []
+        } else if let customer = state.customer {
+            orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+        } else {
+            ask("Sure — what's the order number?", expecting: .orderNumber)
+            return false
+        }
+
+        var lines = draft.candidates.isEmpty ? orders.flatMap { order in order.lines.map { (order, $0) } } : draft.candidates
+        let named = entities.productIDs.isEmpty && entities.brand == nil && entities.kind == nil
+            ? lines : lines.filter { matches(line: $0.1, entities) }
+        if let ordinal = entities.ordinal, !draft.candidates.isEmpty {
+            let index = ordinal < 0 ? lines.count - 1 : ordinal - 1
+            if lines.indices.contains(index) { lines = [lines[index]] }
+        } else if !named.isEmpty {
+            lines = named
+        } else if entities.orderNumber == nil, let focused = state.focusOrderNumber,
+            lines.contains(where: { $0.0.number == focused })
+        {
+            lines = lines.filter { $0.0.number == focused }
+        }
+        if lines.isEmpty {
+            state.flow = nil
+            say("I don't see anything on your account that can be returned. If you have an order number, I can look it up.")
+            return false
+        }
+
+        let policy = configuration.returnPolicy
+        let eligible = lines.filter {
+            if case .eligible = policy.eligibility(of: $0.0, now: now, calendar: calendar) { true } else { false }
+        }
+        if eligible.count > 1 {
+            draft.candidates = eligible
+            state.flow = .returns(draft)
+            let names = eligible.prefix(3).map { "the \(products[$0.1.productID]?.displayName ?? $0.1.title)" }
+            ask("Which item would you like to return: \(Speech.list(names, conjunction: "or"))?", expecting: .choice, hints: names)
+            return false
+        }
+        guard let chosen = eligible.first else {
+            explainNotReturnable(lines.sorted { $0.0.placedAt > $1.0.placedAt }[0])
+            return false
+        }
+        // A fresh read of the order before taking anything back.
+        let order = try await pos.order(number: chosen.0.number)
+        guard case .eligible = policy.eligibility(of: order, now: now, calendar: calendar) else {
+            explainNotReturnable((order, chosen.1))
+            return false
+        }
+        draft.order = order
+        draft.line = chosen.1
+        draft.candidates = []
+        return true
+    }
+
+    private func matches(line: OrderLine, _ entities: Entities) -> Bool {
+        guard let product = products[line.productID] else { return false }
+        if !entities.productIDs.isEmpty { return entities.productIDs.contains(product.id) }
+        return (entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)
+    }
+
+    private mutating func explainNotReturnable(_ item: (Order, OrderLine)) {
+        let (order, line) = item
+        let name = products[line.productID]?.displayName ?? line.title
+        let window = configuration.returnPolicy.windowDays
+        state.flow = nil
+        switch configuration.returnPolicy.eligibility(of: order, now: now, calendar: calendar) {
+        case .outsideWindow(let days):
+            confirm(
+                "Your \(name) was delivered \(days) days ago, which is past our \(window)-day return window, so I can't start a return here. Would you like me to connect you with a team member who can take a look?",
+                .transfer)
+        case .notDelivered(let status):
+            switch status {
+            case .shipped:
+                let eta = order.shipment?.estimatedDelivery.map { " It's due \(Speech.day($0, now: now, calendar: calendar))." } ?? ""
+                say("Your \(name) order is still on its way, so it can't be returned yet.\(eta) Once it arrives you'll have \(window) days to return it.")
+            case .cancelled:
+                say("Your \(name) order was cancelled, so there's nothing to return and nothing was charged.")
+            default:
+                say("Your \(name) order hasn't been delivered yet, so it can't be returned. Once you have it, you'll have \(window) days to return it.")
+            }
+            say("Is there anything else I can help with?")
+        case .alreadyReturned:
+            say("Your \(name) order has already been returned. Is there anything else I can help with?")
+        case .eligible:
+            break
+        }
+    }
+
+    /// After "yes, go ahead": creates the return.
+    mutating func submitReturn() async {
+        guard case .returns(let draft) = state.flow, let order = draft.order, let line = draft.line,
+            let reason = draft.reason, let product = products[line.productID]
+        else { return }
+        do {
+            _ = try await pos.createReturn(
+                ReturnRequest(
+                    orderNumber: order.number, lines: [.init(sku: line.sku, quantity: line.quantity)], reason: reason,
+                    refundMethod: draft.refundMethod))
+        } catch {
+            apologize(for: error, offer: "Would you like me to connect you with a team member?")
+            if !(error as? POSError ?? .unavailable).isTransient { state.pending = .transfer; state.expecting = .confirmation }
+            return
+        }
+        finishedSlots = currentSlots
+        state.flow = nil
+        let refund = draft.refundMethod == .storeCredit ? "store credit" : "a full refund to your original payment method"
+        let noun = Speech.itemNoun(product, quantity: line.quantity)
+        say("Return started. Bring \(noun) to any store within \(configuration.returnPolicy.windowDays) days for \(refund).")
+        say("Is there anything else I can help with?")
+    }
+}

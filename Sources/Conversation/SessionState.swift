@@ -1,0 +1,85 @@
+import RetailModel
+import Understanding
+
+/// Everything the assistant remembers about one call.
+struct SessionState: Sendable {
+    var id: String
+    var customer: Customer?
+    /// The caller's ids as last resolved, so a customer is looked up once.
+    var resolvedCaller: Caller?
+    /// The product the caller is talking about: "that", "it", "the same" refer to it.
+    var focus: ProductFocus?
+    /// The order last discussed, for "return it" after a status check.
+    var focusOrderNumber: String?
+    var flow: Flow?
+    var pending: PendingQuestion?
+    var expecting: ExpectedSlot?
+    /// Misunderstandings in a row; two offer a person.
+    var misunderstandings = 0
+    var transcript: [TranscriptLine] = []
+
+    init(id: String) {
+        self.id = id
+    }
+}
+
+/// The product in focus and the options already said for it.
+struct ProductFocus: Sendable, Hashable {
+    var product: Product
+    var options: [String: String]
+}
+
+/// The conversation under way.
+enum Flow: Sendable {
+    case availability(AvailabilityDraft)
+    case order(OrderDraft)
+    case status(StatusDraft)
+    case returns(ReturnDraft)
+}
+
+/// A yes/no question waiting for an answer.
+enum PendingQuestion: Sendable, Hashable {
+    case placeOrder
+    case charge(CardToken)
+    case tryAnotherCard
+    case pickupElsewhere(locationID: String)
+    case orderFound
+    case startReturn
+    case transfer
+}
+
+struct AvailabilityDraft: Sendable {
+    var product: Product?
+    /// Products the caller must choose between.
+    var candidates: [Product] = []
+    var options: [String: String] = [:]
+    var locationID: String?
+}
+
+struct OrderDraft: Sendable {
+    var product: Product?
+    var candidates: [Product] = []
+    var options: [String: String] = [:]
+    var quantity = 1
+    var fulfillment: Fulfillment?
+    var locationID: String?
+    /// Stock of every variant of the product, read once when choices are offered.
+    var stock: [SKU: [String: Int]] = [:]
+    var card: CardToken?
+    /// Set once the POS has the order; a retry charges this order, never a new one.
+    var orderNumber: String?
+    var declines = 0
+    var chargeAttempt = 0
+}
+
+struct StatusDraft: Sendable {
+    var candidates: [Order] = []
+}
+
+struct ReturnDraft: Sendable {
+    var order: Order?
+    var line: OrderLine?
+    var candidates: [(order: Order, line: OrderLine)] = []
+    var reason: String?
+    var refundMethod: RefundMethod = .originalPayment
+}

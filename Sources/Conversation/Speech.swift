@@ -1,0 +1,136 @@
+import Foundation
+import RetailModel
+
+/// How things are said aloud: lists, dates, digit strings, quantities and item names.
+enum Speech {
+    /// "a", "a and b", "a, b and c" (or "or" for a question).
+    static func list(_ items: [String], conjunction: String = "and") -> String {
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
+        }
+    }
+
+    /// A number read digit by digit, grouped for long strings: "1 2 3 4 5 6 7 8 9".
+    static func digits(_ text: String) -> String {
+        let characters = text.filter { !$0.isWhitespace }.map(String.init)
+        guard characters.count > 10 else { return characters.joined(separator: " ") }
+        return stride(from: 0, to: characters.count, by: 4).map {
+            characters[$0..<min($0 + 4, characters.count)].joined(separator: " ")
+        }.joined(separator: ", ")
+    }
+
+    /// "today", "tomorrow", "yesterday", "on Monday", "on November 20", relative to now.
+    static func day(_ date: Date, now: Date, calendar: Calendar) -> String {
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: date)).day ?? 0
+        switch days {
+        case 0: return "today"
+        case 1: return "tomorrow"
+        case -1: return "yesterday"
+        default:
+            let formatter = DateFormatter()
+            formatter.calendar = calendar
+            formatter.timeZone = calendar.timeZone
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = abs(days) < 7 ? "EEEE" : "MMMM d"
+            return "on " + formatter.string(from: date)
+        }
+    }
+
+    /// Whole days between two dates, in the calendar's time zone.
+    static func daysBetween(_ start: Date, _ end: Date, calendar: Calendar) -> Int {
+        calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
+    }
+
+    /// "the Downtown store".
+    static func store(_ location: Location) -> String { "the \(location.name) store" }
+
+    /// How many of a product: "3 pairs", "1 pair", "2" (no unit).
+    static func count(_ count: Int, of product: Product) -> String {
+        guard let unit = product.unit else { return "\(count)" }
+        return count == 1 ? "1 \(unit)" : "\(count) \(unit)s"
+    }
+
+    /// The item noun for replies: "the shoes", "the hoodie", "the jeans".
+    static func itemNoun(_ product: Product, quantity: Int = 1) -> String {
+        let kind = product.kind
+        let pluralOnly = ["jeans", "pants", "shorts", "joggers", "leggings", "trousers", "socks", "sunglasses"]
+        if product.unit != nil || quantity > 1 || pluralOnly.contains(where: kind.hasSuffix) { return "the \(kind)" }
+        guard kind.hasSuffix("s"), !kind.hasSuffix("ss") else { return "the \(kind)" }
+        return "the " + (kind.hasSuffix("ches") || kind.hasSuffix("shes") || kind.hasSuffix("xes") ? String(kind.dropLast(2)) : String(kind.dropLast()))
+    }
+
+    /// An order line as said aloud: "the Adidas Samba OG in white, size 9".
+    static func describe(_ line: OrderLine, products: [String: Product]) -> String {
+        guard let product = products[line.productID], let variant = product.variants.first(where: { $0.sku == line.sku })
+        else { return line.title }
+        return describe(product, options: variant.options)
+    }
+
+    /// A variant as said aloud: "the Nike Air Max 90 in black, size 10".
+    static func describe(_ product: Product, options: [String: String]) -> String {
+        var parts: [String] = []
+        for name in orderedOptions(product) {
+            guard let value = options[name] else { continue }
+            switch name {
+            case "size": parts.append("size \(value)")
+            case "width": parts.append("\(value) width")
+            case "fit": parts.append("\(value) fit")
+            default: parts.append(value)
+            }
+        }
+        let nonSize = parts.filter { !$0.hasPrefix("size") }
+        let size = parts.first { $0.hasPrefix("size") }
+        var text = "the \(product.displayName)"
+        if !nonSize.isEmpty { text += " in " + Speech.list(nonSize) }
+        if let size { text += nonSize.isEmpty ? " in \(size)" : ", \(size)" }
+        return text
+    }
+
+    /// Option names in the order a caller is asked: size first, then color, then the rest.
+    static func orderedOptions(_ product: Product) -> [String] {
+        let first = ["size", "color"].filter(product.optionNames.contains)
+        return first + product.optionNames.filter { !first.contains($0) }
+    }
+
+    /// Option values for speech: sizes in numeric order, others as the catalog lists them.
+    static func sorted(_ values: [String], option: String) -> [String] {
+        guard option == "size" else { return values }
+        let letterOrder = ["XS", "S", "M", "L", "XL", "XXL"]
+        return values.sorted { lhs, rhs in
+            if let a = Double(lhs), let b = Double(rhs) { return a < b }
+            if let a = letterOrder.firstIndex(of: lhs), let b = letterOrder.firstIndex(of: rhs) { return a < b }
+            return lhs < rhs
+        }
+    }
+
+    /// "sizes 8 to 12", "S, M or L", "black, white or red", "5 colors, including black, white and navy".
+    static func choices(_ values: [String], option: String) -> String {
+        let sorted = sorted(values, option: option)
+        if option == "size", sorted.count > 3, let low = sorted.first, let high = sorted.last, Double(low) != nil {
+            return "sizes \(low) to \(high)"
+        }
+        if sorted.count <= 3 { return list(sorted, conjunction: "or") }
+        return "\(sorted.count) \(plural(option)), including \(list(Array(sorted.prefix(3))))"
+    }
+
+    static func plural(_ option: String) -> String {
+        option.hasSuffix("s") ? option + "es" : option == "fit" ? "fits" : option + "s"
+    }
+
+    /// Names orders for a choice, adding when each was placed if two would sound the same.
+    static func orderNames(_ orders: [Order], products: [String: Product], now: Date, calendar: Calendar) -> [String] {
+        let names = orders.map { orderName($0, products: products) }
+        return zip(orders, names).map { order, name in
+            names.filter { $0 == name }.count > 1 ? "\(name) placed \(day(order.placedAt, now: now, calendar: calendar))" : name
+        }
+    }
+
+    /// Names an order by what is in it: "your Nike Air Max 90 order".
+    static func orderName(_ order: Order, products: [String: Product]) -> String {
+        guard let first = order.lines.first else { return "order \(order.number)" }
+        let name = products[first.productID]?.displayName ?? first.title
+        return order.lines.count > 1 ? "your \(name) and \(order.lines.count - 1) more item order" : "your \(name) order"
+    }
+}

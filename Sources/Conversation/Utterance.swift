@@ -1,0 +1,97 @@
+import Commerce
+import Understanding
+import RetailModel
+
+/// One thing a caller said, as the speech front end hands it over.
+public struct Utterance: Sendable, Hashable, Codable {
+    /// A recognizer alternative with its confidence (0…1).
+    public struct Alternative: Sendable, Hashable, Codable {
+        public var text: String
+        public var confidence: Double
+        public init(text: String, confidence: Double) {
+            self.text = text
+            self.confidence = confidence
+        }
+    }
+
+    public var sessionID: String
+    public var text: String
+    /// The recognizer's n-best list, best first; `text` is used when empty.
+    public var alternatives: [Alternative]
+    /// Who is calling, when the front end knows (caller ID, logged-in account).
+    public var caller: Caller?
+
+    public init(sessionID: String, text: String, alternatives: [Alternative] = [], caller: Caller? = nil) {
+        self.sessionID = sessionID
+        self.text = text
+        self.alternatives = alternatives
+        self.caller = caller
+    }
+}
+
+/// What the front end knows about the caller.
+public struct Caller: Sendable, Hashable, Codable {
+    public var customerID: String?
+    public var phone: String?
+
+    public init(customerID: String? = nil, phone: String? = nil) {
+        self.customerID = customerID
+        self.phone = phone
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id"
+        case phone
+    }
+}
+
+/// What the front end should do after speaking the reply.
+public enum ReplyAction: String, Sendable, Hashable, Codable {
+    /// Keep listening.
+    case `continue`
+    /// Hand the call to a person; `Reply.handoff` says why and what was done.
+    case transfer
+    /// Hang up after speaking.
+    case end
+}
+
+/// The assistant's answer to one utterance.
+public struct Reply: Sendable, Hashable, Codable {
+    public var sessionID: String
+    /// What to say: short, friendly, no codes.
+    public var text: String
+    public var action: ReplyAction
+    /// The intent understood this turn.
+    public var intent: Intent
+    public var confidence: Double
+    /// The current (or just finished) flow's slots: product, size, color, quantity, fulfillment, location…
+    public var slots: [String: String]
+    /// The slot the assistant just asked for, if any.
+    public var expecting: ExpectedSlot?
+    /// Phrases the caller is likely to say next (sizes on offer, colors), to bias a recognizer.
+    public var hints: [String]
+    /// For a transfer: a summary for the person who takes the call.
+    public var handoff: String?
+    /// What happened inside the turn: entities and every POS call.
+    public var trace: TurnTrace
+
+    enum CodingKeys: String, CodingKey {
+        case sessionID = "session"
+        case text, action, intent, confidence, slots, expecting, hints, handoff, trace
+    }
+}
+
+/// The inside of one turn, for `/debug`, logs and dialogue assertions.
+public struct TurnTrace: Sendable, Hashable, Codable {
+    /// The transcript as understood, with any card number replaced.
+    public var normalized: String
+    public var entities: [String: String]
+    public var calls: [POSCall]
+}
+
+/// One line of a session's transcript (card numbers already redacted).
+public struct TranscriptLine: Sendable, Hashable, Codable {
+    public enum Speaker: String, Sendable, Hashable, Codable { case caller, assistant }
+    public var speaker: Speaker
+    public var text: String
+}

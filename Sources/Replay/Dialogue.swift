@@ -1,0 +1,57 @@
+import Foundation
+import RetailModel
+import StoreSimulator
+
+/// A scripted conversation and what must hold after each turn and at the end.
+///
+/// The format is documented in `Dialogues/README.md`.
+public struct Dialogue: Sendable {
+    /// Where the dialogue's store comes from.
+    public enum StoreSource: Sendable {
+        case demo
+        case fixture(StoreFixture)
+    }
+
+    public var file: String
+    public var name: String
+    public var store: StoreSource
+    /// The caller's customer id; nil for an unknown caller.
+    public var caller: String?
+    public var clock: Date
+    public var faults: [StoreSimulator.Fault]
+    public var turns: [Turn]
+    public var after: StoreExpectations
+
+    /// One thing the caller says and what must hold after it.
+    public struct Turn: Sendable {
+        public var line: Int
+        public var user: String
+        public var reply: String?
+        public var replyContains: [String] = []
+        public var replyExcludes: [String] = []
+        public var replyMatches: String?
+        public var intent: String?
+        public var slots: [String: String]?
+        public var calls: [String]?
+        public var action: String?
+        /// The slot asked for next; "none" when nothing is asked.
+        public var expecting: String?
+    }
+}
+
+/// What the store must hold when the conversation is over.
+public struct StoreExpectations: Sendable {
+    public struct OrderExpectation: Sendable {
+        public var line: Int
+        public var fields: [String: String]
+    }
+
+    public var orders: [OrderExpectation] = []
+    public var returns: [OrderExpectation] = []
+    public var payments: [OrderExpectation] = []
+    public var stock: [OrderExpectation] = []
+    public var newOrders: Int?
+    public var newReturns: Int?
+    public var newPayments: Int?
+    public var line = 0
+}

@@ -1,0 +1,221 @@
+import Conversation
+import Foundation
+import RetailModel
+import StoreSimulator
+import Understanding
+
+/// The outcome of one dialogue.
+public struct DialogueResult: Sendable {
+    /// One thing that did not hold, with where it is asserted.
+    public struct Failure: Sendable, CustomStringConvertible {
+        public var line: Int
+        /// "turn 2 «where's my order»", or "after the conversation".
+        public var context: String
+        public var expected: String
+        public var actual: String
+
+        public var description: String { "\(context)\n      expected \(expected)\n      actual   \(actual)" }
+    }
+
+    public var file: String
+    public var name: String
+    public var turns: Int
+    public var failures: [Failure]
+    /// Set when the file could not be read or the store could not start.
+    public var error: String?
+    public var seconds: Double
+
+    public var passed: Bool { failures.isEmpty && error == nil }
+}
+
+/// Replays dialogues against a fresh store each, checking every assertion.
+public struct DialogueRunner: Sendable {
+    static let intentNames = Set(Intent.allCases.map(\.rawValue))
+
+    private let intents: [IntentDefinition]
+
+    public init(intents: [IntentDefinition]) {
+        self.intents = intents
+    }
+
+    /// Reads and replays one dialogue file; a malformed file is a failed result naming file, line and field.
+    public func run(file url: URL) async -> DialogueResult {
+        let started = Date()
+        do {
+            let dialogue = try DialogueParser().parse(contentsOf: url)
+            return await run(dialogue)
+        } catch {
+            return DialogueResult(
+                file: url.path, name: url.lastPathComponent, turns: 0, failures: [], error: "\(error)",
+                seconds: Date().timeIntervalSince(started))
+        }
+    }
+
+    public func run(_ dialogue: Dialogue) async -> DialogueResult {
+        let started = Date()
+        var result = DialogueResult(file: dialogue.file, name: dialogue.name, turns: dialogue.turns.count, failures: [], seconds: 0)
+        defer { result.seconds = Date().timeIntervalSince(started) }
+        let bench: StoreBench
+        do {
+            let fixture: StoreFixture
+            switch dialogue.store {
+            case .demo: fixture = try StoreFixture.demo()
+            case .fixture(let inline): fixture = inline
+            }
+            bench = try await StoreBench.start(fixture: fixture, clock: .fixed(dialogue.clock), intents: intents)
+        } catch {
+            result.error = "the store could not start: \(error)"
+            return result
+        }
+        for fault in dialogue.faults { await bench.store.inject(fault) }
+        let before = await bench.store.snapshot()
+        let caller = dialogue.caller.map { Caller(customerID: $0) }
+
+        for (index, turn) in dialogue.turns.enumerated() {
+            let reply = await bench.engine.respond(to: Utterance(sessionID: "replay", text: turn.user, caller: caller))
+            let context = "turn \(index + 1) «\(turn.user)»"
+            result.failures += Self.check(turn, reply).map {
+                DialogueResult.Failure(line: turn.line, context: context, expected: $0.expected, actual: $0.actual)
+            }
+        }
+        let after = await bench.store.snapshot()
+        result.failures += Self.check(dialogue.after, before: before, after: after).map {
+            DialogueResult.Failure(line: $0.line, context: "after the conversation", expected: $0.expected, actual: $0.actual)
+        }
+        return result
+    }
+
+    static func check(_ turn: Dialogue.Turn, _ reply: Reply) -> [(expected: String, actual: String)] {
+        var problems: [(String, String)] = []
+        let text = reply.text
+        if let exact = turn.reply, exact != text { problems.append(("reply \"\(exact)\"", "\"\(text)\"")) }
+        for piece in turn.replyContains where !text.localizedCaseInsensitiveContains(piece) {
+            problems.append(("reply to contain \"\(piece)\"", "\"\(text)\""))
+        }
+        for piece in turn.replyExcludes where text.localizedCaseInsensitiveContains(piece) {
+            problems.append(("reply not to contain \"\(piece)\"", "\"\(text)\""))
+        }
+        if let pattern = turn.replyMatches, text.range(of: pattern, options: [.regularExpression, .caseInsensitive]) == nil {
+            problems.append(("reply to match /\(pattern)/", "\"\(text)\""))
+        }
+        if let intent = turn.intent, intent != reply.intent.rawValue {
+            problems.append(("intent \(intent)", "\(reply.intent.rawValue) (confidence \(reply.confidence))"))
+        }
+        if let slots = turn.slots {
+            for (name, value) in slots.sorted(by: { $0.key < $1.key }) where reply.slots[name] != value {
+                problems.append(("slot \(name) = \(value)", reply.slots[name].map { "\(name) = \($0)" } ?? "no \(name) (slots: \(format(reply.slots)))"))
+            }
+        }
+        if let calls = turn.calls {
+            let made = reply.trace.calls.map(\.flow.rawValue)
+            if made != calls { problems.append(("POS calls [\(calls.joined(separator: ", "))]", "[\(made.joined(separator: ", "))]")) }
+        }
+        if let action = turn.action, action != reply.action.rawValue {
+            problems.append(("action \(action)", reply.action.rawValue))
+        }
+        if let expecting = turn.expecting {
+            let actual = reply.expecting?.rawValue ?? "none"
+            if expecting != actual { problems.append(("expecting \(expecting)", actual)) }
+        }
+        return problems
+    }
+
+    private static func format(_ slots: [String: String]) -> String {
+        slots.isEmpty ? "none" : slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+
+    static func check(
+        _ expected: StoreExpectations, before: StoreSimulator.Snapshot, after: StoreSimulator.Snapshot
+    ) -> [(line: Int, expected: String, actual: String)] {
+        var problems: [(Int, String, String)] = []
+        let oldNumbers = Set(before.orders.map(\.number))
+        let newOrders = after.orders.filter { !oldNumbers.contains($0.number) }
+        let newReturns = after.returns.dropFirst(before.returns.count)
+        let newPayments = after.payments.dropFirst(before.payments.count)
+        func describe(_ fields: [String: String]) -> String {
+            fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        }
+
+        for item in expected.orders {
+            let found = after.orders.contains { order in
+                item.fields.allSatisfy { key, value in
+                    switch key {
+                    case "number": order.number == value
+                    case "customer": order.customerID == value
+                    case "fulfillment": order.fulfillment.rawValue == value
+                    case "location": order.locationID == value
+                    case "status": order.status.rawValue == value
+                    case "sku": order.lines.contains { $0.sku == value }
+                    case "quantity": order.lines.contains { line in
+                            String(line.quantity) == value && (item.fields["sku"].map { line.sku == $0 } ?? true)
+                        }
+                    default: false
+                    }
+                }
+            }
+            if !found {
+                let actual = newOrders.isEmpty ? "no new orders" : newOrders.map { order in
+                    "order \(order.number) \(order.status.rawValue) \(order.fulfillment.rawValue) \(order.locationID) "
+                        + order.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
+                }.joined(separator: "; ")
+                problems.append((item.line, "an order with \(describe(item.fields))", actual))
+            }
+        }
+        for item in expected.returns {
+            let found = after.returns.contains { receipt in
+                item.fields.allSatisfy { key, value in
+                    switch key {
+                    case "order": receipt.request.orderNumber == value
+                    case "sku": receipt.request.lines.contains { $0.sku == value }
+                    case "quantity": receipt.request.lines.contains { String($0.quantity) == value }
+                    case "reason": receipt.request.reason == value
+                    case "refund_method": receipt.request.refundMethod.rawValue == value
+                    default: false
+                    }
+                }
+            }
+            if !found {
+                let actual = newReturns.isEmpty ? "no returns" : newReturns.map {
+                    "return of order \($0.request.orderNumber) (\($0.request.lines.map(\.sku).joined(separator: ", "))), \($0.request.refundMethod.rawValue), reason \($0.request.reason)"
+                }.joined(separator: "; ")
+                problems.append((item.line, "a return with \(describe(item.fields))", actual))
+            }
+        }
+        for item in expected.payments {
+            let found = after.payments.contains { payment in
+                item.fields.allSatisfy { key, value in
+                    switch key {
+                    case "order": payment.orderNumber == value
+                    case "amount": String(payment.amount.minorUnits) == value
+                    case "last4": payment.cardLast4 == value
+                    default: false
+                    }
+                }
+            }
+            if !found {
+                let actual = newPayments.isEmpty ? "no payments" : newPayments.map {
+                    "order \($0.orderNumber) \($0.amount.minorUnits) card ending \($0.cardLast4)"
+                }.joined(separator: "; ")
+                problems.append((item.line, "a payment with \(describe(item.fields))", actual))
+            }
+        }
+        for item in expected.stock {
+            guard let sku = item.fields["sku"], let location = item.fields["location"], let wanted = item.fields["available"] else {
+                problems.append((item.line, "stock with sku, location and available", describe(item.fields)))
+                continue
+            }
+            let actual = after.stock[sku]?[location] ?? 0
+            if String(actual) != wanted { problems.append((item.line, "\(sku) at \(location): \(wanted) available", "\(actual)")) }
+        }
+        if let count = expected.newOrders, count != newOrders.count {
+            problems.append((expected.line, "\(count) new orders", "\(newOrders.count)"))
+        }
+        if let count = expected.newReturns, count != newReturns.count {
+            problems.append((expected.line, "\(count) new returns", "\(newReturns.count)"))
+        }
+        if let count = expected.newPayments, count != newPayments.count {
+            problems.append((expected.line, "\(count) new payments", "\(newPayments.count)"))
+        }
+        return problems
+    }
+}

@@ -1,0 +1,38 @@
+import Commerce
+import Conversation
+import Foundation
+import RetailModel
+import StoreSimulator
+import Understanding
+
+/// A dialogue engine wired to a store simulator: what `voicepos chat` talks to and what each dialogue replays against.
+public struct StoreBench: Sendable {
+    public let store: StoreSimulator
+    public let engine: DialogueEngine
+
+    /// Builds the simulator from the fixture and an engine over it.
+    ///
+    /// - Throws: `StoreFixtureError` for a bad fixture, `POSError` if the store can't be read.
+    public static func start(fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition]) async throws -> StoreBench {
+        let store = try StoreSimulator(fixture: fixture, clock: clock)
+        let configuration = DialogueConfiguration(
+            storeName: store.storeName, currency: store.currency,
+            returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
+        let engine = try await DialogueEngine.start(
+            pointOfSale: store, tokenizer: store, intents: intents, configuration: configuration)
+        return StoreBench(store: store, engine: engine)
+    }
+
+    /// The `Intents/` folder: the given path, else `./Intents`, else the one beside this package's sources.
+    public static func intentsDirectory(_ path: String? = nil) -> URL {
+        if let path { return URL(fileURLWithPath: path) }
+        let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Intents")
+        if FileManager.default.fileExists(atPath: local.path) { return local }
+        return packageRoot.appendingPathComponent("Intents")
+    }
+
+    /// The package checkout this binary was built from.
+    public static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}

@@ -1,0 +1,40 @@
+/// A store (or kiosk) that holds stock and may take pickup orders.
+public struct Location: Sendable, Hashable, Codable, Identifiable {
+    public var id: String
+    /// Short name as said aloud: "Downtown" → "the Downtown store".
+    public var name: String
+    public var address: String
+    /// Sales tax in millionths: 88_750 is 8.875%.
+    public var taxRatePerMillion: Int
+    public var acceptsPickup: Bool
+    /// How long a pickup order takes to be ready.
+    public var pickupReadyHours: Int
+    /// Opening hours as said aloud: "10am to 8pm".
+    public var hours: String
+
+    public init(
+        id: String, name: String, address: String, taxRatePerMillion: Int, acceptsPickup: Bool,
+        pickupReadyHours: Int, hours: String
+    ) {
+        self.id = id
+        self.name = name
+        self.address = address
+        self.taxRatePerMillion = taxRatePerMillion
+        self.acceptsPickup = acceptsPickup
+        self.pickupReadyHours = pickupReadyHours
+        self.hours = hours
+    }
+}
+
+/// Units of one variant available to sell at one location.
+public struct StockLevel: Sendable, Hashable, Codable {
+    public var sku: SKU
+    public var locationID: String
+    public var available: Int
+
+    public init(sku: SKU, locationID: String, available: Int) {
+        self.sku = sku
+        self.locationID = locationID
+        self.available = available
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// How the customer receives an order.
+public enum Fulfillment: String, Sendable, Hashable, Codable {
+    case pickup, shipping
+}
+
+/// Where an order is in its life.
+public enum OrderStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case pending
+    case confirmed
+    case readyForPickup = "ready_for_pickup"
+    case shipped
+    case delivered
+    case cancelled
+    case returned
+}
+
+/// One product line of an order.
+public struct OrderLine: Sendable, Hashable, Codable {
+    public var sku: SKU
+    public var productID: String
+    /// What the line is, as said aloud: "Nike Air Max 90, black, size 10".
+    public var title: String
+    public var quantity: Int
+    public var unitPrice: Money
+
+    public init(sku: SKU, productID: String, title: String, quantity: Int, unitPrice: Money) {
+        self.sku = sku
+        self.productID = productID
+        self.title = title
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+    }
+
+    public var total: Money { unitPrice * quantity }
+}
+
+/// Carrier, tracking and dates of a shipped order.
+public struct Shipment: Sendable, Hashable, Codable {
+    public var carrier: String
+    public var trackingNumber: String
+    public var shippedAt: Date
+    public var estimatedDelivery: Date?
+
+    public init(carrier: String, trackingNumber: String, shippedAt: Date, estimatedDelivery: Date?) {
+        self.carrier = carrier
+        self.trackingNumber = trackingNumber
+        self.shippedAt = shippedAt
+        self.estimatedDelivery = estimatedDelivery
+    }
+}
+
+/// An order as the POS holds it.
+public struct Order: Sendable, Hashable, Codable {
+    /// The number a caller reads out and hears back, e.g. "7829".
+    public var number: String
+    public var customerID: String
+    public var status: OrderStatus
+    public var fulfillment: Fulfillment
+    /// Pickup store, or the store that ships the order.
+    public var locationID: String
+    public var lines: [OrderLine]
+    public var subtotal: Money
+    public var tax: Money
+    public var placedAt: Date
+    public var shipment: Shipment?
+    public var deliveredAt: Date?
+    /// When a pickup order is (or will be) ready.
+    public var readyAt: Date?
+
+    public init(
+        number: String, customerID: String, status: OrderStatus, fulfillment: Fulfillment, locationID: String,
+        lines: [OrderLine], subtotal: Money, tax: Money, placedAt: Date, shipment: Shipment? = nil,
+        deliveredAt: Date? = nil, readyAt: Date? = nil
+    ) {
+        self.number = number
+        self.customerID = customerID
+        self.status = status
+        self.fulfillment = fulfillment
+        self.locationID = locationID
+        self.lines = lines
+        self.subtotal = subtotal
+        self.tax = tax
+        self.placedAt = placedAt
+        self.shipment = shipment
+        self.deliveredAt = deliveredAt
+        self.readyAt = readyAt
+    }
+
+    public var total: Money { subtotal + tax }
+}
+
+/// What the caller wants to buy, before the POS has it.
+public struct OrderRequest: Sendable, Hashable, Codable {
+    public struct Line: Sendable, Hashable, Codable {
+        public var sku: SKU
+        public var quantity: Int
+        public init(sku: SKU, quantity: Int) {
+            self.sku = sku
+            self.quantity = quantity
+        }
+    }
+
+    public var customerID: String
+    public var lines: [Line]
+    public var fulfillment: Fulfillment
+    public var locationID: String
+
+    public init(customerID: String, lines: [Line], fulfillment: Fulfillment, locationID: String) {
+        self.customerID = customerID
+        self.lines = lines
+        self.fulfillment = fulfillment
+        self.locationID = locationID
+    }
+}
+
+/// The status view of an order: what a caller asking "where's my order?" needs.
+public struct OrderStatusReport: Sendable, Hashable, Codable {
+    public var number: String
+    public var status: OrderStatus
+    public var carrier: String?
+    public var trackingNumber: String?
+    public var shippedAt: Date?
+    public var estimatedDelivery: Date?
+    public var deliveredAt: Date?
+    public var readyAt: Date?
+
+    public init(order: Order) {
+        number = order.number
+        status = order.status
+        carrier = order.shipment?.carrier
+        trackingNumber = order.shipment?.trackingNumber
+        shippedAt = order.shipment?.shippedAt
+        estimatedDelivery = order.shipment?.estimatedDelivery
+        deliveredAt = order.deliveredAt
+        readyAt = order.readyAt
+    }
+}

@@ -1,0 +1,71 @@
+/// Identifier of a sellable variant: the unified SKU (Shopify `variant_id`, Square `item_variation_id`).
+public typealias SKU = String
+
+/// The broad department a product belongs to.
+public enum ProductCategory: String, Sendable, Codable, CaseIterable {
+    case footwear, apparel, accessories
+}
+
+/// A product as callers name it, with every variant the store sells.
+public struct Product: Sendable, Hashable, Codable, Identifiable {
+    public var id: String
+    public var brand: String
+    /// The name without the brand, e.g. "Air Max 90".
+    public var name: String
+    public var category: ProductCategory
+    /// The plural noun callers use for it: "shoes", "boots", "jeans", "hoodies".
+    public var kind: String
+    /// The counting unit when there is one ("pair"), used for "3 pairs".
+    public var unit: String?
+    /// Other spoken names ("air max", "airmax").
+    public var aliases: [String]
+    /// Variant option names in the order a caller should be asked: size first, then color.
+    public var optionNames: [String]
+    public var variants: [Variant]
+
+    public init(
+        id: String, brand: String, name: String, category: ProductCategory, kind: String, unit: String? = nil,
+        aliases: [String] = [], optionNames: [String], variants: [Variant]
+    ) {
+        self.id = id
+        self.brand = brand
+        self.name = name
+        self.category = category
+        self.kind = kind
+        self.unit = unit
+        self.aliases = aliases
+        self.optionNames = optionNames
+        self.variants = variants
+    }
+
+    /// Brand and name, as said to a caller: "Nike Air Max 90".
+    public var displayName: String { "\(brand) \(name)" }
+
+    /// The distinct values of one option across the given variants, in catalog order.
+    public func values(of option: String, among variants: [Variant]? = nil) -> [String] {
+        var seen = Set<String>()
+        return (variants ?? self.variants).compactMap { variant in
+            guard let value = variant.options[option], seen.insert(value).inserted else { return nil }
+            return value
+        }
+    }
+
+    /// The variants whose options agree with every chosen value.
+    public func variants(matching chosen: [String: String]) -> [Variant] {
+        variants.filter { variant in chosen.allSatisfy { variant.options[$0.key] == $0.value } }
+    }
+}
+
+/// One sellable combination of option values, e.g. size 10 in black.
+public struct Variant: Sendable, Hashable, Codable {
+    public var sku: SKU
+    /// Option name → value, e.g. ["size": "10", "color": "black"].
+    public var options: [String: String]
+    public var price: Money
+
+    public init(sku: SKU, options: [String: String], price: Money) {
+        self.sku = sku
+        self.options = options
+        self.price = price
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Where a refund goes.
+public enum RefundMethod: String, Sendable, Hashable, Codable {
+    case originalPayment = "original_payment"
+    case storeCredit = "store_credit"
+}
+
+/// A request to return lines of an order.
+public struct ReturnRequest: Sendable, Hashable, Codable {
+    public struct Line: Sendable, Hashable, Codable {
+        public var sku: SKU
+        public var quantity: Int
+        public init(sku: SKU, quantity: Int) {
+            self.sku = sku
+            self.quantity = quantity
+        }
+    }
+
+    public var orderNumber: String
+    public var lines: [Line]
+    public var reason: String
+    public var refundMethod: RefundMethod
+
+    public init(orderNumber: String, lines: [Line], reason: String, refundMethod: RefundMethod) {
+        self.orderNumber = orderNumber
+        self.lines = lines
+        self.reason = reason
+        self.refundMethod = refundMethod
+    }
+}
+
+/// A return the POS accepted.
+public struct ReturnReceipt: Sendable, Hashable, Codable {
+    public var id: String
+    public var request: ReturnRequest
+    public var refundAmount: Money
+    public var createdAt: Date
+
+    public init(id: String, request: ReturnRequest, refundAmount: Money, createdAt: Date) {
+        self.id = id
+        self.request = request
+        self.refundAmount = refundAmount
+        self.createdAt = createdAt
+    }
+}

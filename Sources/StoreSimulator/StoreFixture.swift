@@ -1,0 +1,181 @@
+import Foundation
+import RetailModel
+import Yams
+
+/// A store described in YAML: locations, catalog with variants and stock, customers and their orders.
+///
+/// Dates in orders are relative to the clock ("-3d", "+1d", "-5h") or ISO-8601, so one fixture
+/// serves both the live demo and replayed dialogues with a fixed clock.
+public struct StoreFixture: Sendable, Decodable {
+    public struct Store: Sendable, Decodable {
+        public var name: String
+        public var currency: String
+        public var returnWindowDays: Int
+        public var nextOrderNumber: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, currency
+            case returnWindowDays = "return_window_days"
+            case nextOrderNumber = "next_order_number"
+        }
+    }
+
+    public struct LocationEntry: Sendable, Decodable {
+        var id: String
+        var name: String
+        var address: String?
+        var taxPercent: Double
+        var pickup: Bool?
+        var pickupReadyHours: Int?
+        var hours: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, address, pickup, hours
+            case taxPercent = "tax_percent"
+            case pickupReadyHours = "pickup_ready_hours"
+        }
+    }
+
+    public struct ProductEntry: Sendable, Decodable {
+        var id: String
+        var brand: String
+        var name: String
+        var category: ProductCategory
+        var kind: String
+        var unit: String?
+        var price: Int
+        var aliases: [String]?
+        var options: [String]?
+        var variants: [VariantEntry]
+    }
+
+    /// A variant line: `sku`, optional `price` and `stock`, and one key per option name.
+    public struct VariantEntry: Sendable, Decodable {
+        var sku: String
+        var price: Int?
+        var stock: [String: Int]
+        var options: [String: String]
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            sku = try container.decode(String.self, forKey: Key(stringValue: "sku"))
+            price = try container.decodeIfPresent(Int.self, forKey: Key(stringValue: "price"))
+            stock = try container.decodeIfPresent([String: Int].self, forKey: Key(stringValue: "stock")) ?? [:]
+            var options: [String: String] = [:]
+            for key in container.allKeys where !["sku", "price", "stock"].contains(key.stringValue) {
+                options[key.stringValue] = try container.decode(String.self, forKey: key)
+            }
+            self.options = options
+        }
+    }
+
+    public struct CustomerEntry: Sendable, Decodable {
+        var id: String
+        var name: String
+        var phone: String?
+        var email: String?
+        var homeLocation: String?
+        var cardOnFile: CardToken?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, phone, email
+            case homeLocation = "home_location"
+            case cardOnFile = "card_on_file"
+        }
+    }
+
+    public struct OrderEntry: Sendable, Decodable {
+        struct Line: Sendable, Decodable {
+            var sku: String
+            var quantity: Int?
+        }
+
+        var number: String
+        var customer: String
+        var placed: String
+        var status: OrderStatus
+        var fulfillment: Fulfillment
+        var location: String
+        var lines: [Line]
+        var shipped: String?
+        var carrier: String?
+        var tracking: String?
+        var eta: String?
+        var delivered: String?
+    }
+
+    public var store: Store
+    public var locations: [LocationEntry]
+    public var products: [ProductEntry]
+    public var customers: [CustomerEntry]
+    public var orders: [OrderEntry]?
+
+    /// The demo store shipped inside the package: "Stride & Thread", three stores and a kiosk.
+    public static func demo() throws -> StoreFixture {
+        guard let url = Bundle.module.url(forResource: "demo-store", withExtension: "yaml") else {
+            throw StoreFixtureError(source: "demo-store.yaml", message: "the embedded demo store is missing")
+        }
+        return try load(contentsOf: url)
+    }
+
+    public static func load(contentsOf url: URL) throws -> StoreFixture {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw StoreFixtureError(source: url.path, message: "cannot read the file")
+        }
+        return try parse(text, source: url.path)
+    }
+
+    /// Parses fixture YAML; `source` names it in errors.
+    public static func parse(_ yaml: String, source: String) throws -> StoreFixture {
+        do {
+            return try YAMLDecoder().decode(StoreFixture.self, from: yaml, userInfo: [:])
+        } catch let error as DecodingError {
+            throw StoreFixtureError(source: source, message: error.readableDescription)
+        } catch {
+            throw StoreFixtureError(source: source, message: "\(error)")
+        }
+    }
+
+}
+
+/// A store fixture that cannot be loaded, naming the file and the field.
+public struct StoreFixtureError: Error, CustomStringConvertible {
+    public var source: String
+    public var message: String
+
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
+
+    public var description: String { "\(source): \(message)" }
+}
+
+extension DecodingError {
+    /// "field products[3].variants[2].sku: missing" rather than the raw enum dump.
+    var readableDescription: String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
+                .joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch self {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "field \(parent.isEmpty ? "" : parent + ".")\(key.stringValue): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "field \(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(self)"
+        }
+    }
+}

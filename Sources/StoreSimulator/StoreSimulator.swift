@@ -1,0 +1,347 @@
+import Foundation
+import RetailModel
+
+/// An in-memory store that behaves like a real POS: the embedded default behind every conversation.
+///
+/// Deterministic: order numbers count up from the fixture's `next_order_number`, payment, return and
+/// card-token ids count from 1, and every date comes from the injected clock. Faults can be injected
+/// per flow to rehearse what callers hear when the POS fails.
+public actor StoreSimulator: PointOfSale, CardTokenizer {
+    /// An error the simulator answers instead of running a flow, `times` times (nil: until cleared).
+    public struct Fault: Sendable, Hashable {
+        public var flow: POSFlow
+        public var error: POSError
+        public var times: Int?
+
+        public init(flow: POSFlow, error: POSError, times: Int? = nil) {
+            self.flow = flow
+            self.error = error
+            self.times = times
+        }
+    }
+
+    /// Everything the store holds now, for assertions after a conversation.
+    public struct Snapshot: Sendable {
+        public var orders: [Order]
+        public var payments: [Payment]
+        public var returns: [ReturnReceipt]
+        public var stock: [SKU: [String: Int]]
+    }
+
+    public nonisolated let storeName: String
+    public nonisolated let currency: String
+    public nonisolated let returnWindowDays: Int
+
+    private let clock: StoreClock
+    private let products: [Product]
+    private let productBySKU: [SKU: (product: Product, variant: Variant)]
+    private let locationList: [Location]
+    private let customers: [String: Customer]
+    private var stockBySKU: [SKU: [String: Int]]
+    private var orders: [String: Order]
+    private var payments: [Payment] = []
+    private var paymentsByKey: [String: Payment] = [:]
+    private var returns: [ReturnReceipt] = []
+    private var declinedTokens: [String: DeclineReason] = [:]
+    private var faults: [Fault] = []
+    private var nextOrderNumber: Int
+    private var nextPaymentID = 1
+    private var nextReturnID = 1
+    private var nextTokenID = 1
+
+    /// Builds the store from a fixture.
+    ///
+    /// - Throws: `StoreFixtureError` when the fixture refers to something it does not define.
+    public init(fixture: StoreFixture, clock: StoreClock) throws {
+        self.clock = clock
+        storeName = fixture.store.name
+        currency = fixture.store.currency
+        returnWindowDays = fixture.store.returnWindowDays
+        nextOrderNumber = fixture.store.nextOrderNumber
+        let now = clock.now
+        let currency = fixture.store.currency
+        let source = "store fixture"
+
+        locationList = fixture.locations.map { entry in
+            Location(
+                id: entry.id, name: entry.name, address: entry.address ?? "",
+                taxRatePerMillion: Int((entry.taxPercent * 10_000).rounded()), acceptsPickup: entry.pickup ?? true,
+                pickupReadyHours: entry.pickupReadyHours ?? 2, hours: entry.hours ?? "")
+        }
+        let locationIDs = Set(locationList.map(\.id))
+
+        var stock: [SKU: [String: Int]] = [:]
+        var bySKU: [SKU: (product: Product, variant: Variant)] = [:]
+        var products: [Product] = []
+        for entry in fixture.products {
+            let variants = entry.variants.map { line in
+                Variant(sku: line.sku, options: line.options, price: Money(minorUnits: line.price ?? entry.price, currency: currency))
+            }
+            let product = Product(
+                id: entry.id, brand: entry.brand, name: entry.name, category: entry.category, kind: entry.kind,
+                unit: entry.unit, aliases: entry.aliases ?? [], optionNames: entry.options ?? [], variants: variants)
+            products.append(product)
+            for (line, variant) in zip(entry.variants, variants) {
+                guard bySKU[variant.sku] == nil else {
+                    throw StoreFixtureError(source: source, message: "SKU \(variant.sku) appears twice")
+                }
+                for location in line.stock.keys where !locationIDs.contains(location) {
+                    throw StoreFixtureError(source: source, message: "SKU \(variant.sku): unknown location \(location)")
+                }
+                bySKU[variant.sku] = (product, variant)
+                stock[variant.sku] = line.stock
+            }
+        }
+        self.products = products
+        productBySKU = bySKU
+        stockBySKU = stock
+
+        var customers: [String: Customer] = [:]
+        for entry in fixture.customers {
+            customers[entry.id] = Customer(
+                id: entry.id, name: entry.name, phone: entry.phone ?? "", email: entry.email ?? "",
+                homeLocationID: entry.homeLocation, cardOnFile: entry.cardOnFile)
+        }
+        self.customers = customers
+
+        var orders: [String: Order] = [:]
+        for entry in fixture.orders ?? [] {
+            func date(_ text: String?, _ field: String) throws -> Date? {
+                guard let text else { return nil }
+                guard let date = FixtureDate.resolve(text, now: now) else {
+                    throw StoreFixtureError(source: source, message: "order \(entry.number): \(field) '\(text)' is not -3d, +5h or ISO-8601")
+                }
+                return date
+            }
+            guard customers[entry.customer] != nil else {
+                throw StoreFixtureError(source: source, message: "order \(entry.number): unknown customer \(entry.customer)")
+            }
+            guard let location = locationList.first(where: { $0.id == entry.location }) else {
+                throw StoreFixtureError(source: source, message: "order \(entry.number): unknown location \(entry.location)")
+            }
+            let lines = try entry.lines.map { line -> OrderLine in
+                guard let item = bySKU[line.sku] else {
+                    throw StoreFixtureError(source: source, message: "order \(entry.number): unknown SKU \(line.sku)")
+                }
+                return OrderLine(item: item, quantity: line.quantity ?? 1)
+            }
+            let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
+            var shipment: Shipment?
+            if let carrier = entry.carrier, let tracking = entry.tracking, let shipped = try date(entry.shipped, "shipped") {
+                shipment = Shipment(carrier: carrier, trackingNumber: tracking, shippedAt: shipped, estimatedDelivery: try date(entry.eta, "eta"))
+            }
+            let placed = try date(entry.placed, "placed") ?? now
+            orders[entry.number] = Order(
+                number: entry.number, customerID: entry.customer, status: entry.status, fulfillment: entry.fulfillment,
+                locationID: location.id, lines: lines, subtotal: subtotal,
+                tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: placed, shipment: shipment,
+                deliveredAt: try date(entry.delivered, "delivered"),
+                readyAt: entry.fulfillment == .pickup ? placed.addingTimeInterval(Double(location.pickupReadyHours) * 3600) : nil)
+        }
+        self.orders = orders
+    }
+
+    // MARK: Fault injection and inspection
+
+    /// Makes the given flow fail with the fault's error.
+    public func inject(_ fault: Fault) {
+        faults.append(fault)
+    }
+
+    public func clearFaults() {
+        faults.removeAll()
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(
+            orders: orders.values.sorted { $0.number < $1.number }, payments: payments, returns: returns,
+            stock: stockBySKU)
+    }
+
+    private func checkFaults(_ flow: POSFlow) throws {
+        guard let index = faults.firstIndex(where: { $0.flow == flow }) else { return }
+        let fault = faults[index]
+        if let times = fault.times {
+            if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }
+        }
+        throw fault.error
+    }
+
+    // MARK: PointOfSale
+
+    public func catalog() throws -> [Product] {
+        try checkFaults(.catalog)
+        return products
+    }
+
+    public func searchProducts(matching text: String) throws -> [Product] {
+        try checkFaults(.searchProducts)
+        let words = SearchText.words(text)
+        guard !words.isEmpty else { return [] }
+        return products.filter { product in
+            let haystack = SearchText.words(
+                ([product.brand, product.name, product.kind, product.category.rawValue] + product.aliases)
+                    .joined(separator: " "))
+            return words.allSatisfy(haystack.contains)
+        }
+    }
+
+    public func stock(skus: [SKU]) throws -> [StockLevel] {
+        try checkFaults(.stock)
+        return try skus.flatMap { sku -> [StockLevel] in
+            guard let levels = stockBySKU[sku] else { throw POSError.notFound("SKU \(sku)") }
+            return locationList.map { StockLevel(sku: sku, locationID: $0.id, available: levels[$0.id] ?? 0) }
+        }
+    }
+
+    public func locations() throws -> [Location] {
+        try checkFaults(.locations)
+        return locationList
+    }
+
+    public func customer(id: String) throws -> Customer {
+        try checkFaults(.customer)
+        guard let customer = customers[id] else { throw POSError.notFound("customer \(id)") }
+        return customer
+    }
+
+    public func createOrder(_ request: OrderRequest) throws -> Order {
+        try checkFaults(.createOrder)
+        guard customers[request.customerID] != nil else { throw POSError.notFound("customer \(request.customerID)") }
+        guard let location = locationList.first(where: { $0.id == request.locationID }) else {
+            throw POSError.notFound("location \(request.locationID)")
+        }
+        if request.fulfillment == .pickup && !location.acceptsPickup {
+            throw POSError.invalidRequest("\(location.name) does not take pickup orders")
+        }
+        guard !request.lines.isEmpty, request.lines.allSatisfy({ $0.quantity > 0 }) else {
+            throw POSError.invalidRequest("an order needs at least one line with a positive quantity")
+        }
+        let lines = try request.lines.map { line -> OrderLine in
+            guard let item = productBySKU[line.sku] else { throw POSError.notFound("SKU \(line.sku)") }
+            let available = stockBySKU[line.sku]?[location.id] ?? 0
+            guard available >= line.quantity else { throw POSError.outOfStock(sku: line.sku, available: available) }
+            return OrderLine(item: item, quantity: line.quantity)
+        }
+        for line in lines { stockBySKU[line.sku, default: [:]][location.id, default: 0] -= line.quantity }
+        let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
+        let number = String(nextOrderNumber)
+        nextOrderNumber += 1
+        let order = Order(
+            number: number, customerID: request.customerID, status: .pending, fulfillment: request.fulfillment,
+            locationID: location.id, lines: lines, subtotal: subtotal,
+            tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: clock.now)
+        orders[number] = order
+        return order
+    }
+
+    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) throws -> Payment {
+        if let earlier = paymentsByKey[idempotencyKey] { return earlier }
+        try checkFaults(.takePayment)
+        guard let order = orders[orderNumber] else { throw POSError.notFound("order \(orderNumber)") }
+        guard order.status == .pending else { throw POSError.invalidRequest("order \(orderNumber) is \(order.status.rawValue)") }
+        guard amount == order.total else {
+            throw POSError.invalidRequest("amount \(amount) does not match the order total \(order.total)")
+        }
+        if let reason = declinedTokens[card.token] ?? DemoCards.declineForToken[card.token] {
+            throw POSError.paymentDeclined(reason)
+        }
+        let payment = Payment(
+            id: "pay_\(nextPaymentID)", orderNumber: orderNumber, amount: amount, cardBrand: card.brand,
+            cardLast4: card.last4, capturedAt: clock.now)
+        nextPaymentID += 1
+        payments.append(payment)
+        paymentsByKey[idempotencyKey] = payment
+        return payment
+    }
+
+    public func confirmOrder(number: String) throws -> Order {
+        try checkFaults(.confirmOrder)
+        guard var order = orders[number] else { throw POSError.notFound("order \(number)") }
+        if order.status == .confirmed { return order }
+        guard order.status == .pending else { throw POSError.invalidRequest("order \(number) is \(order.status.rawValue)") }
+        let paid = payments.filter { $0.orderNumber == number }.reduce(0) { $0 + $1.amount.minorUnits }
+        guard paid >= order.total.minorUnits else { throw POSError.invalidRequest("order \(number) is not paid") }
+        order.status = .confirmed
+        if order.fulfillment == .pickup, let location = locationList.first(where: { $0.id == order.locationID }) {
+            order.readyAt = clock.now.addingTimeInterval(Double(location.pickupReadyHours) * 3600)
+        }
+        orders[number] = order
+        return order
+    }
+
+    public func recentOrders(customerID: String, limit: Int) throws -> [Order] {
+        try checkFaults(.recentOrders)
+        guard customers[customerID] != nil else { throw POSError.notFound("customer \(customerID)") }
+        return Array(
+            orders.values.filter { $0.customerID == customerID }
+                .sorted { ($0.placedAt, $0.number) > ($1.placedAt, $1.number) }
+                .prefix(limit))
+    }
+
+    public func orderStatus(number: String) throws -> OrderStatusReport {
+        try checkFaults(.orderStatus)
+        guard let order = orders[number] else { throw POSError.notFound("order \(number)") }
+        return OrderStatusReport(order: order)
+    }
+
+    public func order(number: String) throws -> Order {
+        try checkFaults(.getOrder)
+        guard let order = orders[number] else { throw POSError.notFound("order \(number)") }
+        return order
+    }
+
+    public func createReturn(_ request: ReturnRequest) throws -> ReturnReceipt {
+        try checkFaults(.createReturn)
+        guard var order = orders[request.orderNumber] else { throw POSError.notFound("order \(request.orderNumber)") }
+        guard order.status == .delivered else {
+            throw POSError.invalidRequest("order \(order.number) is \(order.status.rawValue), not delivered")
+        }
+        guard let location = locationList.first(where: { $0.id == order.locationID }) else {
+            throw POSError.notFound("location \(order.locationID)")
+        }
+        var refund = Money.zero(currency)
+        for line in request.lines {
+            let alreadyReturned = returns.filter { $0.request.orderNumber == order.number }
+                .flatMap(\.request.lines).filter { $0.sku == line.sku }.reduce(0) { $0 + $1.quantity }
+            guard let ordered = order.lines.first(where: { $0.sku == line.sku }),
+                line.quantity > 0, line.quantity + alreadyReturned <= ordered.quantity
+            else { throw POSError.invalidRequest("order \(order.number) has no \(line.quantity) × \(line.sku) left to return") }
+            refund = refund + ordered.unitPrice * line.quantity
+        }
+        refund = refund + refund.applying(ratePerMillion: location.taxRatePerMillion)
+        let receipt = ReturnReceipt(id: "RMA-\(nextReturnID)", request: request, refundAmount: refund, createdAt: clock.now)
+        nextReturnID += 1
+        returns.append(receipt)
+        let returnedUnits = returns.filter { $0.request.orderNumber == order.number }.flatMap(\.request.lines).reduce(0) { $0 + $1.quantity }
+        if returnedUnits >= order.lines.reduce(0, { $0 + $1.quantity }) {
+            order.status = .returned
+            orders[order.number] = order
+        }
+        return receipt
+    }
+
+    // MARK: CardTokenizer
+
+    /// Tokenizes a card number the way a processor's vault does; the number is not kept.
+    public func tokenize(cardNumber: String) throws -> CardToken {
+        guard cardNumber.passesLuhnCheck else { throw POSError.invalidRequest("card number fails the Luhn check") }
+        let token = "tok_sim_\(nextTokenID)"
+        nextTokenID += 1
+        if let reason = DemoCards.declineForNumber[cardNumber] { declinedTokens[token] = reason }
+        return CardToken(token: token, brand: DemoCards.brand(of: cardNumber), last4: String(cardNumber.suffix(4)))
+    }
+}
+
+extension OrderLine {
+    init(item: (product: Product, variant: Variant), quantity: Int) {
+        let options = item.product.optionNames.compactMap { name -> String? in
+            guard let value = item.variant.options[name] else { return nil }
+            return name == "size" ? "size \(value)" : value
+        }
+        self.init(
+            sku: item.variant.sku, productID: item.product.id,
+            title: ([item.product.displayName] + options).joined(separator: ", "), quantity: quantity,
+            unitPrice: item.variant.price)
+    }
+}

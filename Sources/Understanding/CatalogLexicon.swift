@@ -1,0 +1,125 @@
+import RetailModel
+
+/// The store's vocabulary, built from the live catalog: product names and aliases, brands, kinds of item,
+/// option values (colors, widths, fits) and location names.
+///
+/// Phrases are keyed by their words run together, with the last word made singular, so "air max",
+/// "airmax" and "air maxes" are one key.
+public struct CatalogLexicon: Sendable {
+    /// What a phrase in an utterance names.
+    public enum Meaning: Sendable, Hashable {
+        case products([String])
+        case brand(String)
+        case kind(String)
+        case option(name: String, value: String)
+        case location(String)
+    }
+
+    private var meanings: [String: [Meaning]] = [:]
+    public let products: [String: Product]
+    public let locations: [Location]
+    /// Every size the catalog sells, for reading a bare number as a size.
+    public private(set) var sizes: Set<String> = []
+
+    private static let normalizer = TranscriptNormalizer()
+
+    /// Name words too common to name a product on their own ("classic", "premium").
+    private static let genericWords: Set<String> = [
+        "classic", "original", "premium", "better", "active", "essential", "little", "super", "everyday", "retro",
+        "light", "reverse", "cushioned", "adjustable", "leather", "knit", "cuffed", "trucker", "beefy", "pocket",
+        "mesh", "jogger", "pants", "work", "crew", "socks", "pack", "backpack", "duffel", "belt", "spray", "protect",
+        "hoodie", "fleece", "jacket", "sweater", "inch", "short", "slim", "club", "star", "five", "tech", "walk",
+        "the", "all", "old", "high", "low", "white", "black", "boot", "shoe", "sneaker", "tee", "shirt",
+    ]
+
+    /// Words for a whole category, mapped to the kind word the conversation matches on.
+    private static let categoryWords: [String: String] = [
+        "shoe": "shoes", "trainer": "shoes", "sneaker": "shoes", "footwear": "shoes", "kick": "shoes",
+        "clothe": "clothes", "clothing": "clothes", "apparel": "clothes", "accessory": "accessories",
+        "pant": "pants", "trouser": "pants", "tshirt": "t-shirts", "tee": "t-shirts", "shirt": "shirts",
+        "jumper": "sweaters", "sweatshirt": "hoodies", "coat": "jackets", "hat": "hats", "bag": "bags",
+    ]
+
+    private static let colorSynonyms: [String: [String]] = [
+        "grey": ["gray"], "navy": ["navy blue"], "tan": ["beige"], "cream": ["off white"], "olive": ["olive green"],
+    ]
+
+    public init(products: [Product], locations: [Location]) {
+        self.products = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.locations = locations
+        var sizes = Set<String>()
+
+        for product in products {
+            let phrases = [product.displayName, product.name] + product.aliases + product.aliases.map { product.brand + " " + $0 }
+            var keys = Set(phrases.map { Self.key(Self.normalizer.normalize($0)[...]) })
+            let nameWords = Self.normalizer.normalize(product.name)
+            for length in 1..<max(1, nameWords.count) {
+                let prefix = nameWords[0..<length]
+                if length == 1 {
+                    let word = prefix[prefix.startIndex]
+                    guard word.count >= 5 || word.contains(where: \.isNumber), !Self.genericWords.contains(Self.singular(word))
+                    else { continue }
+                }
+                guard !prefix.allSatisfy({ Self.genericWords.contains(Self.singular($0)) }) else { continue }
+                keys.insert(Self.key(prefix))
+                keys.insert(Self.key((Self.normalizer.normalize(product.brand) + prefix)[...]))
+            }
+            for key in keys where !key.isEmpty { add(key, .products([product.id])) }
+            add(Self.key(Self.normalizer.normalize(product.brand)[...]), .brand(product.brand))
+            if product.brand.lowercased().hasPrefix("the ") {
+                add(Self.key(Self.normalizer.normalize(String(product.brand.dropFirst(4)))[...]), .brand(product.brand))
+            }
+            add(Self.key(Self.normalizer.normalize(product.kind)[...]), .kind(product.kind))
+            for variant in product.variants {
+                for (name, value) in variant.options {
+                    if name == "size" {
+                        sizes.insert(value)
+                        continue
+                    }
+                    let spoken = [value] + (Self.colorSynonyms[value] ?? [])
+                    for phrase in spoken { add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: name, value: value)) }
+                }
+            }
+        }
+        for (word, kind) in Self.categoryWords where meanings[word] == nil { add(word, .kind(kind)) }
+        for location in locations {
+            for phrase in [location.name, location.id] {
+                add(Self.key(Self.normalizer.normalize(phrase)[...]), .location(location.id))
+            }
+        }
+        self.sizes = sizes
+    }
+
+    private mutating func add(_ key: String, _ meaning: Meaning) {
+        guard !key.isEmpty else { return }
+        if case .products(let ids) = meaning, let index = meanings[key]?.firstIndex(where: {
+            if case .products = $0 { true } else { false }
+        }), case .products(let existing) = meanings[key]![index] {
+            if !existing.contains(ids[0]) { meanings[key]![index] = .products(existing + ids) }
+            return
+        }
+        if meanings[key]?.contains(meaning) == true { return }
+        meanings[key, default: []].append(meaning)
+    }
+
+    /// The meanings of a run of normalized words, if it is a known phrase.
+    public func meanings(of words: ArraySlice<String>) -> [Meaning] {
+        meanings[Self.key(words)] ?? []
+    }
+
+    /// Words run together with the last one made singular: ["air", "maxes"] → "airmax".
+    static func key(_ words: ArraySlice<String>) -> String {
+        guard let last = words.last else { return "" }
+        return (words.dropLast() + [singular(last)]).joined()
+    }
+
+    /// "maxes" → "max", "sambas" → "samba", "90s" → "90", "shoes" → "shoe"; "dress" stays.
+    static func singular(_ word: String) -> String {
+        guard word.count > 2, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us") else { return word }
+        let stem = word.dropLast()
+        if stem.last?.isNumber == true { return String(stem) }
+        guard word.count > 3 else { return word }
+        if word.hasSuffix("xes") || word.hasSuffix("ches") || word.hasSuffix("shes") { return String(word.dropLast(2)) }
+        return String(stem)
+    }
+}

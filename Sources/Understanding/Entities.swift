@@ -1,0 +1,98 @@
+import RetailModel
+
+/// What an utterance names, matched against the live catalog and the store's vocabulary.
+///
+/// Card numbers are carried only long enough to be tokenized; `redactedText` is what may be kept.
+public struct Entities: Sendable, Hashable {
+    /// Catalog products the caller named, best match first (several when the name is ambiguous).
+    public var productIDs: [String] = []
+    /// The words that named the product, e.g. "air maxes".
+    public var productText: String?
+    /// A brand named without a specific product ("anything from Nike").
+    public var brand: String?
+    /// A kind of item named without a product ("the shoes", "a hoodie"), as the catalog spells it.
+    public var kind: String?
+    /// Words that seem to name a product the catalog does not know ("the zorblax 3000"), for a search.
+    public var unknownProductPhrase: String?
+    /// Variant options: "size" → "10.5", "color" → "black", "width" → "wide".
+    public var options: [String: String] = [:]
+    public var quantity: Int?
+    public var fulfillment: Fulfillment?
+    public var locationID: String?
+    /// "all stores", "any location", "other stores".
+    public var allLocations = false
+    public var orderNumber: String?
+    public var returnReason: String?
+    public var refundMethod: RefundMethod?
+    /// A spoken card number (13–19 digits). Tokenize it at once; never store it.
+    public var cardNumber: String?
+    /// "that", "it", "those", "the same": the product in focus.
+    public var refersToFocus = false
+    /// "the first one", "the second", "the last one".
+    public var ordinal: Int?
+
+    public init() {}
+
+    /// Whether the utterance named anything at all.
+    public var isEmpty: Bool {
+        productIDs.isEmpty && brand == nil && kind == nil && options.isEmpty && quantity == nil && fulfillment == nil
+            && locationID == nil && !allLocations && orderNumber == nil && returnReason == nil && refundMethod == nil
+            && cardNumber == nil && ordinal == nil
+    }
+
+    /// The entities as flat name → value pairs, for debug views and dialogue assertions (never the card number).
+    public var summary: [String: String] {
+        var result: [String: String] = [:]
+        if !productIDs.isEmpty { result["product"] = productIDs.joined(separator: "|") }
+        if let brand { result["brand"] = brand }
+        if let kind { result["kind"] = kind }
+        for (name, value) in options { result[name] = value }
+        if let quantity { result["quantity"] = String(quantity) }
+        if let fulfillment { result["fulfillment"] = fulfillment.rawValue }
+        if let locationID { result["location"] = locationID }
+        if allLocations { result["all_locations"] = "true" }
+        if let orderNumber { result["order_number"] = orderNumber }
+        if let returnReason { result["reason"] = returnReason }
+        if let refundMethod { result["refund_method"] = refundMethod.rawValue }
+        if let cardNumber { result["card"] = "ending \(cardNumber.suffix(4))" }
+        if refersToFocus { result["reference"] = "focus" }
+        if let ordinal { result["ordinal"] = String(ordinal) }
+        return result
+    }
+}
+
+/// The understanding of one utterance: intent, how sure we are, and what it names.
+public struct Interpretation: Sendable, Hashable {
+    public var intent: Intent
+    /// 0…1; below about 0.35 the conversation asks rather than guesses.
+    public var confidence: Double
+    /// The runner-up intent, for a clarifying question.
+    public var alternative: Intent?
+    public var entities: Entities
+    /// The normalized transcript with any card number replaced by "card ending NNNN".
+    public var redactedText: String
+
+    public init(intent: Intent, confidence: Double, alternative: Intent? = nil, entities: Entities, redactedText: String) {
+        self.intent = intent
+        self.confidence = confidence
+        self.alternative = alternative
+        self.entities = entities
+        self.redactedText = redactedText
+    }
+}
+
+/// The slot the conversation asked for, which steers how a bare answer is read ("ten" → a size).
+public enum ExpectedSlot: String, Sendable, Hashable, Codable {
+    case product, size, color, width, fit, quantity, fulfillment, location
+    case orderNumber = "order_number"
+    case reason
+    case refundMethod = "refund_method"
+    case cardNumber = "card_number"
+    case confirmation
+    case choice
+
+    /// The slot for a variant option name, when it has one.
+    public init?(option: String) {
+        self.init(rawValue: option)
+    }
+}

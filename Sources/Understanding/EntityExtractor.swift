@@ -1,0 +1,250 @@
+import RetailModel
+
+/// Finds products, sizes, colors, quantities, stores, order numbers and the rest in normalized words.
+///
+/// It also returns the words with every entity replaced by a placeholder ("<item>", "<num>",
+/// "<color>", "<loc>"), so the intent classifier learns phrasing, not product names.
+struct EntityExtractor: Sendable {
+    let lexicon: CatalogLexicon
+
+    private static let letterSizes: [String: String] = [
+        "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "2xl": "XXL", "small": "S", "medium": "M",
+        "med": "M", "large": "L", "smalls": "S", "mediums": "M", "larges": "L",
+    ]
+    private static let referenceWords: Set<String> = ["that", "it", "those", "them", "these", "this", "same", "ones"]
+    private static let ordinals: [String: Int] = ["first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "latest": 1, "recent": 1]
+    private static let quantityNouns: Set<String> = ["pair", "pairs", "of", "more", "units", "items", "pieces"]
+
+    private static let reasons: [(phrase: [String], reason: String)] = [
+        (["too", "small"], "too small"), (["too", "tight"], "too small"), (["too", "short"], "too small"),
+        (["too", "big"], "too big"), (["too", "large"], "too big"), (["too", "loose"], "too big"),
+        (["too", "long"], "too big"), (["does", "not", "fit"], "does not fit"), (["did", "not", "fit"], "does not fit"),
+        (["do", "not", "fit"], "does not fit"), (["doesnt", "fit"], "does not fit"), (["wrong", "size"], "wrong size"),
+        (["wrong", "color"], "wrong item"), (["wrong", "item"], "wrong item"), (["wrong", "one"], "wrong item"),
+        (["not", "what", "i", "ordered"], "wrong item"), (["damaged"], "damaged"), (["broken"], "damaged"),
+        (["ripped"], "damaged"), (["torn"], "damaged"), (["stain"], "damaged"), (["stained"], "damaged"),
+        (["defective"], "defective"), (["faulty"], "defective"), (["fell", "apart"], "defective"),
+        (["changed", "my", "mind"], "changed mind"), (["do", "not", "need"], "changed mind"),
+        (["do", "not", "want"], "changed mind"), (["do", "not", "like"], "did not like"),
+        (["did", "not", "like"], "did not like"), (["not", "comfortable"], "uncomfortable"),
+        (["uncomfortable"], "uncomfortable"), (["hurt"], "uncomfortable"), (["hurts"], "uncomfortable"),
+        (["not", "as", "described"], "not as described"), (["looks", "different"], "not as described"),
+        (["arrived", "late"], "arrived late"), (["gift"], "unwanted gift"),
+    ]
+
+    private static let productTriggers: Set<String> = ["have", "got", "carry", "sell", "stock", "order", "buy", "find", "get", "want", "need", "about"]
+    private static let articles: Set<String> = ["the", "a", "an", "any", "some", "those", "these", "more", "new", "that", "your", "you", "guys"]
+    private static let phraseEnd: Set<String> = [
+        "in", "size", "for", "at", "please", "today", "available", "now", "with", "and", "or", "to", "from", "right",
+        "still", "left", "there", "here", "on", "is", "are", "by", "if", "because", "so", "it", "them", "this",
+        "one", "ones", "pair", "pairs", "store", "stock", "back", "anymore", "too", "again", "my", "order", "help",
+    ]
+
+    /// The noun phrase after "do you have…", "I want to order…" when no catalog name matched.
+    private static func unknownProductPhrase(_ words: [String], consumed: [Bool]) -> String? {
+        guard let trigger = words.lastIndex(where: productTriggers.contains) else { return nil }
+        var index = trigger + 1
+        while index < words.count, articles.contains(words[index]) || words[index] == "to" { index += 1 }
+        var phrase: [String] = []
+        while index < words.count, !consumed[index], !phraseEnd.contains(words[index]), phrase.count < 4 {
+            phrase.append(words[index])
+            index += 1
+        }
+        let meaningless: Set<String> = ["something", "anything", "stuff", "things", "it", "like", "check", "know", "return", "place", "talk", "speak", "a", "make"]
+        guard let first = phrase.first, !meaningless.contains(first) else { return nil }
+        return phrase.joined(separator: " ")
+    }
+
+    struct Result {
+        var entities: Entities
+        var masked: [String]
+    }
+
+    func extract(_ words: [String], expecting: ExpectedSlot?) -> Result {
+        var entities = Entities()
+        var masked: [String] = []
+        var consumed = Array(repeating: false, count: words.count)
+        var index = 0
+
+        // Catalog phrases, longest first at each position.
+        var spans: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])] = []
+        while index < words.count {
+            var matched = false
+            for length in stride(from: min(6, words.count - index), through: 1, by: -1) {
+                let slice = words[index..<(index + length)]
+                if length == 1, ["a", "the", "i", "in", "it", "s", "m", "l", "one"].contains(slice.first!) { continue }
+                let meanings = lexicon.meanings(of: slice)
+                if !meanings.isEmpty {
+                    spans.append((index..<(index + length), meanings))
+                    index += length
+                    matched = true
+                    break
+                }
+            }
+            if !matched { index += 1 }
+        }
+        var productSpanStarts = Set<Int>()
+        for span in spans {
+            for meaning in span.meanings {
+                switch meaning {
+                case .products(let ids):
+                    if entities.productIDs.isEmpty || span.range.count > (entities.productText?.split(separator: " ").count ?? 0) {
+                        entities.productIDs = ids
+                        entities.productText = words[span.range].joined(separator: " ")
+                    }
+                    productSpanStarts.insert(span.range.lowerBound)
+                case .brand(let brand):
+                    entities.brand = brand
+                    productSpanStarts.insert(span.range.lowerBound)
+                case .kind(let kind):
+                    entities.kind = kind
+                    productSpanStarts.insert(span.range.lowerBound)
+                case .option(let name, let value):
+                    entities.options[name] = value
+                case .location(let id):
+                    entities.locationID = id
+                }
+            }
+            for position in span.range { consumed[position] = true }
+        }
+        var placeholderAt: [Int: String] = [:]
+        for span in spans {
+            let placeholder: String
+            switch span.meanings.first! {
+            case .products, .brand, .kind: placeholder = "<item>"
+            case .option: placeholder = "<color>"
+            case .location: placeholder = "<loc>"
+            }
+            placeholderAt[span.range.lowerBound] = placeholder
+        }
+
+        // Numbers: sizes, quantities, order and card numbers.
+        for (position, word) in words.enumerated() where !consumed[position] {
+            let previous = position > 0 ? words[position - 1] : ""
+            let next = position + 1 < words.count ? words[position + 1] : ""
+            if NumberWords.isDigits(word), (13...19).contains(word.count) {
+                entities.cardNumber = word
+                consumed[position] = true
+                placeholderAt[position] = "<card>"
+                continue
+            }
+            if let waist = Int(word), next == "by" || next == "x", position + 2 < words.count, let length = Int(words[position + 2]),
+                (24...48).contains(waist), (26...38).contains(length)
+            {
+                entities.options["size"] = "\(waist)x\(length)"
+                consumed[position] = true
+                consumed[position + 1] = true
+                consumed[position + 2] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
+            if word.contains("x"), word.split(separator: "x").count == 2, word.split(separator: "x").allSatisfy({ Int($0) != nil }) {
+                entities.options["size"] = word.uppercased()
+                consumed[position] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
+            if let letter = Self.letterSizes[word] {
+                let spelledOut = word.count > 3
+                let abbreviationInContext = previous == "size" || expecting == .size
+                    || (word.count >= 2 && ["a", "an", "in"].contains(previous))
+                if (spelledOut || abbreviationInContext) && previous != "too" {
+                    entities.options["size"] = letter
+                    consumed[position] = true
+                    placeholderAt[position] = "<num>"
+                    continue
+                }
+            }
+            if word == "extra", let letter = Self.letterSizes[next], ["S", "L"].contains(letter) {
+                entities.options["size"] = "X" + letter
+                consumed[position] = true
+                consumed[position + 1] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
+            guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
+            let isWhole = value == value.rounded()
+            let sizeLike = (4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5)
+            let countsItems = Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
+                || (next == "of" && position + 2 < words.count)
+            if previous == "order" || previous == "number" || previous == "confirmation" || previous == "#"
+                || (NumberWords.isDigits(word) && word.count >= 4 && word.count <= 8)
+                || expecting == .orderNumber && NumberWords.isDigits(word) && word.count >= 3
+            {
+                entities.orderNumber = word
+            } else if previous == "size" || expecting == .size && sizeLike {
+                entities.options["size"] = NumberWords.format(value)
+            } else if isWhole, value >= 1, value <= 20, countsItems || expecting == .quantity || previous == "quantity" {
+                entities.quantity = Int(value)
+            } else if sizeLike && (previous == "a" || previous == "in" || previous == "an" || lexicon.sizes.contains(NumberWords.format(value))) {
+                entities.options["size"] = NumberWords.format(value)
+            } else if isWhole, value >= 1, value <= 10, !productSpanStarts.isEmpty {
+                entities.quantity = Int(value)
+            } else {
+                continue
+            }
+            consumed[position] = true
+            placeholderAt[position] = "<num>"
+        }
+        if entities.quantity == nil {
+            if let position = words.firstIndex(of: "couple"), position > 0, words[position - 1] == "a" {
+                entities.quantity = 2
+            } else if words.contains("both") {
+                entities.quantity = 2
+            }
+        }
+
+        // Words and phrases.
+        let text = " " + words.joined(separator: " ") + " "
+        func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
+        if ["pick up", "pickup", "pick it up", "pick them up", "collect", "in store", "at the store", "click and collect"]
+            .contains(where: has)
+        {
+            entities.fulfillment = .pickup
+        } else if ["ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house", "to my home"]
+            .contains(where: has)
+        {
+            entities.fulfillment = .shipping
+        }
+        if ["all locations", "all stores", "all your stores", "any store", "any location", "other stores", "other locations", "another store", "another location", "every store", "anywhere"]
+            .contains(where: has)
+        {
+            entities.allLocations = true
+        }
+        if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
+            entities.refundMethod = .storeCredit
+        } else if ["original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method", "card i used", "refund to"]
+            .contains(where: has)
+        {
+            entities.refundMethod = .originalPayment
+        }
+        for (phrase, reason) in Self.reasons where has(phrase.joined(separator: " ")) {
+            entities.returnReason = reason
+            break
+        }
+        for (position, word) in words.enumerated() where !consumed[position] {
+            if let ordinal = Self.ordinals[word], position + 1 < words.count || position > 0 {
+                if word == "recent" || word == "latest", !(position > 0 && ["most", "the", "my"].contains(words[position - 1])) { continue }
+                entities.ordinal = ordinal
+            }
+            if Self.referenceWords.contains(word) { entities.refersToFocus = true }
+        }
+        if entities.productIDs.count > 1, let brand = entities.brand {
+            let narrowed = entities.productIDs.filter { lexicon.products[$0]?.brand == brand }
+            if !narrowed.isEmpty { entities.productIDs = narrowed }
+        }
+
+        if entities.productIDs.isEmpty, entities.brand == nil, entities.kind == nil {
+            entities.unknownProductPhrase = Self.unknownProductPhrase(words, consumed: consumed)
+        }
+
+        for (position, word) in words.enumerated() {
+            if let placeholder = placeholderAt[position] {
+                if masked.last != placeholder { masked.append(placeholder) }
+            } else if !consumed[position] {
+                masked.append(word)
+            }
+        }
+        return Result(entities: entities, masked: masked)
+    }
+}

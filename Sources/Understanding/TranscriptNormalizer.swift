@@ -1,0 +1,132 @@
+/// Turns a transcript, typed or recognized, into the plain word list the rest of understanding reads.
+///
+/// Lower-cases; expands contractions; drops punctuation, fillers ("um", "uh", filler "like") and
+/// self-repaired numbers ("nine, no, ten" → "10"); writes numbers as digits ("ten and a half" → "10.5",
+/// "seven eight two nine" → "7829", "thirty two by thirty" → "32 by 30").
+public struct TranscriptNormalizer: Sendable {
+    public init() {}
+
+    public func normalize(_ text: String) -> [String] {
+        var tokens = tokenize(text)
+        tokens = dropFillers(tokens)
+        tokens = NumberWords.convert(tokens)
+        tokens = dropRepairedNumbers(tokens)
+        return tokens
+    }
+
+    private static let contractions: [String: String] = [
+        "i'm": "i am", "i'd": "i would", "i've": "i have", "i'll": "i will", "you're": "you are",
+        "you've": "you have", "you'd": "you would", "you'll": "you will", "we're": "we are", "we've": "we have",
+        "we'd": "we would", "they're": "they are", "they've": "they have", "it's": "it is", "that's": "that is",
+        "what's": "what is", "where's": "where is", "when's": "when is", "how's": "how is", "who's": "who is",
+        "there's": "there is", "here's": "here is", "let's": "let us", "don't": "do not", "doesn't": "does not",
+        "didn't": "did not", "can't": "can not", "cannot": "can not", "won't": "will not", "isn't": "is not",
+        "aren't": "are not", "wasn't": "was not", "weren't": "were not", "haven't": "have not",
+        "hasn't": "has not", "hadn't": "had not", "wouldn't": "would not", "couldn't": "could not",
+        "shouldn't": "should not", "ain't": "is not", "y'all": "you all", "gonna": "going to",
+        "wanna": "want to", "gotta": "got to", "lemme": "let me", "gimme": "give me", "dunno": "do not know",
+        "ya": "you", "u": "you", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
+    ]
+
+    private func tokenize(_ text: String) -> [String] {
+        var cleaned = ""
+        let characters = Array(text.lowercased().replacingOccurrences(of: "’", with: "'"))
+        for (index, character) in characters.enumerated() {
+            let previous = index > 0 ? characters[index - 1] : " "
+            let next = index + 1 < characters.count ? characters[index + 1] : " "
+            switch character {
+            case _ where character.isLetter || character.isNumber:
+                cleaned.append(character)
+            case "'":
+                cleaned.append(previous.isLetter && next.isLetter ? "'" : " ")
+            case ".", "/":
+                // Keep decimals and fractions ("10.5", "1/2"); anything else ends a word.
+                cleaned.append(previous.isNumber && next.isNumber ? character : " ")
+            case "½":
+                cleaned.append(" .5 ")
+            case "&":
+                cleaned.append(" and ")
+            default:
+                cleaned.append(" ")
+            }
+        }
+        var tokens: [String] = []
+        for word in cleaned.split(separator: " ") {
+            let word = String(word)
+            if let expanded = Self.contractions[word] {
+                tokens += expanded.split(separator: " ").map(String.init)
+            } else if word.hasSuffix("'s") || word.hasSuffix("'ll") || word.hasSuffix("'re") || word.hasSuffix("'d") {
+                // Possessives and leftover contractions: "levi's" → "levis", "store'll" → "store".
+                tokens.append(word.hasSuffix("'s") ? word.replacingOccurrences(of: "'", with: "") : String(word.prefix { $0 != "'" }))
+            } else {
+                tokens.append(word.replacingOccurrences(of: "'", with: ""))
+            }
+        }
+        return tokens
+    }
+
+    private static let fillers: Set<String> = ["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "ah", "eh", "mmm"]
+    /// Words after which "like" is a verb ("I would like", "do you like"), not a filler.
+    private static let likeIsVerbAfter: Set<String> = [
+        "would", "i", "you", "we", "they", "do", "does", "did", "not", "really", "also", "she", "he", "might",
+        "just", "to", "dont", "look", "looks", "feel", "feels", "something", "anything", "d",
+    ]
+
+    private func dropFillers(_ tokens: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if Self.fillers.contains(token) {
+                index += 1
+                continue
+            }
+            if token == "like", result.last.map({ !Self.likeIsVerbAfter.contains($0) }) ?? true {
+                index += 1
+                continue
+            }
+            if token == "you", index + 1 < tokens.count, tokens[index + 1] == "know",
+                index + 2 == tokens.count || ["the", "a", "um", "uh", "like", "i", "do"].contains(tokens[index + 2]),
+                result.last != "do", result.last != "did"
+            {
+                index += 2
+                continue
+            }
+            result.append(token)
+            index += 1
+        }
+        return result
+    }
+
+    private static let repairWords: Set<String> = ["no", "sorry", "actually", "wait", "rather", "or"]
+
+    /// "9 no 10" → "10", "9 i mean 10" → "10", "9 sorry make that 10" → "10".
+    private func dropRepairedNumbers(_ tokens: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < tokens.count {
+            if NumberWords.isNumeric(tokens[index]) {
+                var next = index + 1
+                var sawRepair = false
+                while next < tokens.count {
+                    let word = tokens[next]
+                    if Self.repairWords.contains(word) { sawRepair = true; next += 1; continue }
+                    if word == "i", next + 1 < tokens.count, tokens[next + 1] == "mean" { sawRepair = true; next += 2; continue }
+                    if word == "make", next + 1 < tokens.count, ["that", "it"].contains(tokens[next + 1]) {
+                        sawRepair = true; next += 2; continue
+                    }
+                    break
+                }
+                if sawRepair, next < tokens.count, NumberWords.isNumeric(tokens[next]), tokens[index] != tokens[next],
+                    !(tokens[next - 1] == "or")
+                {
+                    index = next
+                    continue
+                }
+            }
+            result.append(tokens[index])
+            index += 1
+        }
+        return result
+    }
+}

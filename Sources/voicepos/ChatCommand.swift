@@ -1,0 +1,143 @@
+import ArgumentParser
+import Conversation
+import Foundation
+import Replay
+import Understanding
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `voicepos chat`: talk to the assistant, by hand or through a pipe, in text or in the JSON turn protocol.
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Talk to the assistant on the demo store (a REPL; also reads piped lines).",
+        discussion: """
+            Commands: /debug (toggle intent, entities, slots and POS calls), /reset, /help, /quit.
+            With --json, each input line is {"session": "...", "text": "...", "caller": {"customer_id": "..."}} \
+            and each output line is the reply as JSON.
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "The caller's customer id (default: C-1001, a demo customer with orders).")
+    var customer = "C-1001"
+
+    @Flag(help: "Speak the speech front end's JSON protocol: one JSON turn per line in, one reply per line out.")
+    var json = false
+
+    @Flag(help: "Start with the debug view on.")
+    var debug = false
+
+    func run() async throws {
+        let intents = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(options.intents))
+        let bench = try await StoreBench.start(fixture: try options.fixture(), clock: try options.storeClock(), intents: intents)
+        if json {
+            try await runJSON(bench.engine)
+        } else {
+            await runREPL(bench.engine)
+        }
+    }
+
+    private func runREPL(_ engine: DialogueEngine) async {
+        let interactive = isatty(STDIN_FILENO) != 0
+        var debug = self.debug
+        var session = "chat-1"
+        var sessionCount = 1
+        let caller = Caller(customerID: customer.isEmpty ? nil : customer)
+        if interactive {
+            print("VoicePOS on the demo store, calling as customer \(customer). Type /help for commands.\n")
+        }
+        while true {
+            if interactive { print("you › ", terminator: "") }
+            fflush(nil)
+            guard let line = readLine() else { break }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            switch text {
+            case "/quit", "/exit":
+                return
+            case "/help":
+                print("Say anything a caller would. /debug toggles the inside view, /reset starts a new call, /quit leaves.")
+                continue
+            case "/debug":
+                debug.toggle()
+                print("(debug \(debug ? "on" : "off"))")
+                continue
+            case "/reset":
+                await engine.endSession(session)
+                sessionCount += 1
+                session = "chat-\(sessionCount)"
+                print("(new call)")
+                continue
+            default:
+                break
+            }
+            let reply = await engine.respond(to: Utterance(sessionID: session, text: text, caller: caller))
+            if !interactive { print("you: \(reply.trace.normalized)") }
+            print("agent: \(reply.text)")
+            if debug { print(Self.debugView(reply)) }
+            switch reply.action {
+            case .transfer: print("(transferred to a team member: \(reply.handoff ?? ""))")
+            case .end: print("(call ended)")
+            case .continue: break
+            }
+            if !interactive { print("") }
+            if reply.action != .continue {
+                await engine.endSession(session)
+                sessionCount += 1
+                session = "chat-\(sessionCount)"
+            }
+        }
+    }
+
+    static func debugView(_ reply: Reply) -> String {
+        var lines = ["  ┌ intent \(reply.intent.rawValue) (confidence \(String(format: "%.2f", reply.confidence)))"]
+        lines.append("  │ heard: \(reply.trace.normalized)")
+        if !reply.trace.entities.isEmpty {
+            lines.append("  │ entities: " + reply.trace.entities.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        if !reply.slots.isEmpty {
+            lines.append("  │ slots: " + reply.slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        if let expecting = reply.expecting { lines.append("  │ expecting: \(expecting.rawValue)") }
+        for call in reply.trace.calls { lines.append("  │ POS \(call.failed ? "✗" : "✓") \(call)") }
+        lines.append("  └ action \(reply.action.rawValue)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// One JSON turn per input line, one JSON reply per output line; sessions may interleave.
+    private func runJSON(_ engine: DialogueEngine) async throws {
+        struct Turn: Decodable {
+            var session: String
+            var text: String
+            var caller: Caller?
+            var alternatives: [Utterance.Alternative]?
+        }
+        struct Failure: Encodable {
+            var error: String
+            var line: Int
+        }
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var number = 0
+        while let line = readLine() {
+            number += 1
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let output: Data
+            do {
+                let turn = try decoder.decode(Turn.self, from: Data(line.utf8))
+                let reply = await engine.respond(
+                    to: Utterance(sessionID: turn.session, text: turn.text, alternatives: turn.alternatives ?? [], caller: turn.caller))
+                output = try encoder.encode(reply)
+            } catch is DecodingError {
+                output = try encoder.encode(Failure(error: "expected {\"session\": \"...\", \"text\": \"...\"}", line: number))
+            }
+            print(String(decoding: output, as: UTF8.self))
+            fflush(nil)
+        }
+    }
+}

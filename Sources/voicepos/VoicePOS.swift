@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct VoicePOS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voicepos",
+        abstract: "A retail voice agent's brain: understands callers and talks to the store's POS.",
+        subcommands: [ChatCommand.self, ReplayCommand.self],
+        defaultSubcommand: ChatCommand.self
+    )
+}
