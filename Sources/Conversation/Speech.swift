@@ -82,7 +82,7 @@ enum Speech {
         }
         let nonSize = parts.filter { !$0.hasPrefix("size") }
         let size = parts.first { $0.hasPrefix("size") }
-        var text = "the \(product.displayName)"
+        var text = product.theName
         if !nonSize.isEmpty { text += " in " + Speech.list(nonSize) }
         if let size { text += nonSize.isEmpty ? " in \(size)" : ", \(size)" }
         return text
@@ -132,5 +132,12 @@ enum Speech {
         guard let first = order.lines.first else { return "order \(order.number)" }
         let name = products[first.productID]?.displayName ?? first.title
         return order.lines.count > 1 ? "your \(name) and \(order.lines.count - 1) more item order" : "your \(name) order"
+    }
+}
+
+extension Product {
+    /// "the Nike Air Max 90"; a brand that starts with "The" is not doubled.
+    var theName: String {
+        displayName.lowercased().hasPrefix("the ") ? "the " + displayName.dropFirst(4) : "the \(displayName)"
     }
 }

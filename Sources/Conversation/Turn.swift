@@ -246,7 +246,9 @@ struct Turn {
                 say(intent == .affirm ? "Great. What can I help you with?" : "Okay. Is there anything else I can help with?")
             }
         case .inform:
-            if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil {
+            let aboutFocus = state.focus != nil
+                && (!entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.refersToFocus)
+            if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil || aboutFocus {
                 await startAvailability()
             } else if entities.orderNumber != nil {
                 await startStatus()

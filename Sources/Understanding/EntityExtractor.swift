@@ -167,8 +167,9 @@ struct EntityExtractor: Sendable {
             let sizeLike = (4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5)
             let countsItems = Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
-            if previous == "order" || previous == "number" || previous == "confirmation" || previous == "#"
-                || (NumberWords.isDigits(word) && word.count >= 4 && word.count <= 8)
+            if ["order", "number", "confirmation", "#"].contains(previous) && word.count >= 3 && NumberWords.isDigits(word)
+                || (NumberWords.isDigits(word) && word.count >= 4 && word.count <= 8
+                    && (position == 0 || ["is", "was", "for", "about", "with", "on", "its", "it", "and", "return", "track"].contains(previous)))
                 || expecting == .orderNumber && NumberWords.isDigits(word) && word.count >= 3
             {
                 entities.orderNumber = word
@@ -206,10 +207,15 @@ struct EntityExtractor: Sendable {
         {
             entities.fulfillment = .shipping
         }
-        if ["all locations", "all stores", "all your stores", "any store", "any location", "other stores", "other locations", "another store", "another location", "every store", "anywhere"]
-            .contains(where: has)
-        {
+        for phrase in ["all locations", "all stores", "all your stores", "all of your stores", "any store", "any location", "other stores", "other locations", "another store", "another location", "every store", "anywhere else", "anywhere"]
+        where has(phrase) {
             entities.allLocations = true
+            let length = phrase.split(separator: " ").count
+            for start in 0...(words.count - length) where words[start..<(start + length)].joined(separator: " ") == phrase {
+                for position in start..<(start + length) { consumed[position] = true }
+                placeholderAt[start] = "<loc>"
+            }
+            break
         }
         if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
             entities.refundMethod = .storeCredit

@@ -18,8 +18,8 @@ public struct LanguageUnderstanding: Sendable {
         "the", "a", "an", "in", "of", "size", "please", "one", "ones", "pair", "pairs", "for", "and", "it", "that",
         "them", "those", "with", "to", "make", "just", "color", "colour", "same", "store", "at", "from", "by", "okay",
         "ok", "instead", "actually", "how", "about", "what", "go", "lets", "let", "us", "then", "is", "fine", "would",
-        "be", "great", "order", "number", "my", "i", "think", "its", "wide", "width", "fit", "quantity", "this",
-        "these", "should", "mens", "womens", "men", "women", "uk", "us", "our", "location", "shop", "card",
+        "be", "great", "number", "i", "think", "its", "wide", "width", "fit", "quantity", "this",
+        "these", "should", "check", "mens", "womens", "men", "women", "uk", "us", "our", "location", "shop", "card",
     ]
 
     public init(intents: [IntentDefinition], catalog: [Product], locations: [Location]) {

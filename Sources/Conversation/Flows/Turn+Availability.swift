@@ -40,7 +40,7 @@ extension Turn {
             let sizes = product.values(of: "size")
             if sizes.count > 1 {
                 ask(
-                    "We carry the \(product.displayName) in \(Speech.choices(sizes, option: "size")). What size are you looking for?",
+                    "We carry \(product.theName) in \(Speech.choices(sizes, option: "size")). What size are you looking for?",
                     expecting: .size, hints: Speech.sorted(sizes, option: "size"))
                 return
             }

@@ -50,7 +50,9 @@ extension Turn {
             }
         }
         if let current { return .product(current) }
-        if let focus = state.focus, useFocus || entities.refersToFocus || !entities.options.isEmpty {
+        if let focus = state.focus,
+            useFocus || entities.refersToFocus || !entities.options.isEmpty || entities.allLocations || entities.locationID != nil
+        {
             return .product(focus.product)
         }
         if let phrase = entities.unknownProductPhrase {
@@ -84,7 +86,7 @@ extension Turn {
         case .product(let product):
             return product
         case .ambiguous(let found):
-            let names = found.prefix(3).map { "the \($0.displayName)" }
+            let names = found.prefix(3).map(\.theName)
             let lead = found.count > 3 ? "We have \(found.count) of those, including" : "We have"
             ask(
                 "\(lead) \(Speech.list(names)). Which one \(verb)?", expecting: .product,
@@ -119,7 +121,7 @@ extension Turn {
                 options[name] = nil
                 let spokenValue = name == "size" ? "size \(value)" : value
                 ask(
-                    "The \(product.displayName) doesn't come in \(spokenValue). It comes in \(Speech.choices(offered, option: name)). Which would you like?",
+                    "\(product.theName.capitalizedFirst) doesn't come in \(spokenValue). It comes in \(Speech.choices(offered, option: name)). Which would you like?",
                     expecting: ExpectedSlot(option: name) ?? .choice, hints: Speech.sorted(offered, option: name))
                 return false
             }

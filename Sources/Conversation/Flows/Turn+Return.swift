@@ -92,7 +92,7 @@ extension Turn {
         if eligible.count > 1 {
             draft.candidates = eligible
             state.flow = .returns(draft)
-            let names = eligible.prefix(3).map { "the \(products[$0.1.productID]?.displayName ?? $0.1.title)" }
+            let names = eligible.prefix(3).map { products[$0.1.productID]?.theName ?? $0.1.title }
             ask("Which item would you like to return: \(Speech.list(names, conjunction: "or"))?", expecting: .choice, hints: names)
             return false
         }
@@ -126,7 +126,7 @@ extension Turn {
         switch configuration.returnPolicy.eligibility(of: order, now: now, calendar: calendar) {
         case .outsideWindow(let days):
             confirm(
-                "Your \(name) was delivered \(days) days ago, which is past our \(window)-day return window, so I can't start a return here. Would you like me to connect you with a team member who can take a look?",
+                "Your order \(order.number) with \(products[line.productID]?.theName ?? line.title) was delivered \(days) days ago, which is past our \(window)-day return window, so I can't start a return here. Would you like me to connect you with a team member who can take a look?",
                 .transfer)
         case .notDelivered(let status):
             switch status {
