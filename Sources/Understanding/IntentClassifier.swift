@@ -57,7 +57,8 @@ struct IntentClassifier: Sendable {
     private static func features(_ words: [String]) -> [String] {
         guard !words.isEmpty else { return [] }
         let bounded = ["^"] + words + ["$"]
-        var result = words
+        // Word stems as extra features, so "delivery", "delivered" and "deliver" meet.
+        var result = words + words.compactMap { $0.count > 5 && !$0.hasPrefix("<") ? "~" + $0.prefix(5) : nil }
         for index in 0..<(bounded.count - 1) { result.append(bounded[index] + " " + bounded[index + 1]) }
         return result
     }
@@ -76,7 +77,7 @@ struct IntentClassifier: Sendable {
             let top = values.sorted(by: >)
             let best = top.first ?? 0
             let topThree = top.prefix(3).reduce(0, +) / Double(min(3, top.count))
-            return (intent, 0.6 * best + 0.4 * topThree)
+            return (intent, 0.4 * best + 0.6 * topThree)
         }
         .sorted { $0.score > $1.score }
     }

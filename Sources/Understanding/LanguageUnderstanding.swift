@@ -11,7 +11,7 @@ public struct LanguageUnderstanding: Sendable {
     private let classifier: IntentClassifier
 
     /// Below this score the utterance is not like any example, so it is out of scope.
-    static let outOfScopeBelow = 0.2
+    static let outOfScopeBelow = 0.3
 
     /// Words that carry no intent once entities are taken out ("the", "size", "please").
     private static let slotOnlyWords: Set<String> = [
@@ -40,6 +40,23 @@ public struct LanguageUnderstanding: Sendable {
     /// The catalog products by id, as the lexicon knows them.
     public var products: [String: Product] { extractor.lexicon.products }
 
+    /// Nudges intent scores by what the utterance names: a pickup or delivery choice points to an order,
+    /// a return reason to a return, a product with a size to stock or an order rather than small talk.
+    private static func weighByEntities(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities)
+        -> [(intent: Intent, score: Double)]
+    {
+        func boost(_ intent: Intent) -> Double {
+            var boost = 0.0
+            let namesProduct = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+            if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
+            if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
+            if entities.orderNumber != nil, intent == .orderStatus || intent == .returnItem { boost += 0.05 }
+            if namesProduct, !entities.options.isEmpty, intent == .checkAvailability || intent == .placeOrder { boost += 0.05 }
+            return boost
+        }
+        return ranking.map { ($0.intent, $0.score + boost($0.intent)) }.sorted { $0.score > $1.score }
+    }
+
     /// Interprets one utterance.
     ///
     /// - Parameter expecting: the slot the conversation just asked for; it decides whether "ten" is a size.
@@ -58,7 +75,7 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let ranking = classifier.rank(extracted.masked)
+        let ranking = Self.weighByEntities(classifier.rank(extracted.masked), entities)
         guard let best = ranking.first, best.score >= Self.outOfScopeBelow else {
             return Interpretation(
                 intent: .outOfScope, confidence: 0.5, alternative: ranking.first?.intent, entities: entities,

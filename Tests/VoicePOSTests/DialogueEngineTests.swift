@@ -1,0 +1,84 @@
+import Commerce
+import Conversation
+import Foundation
+import RetailModel
+import Replay
+import Testing
+import Understanding
+
+struct DialogueEngineTests {
+    private func say(_ lines: [String], as customer: String? = "C-1001") async throws -> (replies: [Reply], bench: StoreBench) {
+        let bench = try await Fixtures.bench()
+        var replies: [Reply] = []
+        for line in lines {
+            replies.append(await bench.engine.respond(to: Utterance(sessionID: "s", text: line, caller: customer.map { Caller(customerID: $0) })))
+        }
+        return (replies, bench)
+    }
+
+    @Test func aSpokenCardNumberIsNeverKept() async throws {
+        let digits = "4242424242424242"
+        let spoken = "four two four two four two four two four two four two four two four two"
+        let (replies, bench) = try await say(
+            ["I want to order the sambas in white size 9 for pickup", "yes", "no, use a different card", spoken, "yes"], as: "C-1001")
+        #expect(replies.last?.text.contains("confirmed") == true)
+        let transcript = await bench.engine.transcript(of: "s")
+        let everything = try [
+            String(decoding: JSONEncoder().encode(replies), as: UTF8.self),
+            String(decoding: JSONEncoder().encode(transcript), as: UTF8.self),
+            "\(await bench.store.snapshot())",
+        ].joined()
+        for fragment in [digits, "42424242", spoken] { #expect(!everything.contains(fragment)) }
+        #expect(everything.contains("card ending 4242"))
+    }
+
+    @Test func confirmsBeforeCreatingAnOrderAndBeforeCharging() async throws {
+        let (replies, bench) = try await say(["I'd like the black Air Max 90 in size 10 for pickup downtown"])
+        #expect(replies[0].expecting == .confirmation)
+        #expect(!replies[0].trace.calls.contains { [.createOrder, .takePayment].contains($0.flow) })
+        let afterYes = await bench.engine.respond(to: Utterance(sessionID: "s", text: "yes"))
+        #expect(afterYes.trace.calls.isEmpty)
+        #expect(afterYes.text.contains("$141.54"))
+        #expect(await bench.store.snapshot().payments.isEmpty)
+    }
+
+    @Test func cancelAbandonsTheOrder() async throws {
+        let ordersBefore = try await Fixtures.store().snapshot().orders.count
+        let (replies, bench) = try await say(["I want to buy the sambas", "nine", "never mind", "yes"])
+        #expect(replies[2].intent == .cancel)
+        #expect(replies[3].slots.isEmpty)
+        #expect(await bench.store.snapshot().orders.count == ordersBefore)
+        #expect(await bench.store.snapshot().payments.isEmpty)
+    }
+
+    @Test func twoMisunderstandingsInARowOfferAPerson() async throws {
+        let (replies, _) = try await say(["I want to buy the sambas", "blorp", "flibbertigibbet", "yes"])
+        #expect(replies[1].action == .continue)
+        #expect(replies[2].text.contains("team member"))
+        #expect(replies[3].action == .transfer)
+        #expect(replies[3].handoff?.contains("Maria Lopez") == true)
+    }
+
+    @Test func askingForAPersonTransfersAtOnce() async throws {
+        let (replies, _) = try await say(["can I talk to a real person please"])
+        #expect(replies[0].action == .transfer)
+        #expect(replies[0].intent == .humanAgent)
+    }
+
+    @Test func guidesSizeBeforeColorAndOffersOnlyRealValues() async throws {
+        let (replies, _) = try await say(["I want to order the air max 90", "ten"])
+        #expect(replies[0].expecting == .size)
+        #expect(replies[0].hints == ["8", "8.5", "9", "9.5", "10", "10.5", "11", "12"])
+        #expect(replies[1].expecting == .color)
+        #expect(replies[1].hints == ["black", "white"])
+    }
+
+    @Test func eachSessionKeepsItsOwnState() async throws {
+        let bench = try await Fixtures.bench()
+        _ = await bench.engine.respond(to: Utterance(sessionID: "a", text: "I want to order the air max 90", caller: Caller(customerID: "C-1001")))
+        let other = await bench.engine.respond(to: Utterance(sessionID: "b", text: "ten", caller: Caller(customerID: "C-1002")))
+        #expect(other.slots["product"] == nil)
+        let first = await bench.engine.respond(to: Utterance(sessionID: "a", text: "ten"))
+        #expect(first.slots["size"] == "10")
+    }
+}

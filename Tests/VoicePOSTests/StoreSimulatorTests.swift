@@ -1,0 +1,129 @@
+import Foundation
+import RetailModel
+import StoreSimulator
+import Testing
+
+struct StoreSimulatorTests {
+    @Test func reproducesTheReferenceStock() async throws {
+        let store = try Fixtures.store()
+        let airMax = try #require(try await store.searchProducts(matching: "Nike Air Max").first)
+        let size10 = airMax.variants.filter { $0.options["size"] == "10" }.map(\.sku)
+        let levels = try await store.stock(skus: size10)
+        let at = { (location: String) in levels.filter { $0.locationID == location }.reduce(0) { $0 + $1.available } }
+        #expect(at("downtown") == 3)
+        #expect(at("mall") == 5)
+    }
+
+    @Test func reproducesTheReferenceShipment() async throws {
+        let store = try Fixtures.store()
+        let report = try await store.orderStatus(number: "7790")
+        #expect(report.status == .shipped)
+        #expect(report.carrier == "FedEx")
+        #expect(report.trackingNumber == "123456789")
+        #expect(report.estimatedDelivery == Fixtures.now.addingTimeInterval(86_400))
+    }
+
+    @Test func searchMatchesEveryWordIgnoringPlurals() async throws {
+        let store = try Fixtures.store()
+        #expect(try await store.searchProducts(matching: "sambas").map(\.id) == ["adidas-samba-og"])
+        #expect(try await store.searchProducts(matching: "zorblax").isEmpty)
+        let shoes = try await store.searchProducts(matching: "nike shoes")
+        #expect(!shoes.isEmpty && shoes.allSatisfy { $0.brand == "Nike" && $0.category == .footwear })
+    }
+
+    @Test func ordersArePricedTaxedNumberedAndTakeStock() async throws {
+        let store = try Fixtures.store()
+        let order = try await store.createOrder(
+            OrderRequest(customerID: "C-1001", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown"))
+        #expect(order.number == "7829")
+        #expect(order.status == .pending)
+        #expect(order.subtotal == Money(minorUnits: 13_000, currency: "USD"))
+        #expect(order.tax == Money(minorUnits: 1_154, currency: "USD"))
+        #expect(try await store.stock(skus: ["NK-AM90-BLK-10"]).first { $0.locationID == "downtown" }?.available == 2)
+    }
+
+    @Test func refusesMoreThanIsInStock() async throws {
+        let store = try Fixtures.store()
+        await #expect(throws: POSError.outOfStock(sku: "NK-AM90-BLK-10", available: 3)) {
+            try await store.createOrder(
+                OrderRequest(customerID: "C-1001", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 4)], fulfillment: .pickup, locationID: "downtown"))
+        }
+    }
+
+    @Test func chargesOncePerIdempotencyKeyAndConfirmsOnlyWhenPaid() async throws {
+        let store = try Fixtures.store()
+        let order = try await store.createOrder(
+            OrderRequest(customerID: "C-1001", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown"))
+        await #expect(throws: POSError.self) { try await store.confirmOrder(number: order.number) }
+        let card = CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")
+        let first = try await store.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "k1")
+        let again = try await store.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "k1")
+        #expect(first == again)
+        #expect(await store.snapshot().payments.count == 1)
+        #expect(try await store.confirmOrder(number: order.number).status == .confirmed)
+    }
+
+    @Test func declinesTestCardsByReasonWithoutKeepingTheNumber() async throws {
+        let store = try Fixtures.store()
+        let card = try await store.tokenize(cardNumber: "4000000000009995")
+        #expect(card.last4 == "9995")
+        #expect(!card.token.contains("4000000000009995"))
+        let order = try await store.createOrder(
+            OrderRequest(customerID: "C-1001", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown"))
+        await #expect(throws: POSError.paymentDeclined(.insufficientFunds)) {
+            try await store.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "k")
+        }
+        await #expect(throws: POSError.self) { try await store.tokenize(cardNumber: "4242424242424241") }
+    }
+
+    @Test func takesBackOnlyDeliveredItemsOnce() async throws {
+        let store = try Fixtures.store()
+        let request = ReturnRequest(orderNumber: "7781", lines: [.init(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
+        let receipt = try await store.createReturn(request)
+        #expect(receipt.refundAmount.minorUnits > 0)
+        await #expect(throws: POSError.self) { try await store.createReturn(request) }
+        await #expect(throws: POSError.self) {
+            try await store.createReturn(ReturnRequest(orderNumber: "7790", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], reason: "x", refundMethod: .storeCredit))
+        }
+    }
+
+    @Test func injectedFaultsFailTheFlowTheGivenNumberOfTimes() async throws {
+        let store = try Fixtures.store()
+        await store.inject(.init(flow: .stock, error: .timeout, times: 1))
+        await #expect(throws: POSError.timeout) { try await store.stock(skus: ["NK-AM90-BLK-10"]) }
+        #expect(try await store.stock(skus: ["NK-AM90-BLK-10"]).count == 4)
+    }
+
+    @Test func aFixtureErrorNamesTheField() throws {
+        let yaml = """
+            store: {name: X, currency: USD, return_window_days: 30, next_order_number: 1}
+            locations: [{id: a, name: A, tax_percent: 5}]
+            products:
+              - {id: p, brand: B, name: N, category: footwear, kind: shoes, price: 100, variants: [{price: 5}]}
+            customers: []
+            """
+        #expect(throws: StoreFixtureError.self) { try StoreFixture.parse(yaml, source: "bad.yaml") }
+        do {
+            _ = try StoreFixture.parse(yaml, source: "bad.yaml")
+        } catch {
+            #expect("\(error)".contains("bad.yaml"))
+            #expect("\(error)".contains("sku"))
+        }
+    }
+}
+
+struct MoneyTests {
+    @Test func addsAndTaxesInMinorUnits() {
+        let price = Money(minorUnits: 13_000, currency: "USD")
+        #expect(price.applying(ratePerMillion: 88_750).minorUnits == 1_154)
+        #expect((price * 2 + price).minorUnits == 39_000)
+        #expect(Money(minorUnits: 14_154, currency: "USD").description == "$141.54")
+        #expect(Money(minorUnits: 13_000, currency: "USD").description == "$130")
+        #expect(Money(minorUnits: 905, currency: "EUR").description == "€9.05")
+    }
+
+    @Test(arguments: [("4242424242424242", true), ("4000000000009995", true), ("4242424242424241", false), ("1234", false)])
+    func checksLuhn(number: String, valid: Bool) {
+        #expect(number.passesLuhnCheck == valid)
+    }
+}

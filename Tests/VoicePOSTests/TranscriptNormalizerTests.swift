@@ -1,0 +1,25 @@
+import Testing
+@testable import Understanding
+
+struct TranscriptNormalizerTests {
+    @Test(arguments: [
+        ("Do you have the Nike Air Max in size 10?", "do you have the nike air max in size 10"),
+        ("Um, I'd like, uh, the Air Max", "i would like the air max"),
+        ("size ten and a half", "size 10.5"),
+        ("nine point five", "9.5"),
+        ("size 10 1/2", "size 10.5"),
+        ("my order is seven eight two nine", "my order is 7829"),
+        ("order seventy eight twenty nine", "order 7829"),
+        ("levi's five oh one", "levis 501"),
+        ("size nine, no, ten", "size 10"),
+        ("size nine, I mean ten", "size 10"),
+        ("thirty two by thirty", "32 by 30"),
+        ("where's my order", "where is my order"),
+        ("two pairs of the blue one", "2 pairs of the blue one"),
+        ("4242 4242 4242 4242", "4242424242424242"),
+        ("I don't like them, you know", "i do not like them"),
+    ])
+    func normalizes(input: String, expected: String) {
+        #expect(TranscriptNormalizer().normalize(input).joined(separator: " ") == expected)
+    }
+}
