@@ -82,4 +82,6 @@ struct ReturnDraft: Sendable {
     var candidates: [(order: Order, line: OrderLine)] = []
     var reason: String?
     var refundMethod: RefundMethod = .originalPayment
+    /// The caller's own word for the item ("the shoes"), echoed back.
+    var noun: String?
 }

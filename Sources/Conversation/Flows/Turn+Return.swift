@@ -32,9 +32,13 @@ extension Turn {
         }
         state.flow = .returns(draft)
         guard let order = draft.order, let line = draft.line, let product = products[line.productID] else { return }
+        if let kind = entities.kind, matches(kind: kind, product) {
+            draft.noun = "the \(kind)"
+            state.flow = .returns(draft)
+        }
         guard draft.reason != nil else {
             ask(
-                "I can help with that. What's the reason for returning \(Speech.itemNoun(product, quantity: line.quantity))?",
+                "I can help with that. What's the reason for returning \(draft.noun ?? Speech.itemNoun(product, quantity: line.quantity))?",
                 expecting: .reason, hints: ["too small", "too big", "damaged", "changed my mind"])
             return
         }
@@ -164,7 +168,7 @@ extension Turn {
         finishedSlots = currentSlots
         state.flow = nil
         let refund = draft.refundMethod == .storeCredit ? "store credit" : "a full refund to your original payment method"
-        let noun = Speech.itemNoun(product, quantity: line.quantity)
+        let noun = draft.noun ?? Speech.itemNoun(product, quantity: line.quantity)
         say("Return started. Bring \(noun) to any store within \(configuration.returnPolicy.windowDays) days for \(refund).")
         say("Is there anything else I can help with?")
     }
