@@ -67,11 +67,22 @@ public actor DialogueEngine {
 
     /// Answers one utterance in its session, creating the session on first use.
     public func respond(to utterance: Utterance) async -> Reply {
-        let state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)
+        var state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)
+        var identified: String?
+        if let caller = utterance.caller, caller != state.resolvedCaller {
+            // Identifying the caller belongs to the call, not to the turn's flow, so it is traced apart.
+            state.resolvedCaller = caller
+            state.customer = nil
+            if let id = caller.customerID {
+                state.customer = try? await pointOfSale.customer(id: id)
+                identified = state.customer.map { "\($0.name) (\($0.id))" } ?? "unknown customer \(id)"
+            }
+        }
         var turn = Turn(
             state: state, pos: RecordingPointOfSale(pointOfSale), tokenizer: tokenizer, understanding: understanding,
             locations: locations, configuration: configuration)
-        let reply = await turn.run(utterance)
+        var reply = await turn.run(utterance)
+        reply.trace.caller = identified
         sessions[utterance.sessionID] = turn.state
         return reply
     }

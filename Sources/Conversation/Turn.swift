@@ -104,7 +104,6 @@ struct Turn {
     // MARK: The turn
 
     mutating func run(_ utterance: Utterance) async -> Reply {
-        await identifyCaller(utterance.caller)
         interpretation = interpret(utterance)
         state.transcript.append(TranscriptLine(speaker: .caller, text: interpretation.redactedText))
         let pending = state.pending
@@ -123,7 +122,7 @@ struct Turn {
             sessionID: state.id, text: text, action: action, intent: interpretation.intent,
             confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
             expecting: state.expecting, hints: hints, handoff: handoff,
-            trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls))
+            trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls, caller: nil))
     }
 
     /// Picks the recognizer alternative that reads best in this conversation.
@@ -139,13 +138,6 @@ struct Turn {
             if best == nil || score > best!.score { best = (score, reading) }
         }
         return best!.interpretation
-    }
-
-    private mutating func identifyCaller(_ caller: Caller?) async {
-        guard let caller, caller != state.resolvedCaller else { return }
-        state.resolvedCaller = caller
-        guard let id = caller.customerID else { return }
-        state.customer = try? await pos.customer(id: id)
     }
 
     /// Whether the entities answer the slot that was asked for.
@@ -172,8 +164,13 @@ struct Turn {
     private static let coreIntents: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
 
     private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
-        let intent = interpretation.intent
+        var intent = interpretation.intent
         let entities = interpretation.entities
+        // A value that answers the question just asked outweighs a stray "sorry" or "that's all".
+        if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, entities), expecting != .reason {
+            intent = .inform
+            interpretation.intent = .inform
+        }
 
         switch intent {
         case .humanAgent:

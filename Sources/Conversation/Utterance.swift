@@ -87,6 +87,8 @@ public struct TurnTrace: Sendable, Hashable, Codable {
     public var normalized: String
     public var entities: [String: String]
     public var calls: [POSCall]
+    /// Set on the turn that identified the caller: who they are, as looked up in the POS.
+    public var caller: String?
 }
 
 /// One line of a session's transcript (card numbers already redacted).

@@ -9,9 +9,9 @@ import Yams
 public struct StoreFixture: Sendable, Decodable {
     public struct Store: Sendable, Decodable {
         public var name: String
-        public var currency: String
-        public var returnWindowDays: Int
-        public var nextOrderNumber: Int
+        public var currency: String?
+        public var returnWindowDays: Int?
+        public var nextOrderNumber: Int?
 
         enum CodingKeys: String, CodingKey {
             case name, currency
@@ -24,7 +24,7 @@ public struct StoreFixture: Sendable, Decodable {
         var id: String
         var name: String
         var address: String?
-        var taxPercent: Double
+        var taxPercent: Double?
         var pickup: Bool?
         var pickupReadyHours: Int?
         var hours: String?
@@ -41,9 +41,9 @@ public struct StoreFixture: Sendable, Decodable {
         var brand: String
         var name: String
         var category: ProductCategory
-        var kind: String
+        var kind: String?
         var unit: String?
-        var price: Int
+        var price: Int?
         var aliases: [String]?
         var options: [String]?
         var variants: [VariantEntry]
@@ -101,8 +101,8 @@ public struct StoreFixture: Sendable, Decodable {
         var customer: String
         var placed: String
         var status: OrderStatus
-        var fulfillment: Fulfillment
-        var location: String
+        var fulfillment: Fulfillment?
+        var location: String?
         var lines: [Line]
         var shipped: String?
         var carrier: String?

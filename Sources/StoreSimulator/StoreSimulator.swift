@@ -55,30 +55,35 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     public init(fixture: StoreFixture, clock: StoreClock) throws {
         self.clock = clock
         storeName = fixture.store.name
-        currency = fixture.store.currency
-        returnWindowDays = fixture.store.returnWindowDays
-        nextOrderNumber = fixture.store.nextOrderNumber
+        let currency = fixture.store.currency ?? "USD"
+        self.currency = currency
+        returnWindowDays = fixture.store.returnWindowDays ?? 30
+        nextOrderNumber = fixture.store.nextOrderNumber ?? 1001
         let now = clock.now
-        let currency = fixture.store.currency
         let source = "store fixture"
 
-        locationList = fixture.locations.map { entry in
+        let locationList = fixture.locations.map { entry in
             Location(
                 id: entry.id, name: entry.name, address: entry.address ?? "",
-                taxRatePerMillion: Int((entry.taxPercent * 10_000).rounded()), acceptsPickup: entry.pickup ?? true,
+                taxRatePerMillion: Int(((entry.taxPercent ?? 0) * 10_000).rounded()), acceptsPickup: entry.pickup ?? true,
                 pickupReadyHours: entry.pickupReadyHours ?? 2, hours: entry.hours ?? "")
         }
+        self.locationList = locationList
         let locationIDs = Set(locationList.map(\.id))
 
         var stock: [SKU: [String: Int]] = [:]
         var bySKU: [SKU: (product: Product, variant: Variant)] = [:]
         var products: [Product] = []
         for entry in fixture.products {
-            let variants = entry.variants.map { line in
-                Variant(sku: line.sku, options: line.options, price: Money(minorUnits: line.price ?? entry.price, currency: currency))
+            let variants = try entry.variants.map { line in
+                guard let price = line.price ?? entry.price else {
+                    throw StoreFixtureError(source: source, message: "product \(entry.id), SKU \(line.sku): no price (give the product or the variant a price)")
+                }
+                return Variant(sku: line.sku, options: line.options, price: Money(minorUnits: price, currency: currency))
             }
+            let kind = entry.kind ?? ["footwear": "shoes", "apparel": "clothes", "accessories": "accessories"][entry.category.rawValue]!
             let product = Product(
-                id: entry.id, brand: entry.brand, name: entry.name, category: entry.category, kind: entry.kind,
+                id: entry.id, brand: entry.brand, name: entry.name, category: entry.category, kind: kind,
                 unit: entry.unit, aliases: entry.aliases ?? [], optionNames: entry.options ?? [], variants: variants)
             products.append(product)
             for (line, variant) in zip(entry.variants, variants) {
@@ -116,8 +121,9 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             guard customers[entry.customer] != nil else {
                 throw StoreFixtureError(source: source, message: "order \(entry.number): unknown customer \(entry.customer)")
             }
-            guard let location = locationList.first(where: { $0.id == entry.location }) else {
-                throw StoreFixtureError(source: source, message: "order \(entry.number): unknown location \(entry.location)")
+            let locationID = entry.location ?? customers[entry.customer]?.homeLocationID ?? locationList.first?.id ?? ""
+            guard let location = locationList.first(where: { $0.id == locationID }) else {
+                throw StoreFixtureError(source: source, message: "order \(entry.number): unknown location \(locationID)")
             }
             let lines = try entry.lines.map { line -> OrderLine in
                 guard let item = bySKU[line.sku] else {
@@ -132,7 +138,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             }
             let placed = try date(entry.placed, "placed") ?? now
             orders[entry.number] = Order(
-                number: entry.number, customerID: entry.customer, status: entry.status, fulfillment: entry.fulfillment,
+                number: entry.number, customerID: entry.customer, status: entry.status, fulfillment: entry.fulfillment ?? .shipping,
                 locationID: location.id, lines: lines, subtotal: subtotal,
                 tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: placed, shipment: shipment,
                 deliveredAt: try date(entry.delivered, "delivered"),

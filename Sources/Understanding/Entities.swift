@@ -28,6 +28,8 @@ public struct Entities: Sendable, Hashable {
     public var cardNumber: String?
     /// "that", "it", "those", "the same": the product in focus.
     public var refersToFocus = false
+    /// "my other order", "the previous one": not the one just discussed.
+    public var refersToOther = false
     /// "the first one", "the second", "the last one".
     public var ordinal: Int?
 
@@ -56,6 +58,7 @@ public struct Entities: Sendable, Hashable {
         if let refundMethod { result["refund_method"] = refundMethod.rawValue }
         if let cardNumber { result["card"] = "ending \(cardNumber.suffix(4))" }
         if refersToFocus { result["reference"] = "focus" }
+        if refersToOther { result["reference"] = "other" }
         if let ordinal { result["ordinal"] = String(ordinal) }
         return result
     }

@@ -234,6 +234,7 @@ struct EntityExtractor: Sendable {
                 entities.ordinal = ordinal
             }
             if Self.referenceWords.contains(word) { entities.refersToFocus = true }
+            if ["other", "another", "previous", "earlier", "older"].contains(word) { entities.refersToOther = true }
         }
         if entities.productIDs.count > 1, let brand = entities.brand {
             let narrowed = entities.productIDs.filter { lexicon.products[$0]?.brand == brand }

@@ -85,6 +85,12 @@ extension Turn {
             return
         }
         let pickupStores = locations.filter(\.acceptsPickup)
+        if draft.fulfillment == .pickup && pickupStores.isEmpty {
+            draft.fulfillment = nil
+            draft.locationID = nil
+            ask("Sorry, none of our stores offer pickup. I can ship it to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
+            return
+        }
         if draft.fulfillment == .pickup {
             if draft.locationID == nil { draft.locationID = state.customer?.homeLocationID }
             guard let chosen = location(draft.locationID) else {

@@ -22,7 +22,10 @@ extension Turn {
                     ask("Sure — what's your order number?", expecting: .orderNumber)
                     return
                 }
-                let orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+                var orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+                if entities.refersToOther, let discussed = state.focusOrderNumber, orders.count > 1 {
+                    orders.removeAll { $0.number == discussed }
+                }
                 guard !orders.isEmpty else {
                     state.flow = nil
                     say("I don't see any orders on your account. If you have an order number, I can look it up.")
