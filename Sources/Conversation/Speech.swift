@@ -105,13 +105,13 @@ enum Speech {
         }
     }
 
-    /// "sizes 8 to 12", "S, M or L", "black, white or red", "5 colors, including black, white and navy".
-    static func choices(_ values: [String], option: String) -> String {
+    /// "sizes 8 to 12", "sizes S, M or L", "black, white or red", "5 colors, including black, white and navy".
+    static func choices(_ values: [String], option: String, conjunction: String = "or") -> String {
         let sorted = sorted(values, option: option)
         if option == "size", sorted.count > 3, let low = sorted.first, let high = sorted.last, Double(low) != nil {
             return "sizes \(low) to \(high)"
         }
-        if sorted.count <= 3 { return list(sorted, conjunction: "or") }
+        if sorted.count <= 3 { return (option == "size" ? "sizes " : "") + list(sorted, conjunction: conjunction) }
         return "\(sorted.count) \(plural(option)), including \(list(Array(sorted.prefix(3))))"
     }
 

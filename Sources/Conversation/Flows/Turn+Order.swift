@@ -174,7 +174,7 @@ extension Turn {
         let stocked = sorted.filter(inStock)
         let place = store.map { " at \(Speech.store($0))" } ?? ""
         let question = name == "size" ? "What size would you like?" : "Which \(name) would you like?"
-        var text = "\(question) \(product.theName.capitalizedFirst) comes in \(Speech.choices(sorted, option: name))."
+        var text = "\(question) We have \(product.theName) in \(Speech.choices(sorted, option: name))."
         if stocked.isEmpty {
             text += " None are in stock\(place) right now, but I can check our other stores."
         } else if stocked.count == sorted.count {

@@ -121,7 +121,7 @@ extension Turn {
                 options[name] = nil
                 let spokenValue = name == "size" ? "size \(value)" : value
                 ask(
-                    "\(product.theName.capitalizedFirst) doesn't come in \(spokenValue). It comes in \(Speech.choices(offered, option: name)). Which would you like?",
+                    "Sorry, we don't carry \(product.theName) in \(spokenValue) — we have \(Speech.choices(offered, option: name, conjunction: "and")). Which would you like?",
                     expecting: ExpectedSlot(option: name) ?? .choice, hints: Speech.sorted(offered, option: name))
                 return false
             }
