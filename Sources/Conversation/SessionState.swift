@@ -43,7 +43,7 @@ enum PendingQuestion: Sendable, Hashable {
     case charge(CardToken)
     case tryAnotherCard
     case pickupElsewhere(locationID: String)
-    case orderFound
+    case offerOrder
     case startReturn
     case transfer
 }

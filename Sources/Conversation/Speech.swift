@@ -38,11 +38,6 @@ enum Speech {
         }
     }
 
-    /// Whole days between two dates, in the calendar's time zone.
-    static func daysBetween(_ start: Date, _ end: Date, calendar: Calendar) -> Int {
-        calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
-    }
-
     /// "the Downtown store".
     static func store(_ location: Location) -> String { "the \(location.name) store" }
 

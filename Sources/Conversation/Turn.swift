@@ -76,16 +76,15 @@ struct Turn {
     }
 
     /// Counts a misunderstanding; the second in a row offers a person.
-    mutating func notUnderstood(_ reprompt: String) {
+    mutating func notUnderstood(_ reprompt: String, expecting slot: ExpectedSlot? = nil) {
         misunderstood = true
         state.misunderstandings += 1
         if state.misunderstandings >= 2 {
             state.misunderstandings = 0
-            let expecting = state.expecting
             confirm("I'm sorry, I'm having trouble understanding. Would you like me to connect you with a team member?", .transfer)
-            if expecting != nil, state.flow != nil { state.expecting = .confirmation }
         } else {
             say(reprompt)
+            if let slot { state.expecting = slot }
         }
     }
 
@@ -192,7 +191,7 @@ struct Turn {
 
         let bringsValues = !entities.isEmpty
         if let pending {
-            let plainYes = intent == .affirm && (!bringsValues || pending == .orderFound || state.flow == nil)
+            let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil)
             if plainYes || (intent == .inform && entities.refersToFocus && !bringsValues) {
                 await accept(pending)
                 return
@@ -237,8 +236,7 @@ struct Turn {
             say("You're welcome! Is there anything else I can help with?")
         case .affirm, .deny:
             if let flow = state.flow, let expecting {
-                state.expecting = expecting
-                notUnderstood("Sorry, I still need the \(expecting.spokenName) to \(flow.intent.task).")
+                notUnderstood("Sorry, I still need the \(expecting.spokenName) to \(flow.intent.task).", expecting: expecting)
             } else {
                 say(intent == .affirm ? "Great. What can I help you with?" : "Okay. Is there anything else I can help with?")
             }
@@ -256,8 +254,7 @@ struct Turn {
             }
         case .outOfScope:
             if interpretation.redactedText.isEmpty {
-                if let expecting { state.expecting = expecting }
-                notUnderstood("Sorry, I didn't catch that. Could you say it again?")
+                notUnderstood("Sorry, I didn't catch that. Could you say it again?", expecting: expecting)
             } else {
                 confirm(
                     "I'm sorry, I can't help with that here. I can check stock, place an order, track an order or start a return — or I can connect you with a team member. Would you like that?",
@@ -288,7 +285,7 @@ struct Turn {
                 state.flow = .order(draft)
             }
             await continueOrder()
-        case .orderFound:
+        case .offerOrder:
             await startOrder()
         case .startReturn: await submitReturn()
         case .transfer:
@@ -307,7 +304,7 @@ struct Turn {
             say("Okay, I haven't charged anything. Is there anything else I can help with?")
         case .pickupElsewhere:
             ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .fulfillment)
-        case .orderFound, .transfer:
+        case .offerOrder, .transfer:
             state.flow = nil
             say("Okay. Is there anything else I can help with?")
         case .startReturn:

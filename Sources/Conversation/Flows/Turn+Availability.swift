@@ -88,7 +88,7 @@ extension Turn {
             say("Yes, we have \(Speech.list(counts)).")
         }
         let one = product.unit.map { "a \($0)" } ?? "one"
-        confirm("Would you like to order \(one)?", .orderFound)
+        confirm("Would you like to order \(one)?", .offerOrder)
     }
 
     /// Sold out everywhere: offers the closest sizes that are in stock somewhere.

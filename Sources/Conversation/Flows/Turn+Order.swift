@@ -227,8 +227,7 @@ extension Turn {
     private mutating func takeCard(_ number: String, draft start: OrderDraft) async {
         var draft = start
         guard number.passesLuhnCheck else {
-            notUnderstood("That card number doesn't seem right. Could you read it to me again, digit by digit?")
-            state.expecting = .cardNumber
+            notUnderstood("That card number doesn't seem right. Could you read it to me again, digit by digit?", expecting: .cardNumber)
             return
         }
         do {

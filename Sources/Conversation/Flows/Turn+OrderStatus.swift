@@ -27,9 +27,7 @@ extension Turn {
                     orders.removeAll { $0.number == discussed }
                 }
                 guard !orders.isEmpty else {
-                    state.flow = nil
-                    say("I don't see any orders on your account. If you have an order number, I can look it up.")
-                    state.expecting = .orderNumber
+                    ask("I don't see any orders on your account. If you have an order number, I can look it up.", expecting: .orderNumber)
                     return
                 }
                 let named = orders.filter { matches($0, entities) }
@@ -79,19 +77,15 @@ extension Turn {
             do {
                 order = try await pos.order(number: number)
             } catch POSError.notFound {
-                state.flow = nil
-                notUnderstood("I couldn't find an order with the number \(number). Could you check the number and read it to me again?")
-                state.expecting = .orderNumber
                 state.flow = .status(StatusDraft())
+                notUnderstood("I couldn't find an order with the number \(number). Could you check the number and read it to me again?", expecting: .orderNumber)
                 return
             }
         }
         guard let order else { return }
         if let customer = state.customer, order.customerID != customer.id {
-            state.flow = nil
-            say("I can't find order \(number) on your account. Could you check the number?")
-            state.expecting = .orderNumber
             state.flow = .status(StatusDraft())
+            ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
             return
         }
         let report = try await pos.orderStatus(number: number)

@@ -40,7 +40,7 @@ extension Turn {
             }
         }
         if entities.brand != nil || entities.kind != nil {
-            let query = [entities.brand, entities.kind.map(Self.searchWord)].compactMap { $0 }.joined(separator: " ")
+            let query = [entities.brand, entities.kind].compactMap { $0 }.joined(separator: " ")
             let found = try await pos.searchProducts(matching: query)
             if let current, found.contains(where: { $0.id == current.id }), entities.brand == nil { return .product(current) }
             switch found.count {
@@ -65,9 +65,6 @@ extension Turn {
         }
         return .unnamed
     }
-
-    /// The word sent to the POS search for a kind the caller named ("shoes", "hoodies").
-    static func searchWord(_ kind: String) -> String { kind }
 
     func matches(kind: String, _ product: Product) -> Bool {
         let wanted = kind.lowercased()
@@ -94,8 +91,7 @@ extension Turn {
             return nil
         case .unknown(let words):
             let named = words.map { "\"\($0)\"" } ?? "that"
-            notUnderstood("Sorry, I couldn't find \(named) in our catalog. We carry shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?")
-            state.expecting = .product
+            notUnderstood("Sorry, I couldn't find \(named) in our catalog. We carry shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?", expecting: .product)
             return nil
         case .unnamed:
             ask("Sure — which product \(verb)?", expecting: .product)
