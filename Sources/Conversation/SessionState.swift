@@ -16,6 +16,12 @@ struct SessionState: Sendable {
     var expecting: ExpectedSlot?
     /// Misunderstandings in a row; two offer a person.
     var misunderstandings = 0
+    /// The last question asked, to repeat when an answer is not understood.
+    var lastQuestion: String?
+    /// The topic of the last finished conversation, for follow-ups such as "and order 7781?".
+    var lastTopic: Intent?
+    /// An order set aside when the caller asked something else halfway through it.
+    var suspendedOrder: OrderDraft?
     var transcript: [TranscriptLine] = []
 
     init(id: String) {
@@ -44,8 +50,16 @@ enum PendingQuestion: Sendable, Hashable {
     case tryAnotherCard
     case pickupElsewhere(locationID: String)
     case offerOrder
+    /// "We don't carry that; we do have this — would you like it instead?"
+    case tryInstead(productID: String)
     case startReturn
     case transfer
+    /// "Is there anything else I can help with?" — "no" ends the call.
+    case anythingElse
+    /// "Shall we get back to your order of …?"
+    case resumeOrder
+    /// "We only have 5 there — would you like 5?"
+    case takeAvailable(quantity: Int, locationID: String)
 }
 
 struct AvailabilityDraft: Sendable {
@@ -82,6 +96,8 @@ struct ReturnDraft: Sendable {
     var candidates: [(order: Order, line: OrderLine)] = []
     var reason: String?
     var refundMethod: RefundMethod = .originalPayment
+    /// How many of the line to take back, when it holds more than one.
+    var quantity: Int?
     /// The caller's own word for the item ("the shoes"), echoed back.
     var noun: String?
 }

@@ -65,6 +65,11 @@ enum Speech {
 
     /// A variant as said aloud: "the Nike Air Max 90 in black, size 10".
     static func describe(_ product: Product, options: [String: String]) -> String {
+        product.theName + variantClause(product, options: options)
+    }
+
+    /// The chosen options as a phrase after the product: " in black, size 10", " in size 9, wide width".
+    static func variantClause(_ product: Product, options: [String: String]) -> String {
         var parts: [String] = []
         for name in orderedOptions(product) {
             guard let value = options[name] else { continue }
@@ -77,7 +82,7 @@ enum Speech {
         }
         let nonSize = parts.filter { !$0.hasPrefix("size") }
         let size = parts.first { $0.hasPrefix("size") }
-        var text = product.theName
+        var text = ""
         if !nonSize.isEmpty { text += " in " + Speech.list(nonSize) }
         if let size { text += nonSize.isEmpty ? " in \(size)" : ", \(size)" }
         return text
@@ -126,7 +131,11 @@ enum Speech {
     static func orderName(_ order: Order, products: [String: Product]) -> String {
         guard let first = order.lines.first else { return "order \(order.number)" }
         let name = products[first.productID]?.displayName ?? first.title
-        return order.lines.count > 1 ? "your \(name) and \(order.lines.count - 1) more item order" : "your \(name) order"
+        switch order.lines.count {
+        case 1: return "your \(name) order"
+        case 2: return "your order with the \(name) and 1 other item"
+        default: return "your order with the \(name) and \(order.lines.count - 1) other items"
+        }
     }
 }
 

@@ -50,6 +50,7 @@ struct Turn {
     mutating func ask(_ text: String, expecting slot: ExpectedSlot, hints: [String] = []) {
         sentences.append(text)
         state.expecting = slot
+        state.lastQuestion = Self.lastSentence(of: text)
         self.hints = hints
     }
 
@@ -57,7 +58,14 @@ struct Turn {
         sentences.append(text)
         state.pending = question
         state.expecting = .confirmation
+        state.lastQuestion = Self.lastSentence(of: text)
         hints = ["yes", "no"]
+    }
+
+    /// The question at the end of a reply, to repeat it when an answer is not understood.
+    private static func lastSentence(of text: String) -> String {
+        let sentences = text.split(separator: ". ")
+        return sentences.last.map(String.init) ?? text
     }
 
     mutating func transfer(_ text: String, reason: String) {
@@ -110,10 +118,14 @@ struct Turn {
         state.pending = nil
         state.expecting = nil
         asked = expecting
+        let topic = state.flow?.intent
 
         await route(pending: pending, expecting: expecting)
 
         if sentences.isEmpty { say("How else can I help you today?") }
+        if state.pending == nil && state.expecting == nil { state.lastQuestion = nil }
+        if let topic, state.flow == nil { state.lastTopic = topic }
+        if let flow = state.flow { state.lastTopic = flow.intent }
         if !misunderstood { state.misunderstandings = 0 }
         let text = sentences.joined(separator: " ")
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))
@@ -165,6 +177,7 @@ struct Turn {
     private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
         var intent = interpretation.intent
         let entities = interpretation.entities
+        let flow = state.flow
         // A value that answers the question just asked outweighs a stray "sorry" or "that's all".
         if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, entities), expecting != .reason {
             intent = .inform
@@ -176,20 +189,25 @@ struct Turn {
             transfer("Of course — I'm connecting you with a team member now.", reason: "Caller asked for a person.")
             return
         case .goodbye:
-            action = .end
-            state.flow = nil
-            say("Thanks for calling \(configuration.storeName). Goodbye!")
+            endCall()
             return
         case .cancel:
             let hadFlow = state.flow != nil
             state.flow = nil
-            say(hadFlow ? "Okay, I've cancelled that. Is there anything else I can help with?" : "Okay. Is there anything else I can help with?")
+            say(hadFlow ? "Okay, I've cancelled that." : "Okay.")
+            offerMoreHelp()
             return
         default:
             break
         }
 
-        let bringsValues = !entities.isEmpty
+        // Talk about the card while an order is being paid for: "a different card", "read it back".
+        if case .order = flow, entities.mentionsCard, entities.cardNumber == nil {
+            await discussCard(pending: pending)
+            return
+        }
+
+        let bringsValues = !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
         if let pending {
             let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil)
             if plainYes || (intent == .inform && entities.refersToFocus && !bringsValues) {
@@ -204,14 +222,44 @@ struct Turn {
 
         // An answer to the question just asked, or a correction inside the flow under way.
         let answersReason = expecting == .reason && !(Self.coreIntents.contains(intent) && interpretation.confidence > 0.6)
-        if let flow = state.flow, bringsValues || answersReason {
-            let answersQuestion = expecting.map { fills($0, entities) } ?? false
-            let sameTopic = Self.coreIntents.contains(intent) && intent == flow.intent
-            let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
-            if answersReason || answersQuestion && !(Self.coreIntents.contains(intent) && intent != flow.intent && interpretation.confidence > 0.6)
-                || sameTopic || soft
-            {
+        if let flow, bringsValues || answersReason {
+            let relevant = isRelevant(entities, to: flow)
+            let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent && interpretation.confidence > 0.6
+                && !relevant
+            let sameTopic = intent == flow.intent
+            let soft = [.inform, .affirm, .deny, .outOfScope].contains(intent) || interpretation.confidence < configuration.clarifyBelow
+            if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
                 await continueFlow(flow)
+                return
+            }
+        }
+
+        // Not understood while a question is open: ask it again and keep the conversation where it was.
+        let unclear = (intent == .outOfScope && interpretation.confidence < 0.3)
+            || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
+            || (flow != nil && [.affirm, .deny].contains(intent))
+        if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
+            state.pending = pending
+            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            return
+        }
+
+        // A follow-up with just a value: "and order 7781?", "no, the Patagonia one", "back to the Ultraboost".
+        if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < 0.6 {
+            if let suspended = state.suspendedOrder,
+                entities.productIDs.contains(suspended.product?.id ?? "") || (entities.productIDs.isEmpty && !entities.options.isEmpty)
+            {
+                await resumeOrder()
+                return
+            }
+            let namesOrder = entities.orderNumber != nil || entities.ordinal != nil
+                || !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+            if state.lastTopic == .orderStatus, namesOrder {
+                await startStatus()
+                return
+            }
+            if state.lastTopic == .returnItem, namesOrder {
+                await startReturn()
                 return
             }
         }
@@ -219,9 +267,22 @@ struct Turn {
         if Self.coreIntents.contains(intent), interpretation.confidence < configuration.clarifyBelow,
             let alternative = interpretation.alternative, Self.coreIntents.contains(alternative), alternative != intent
         {
-            misunderstood = true
-            ask("Sorry — did you want to \(intent.task) or \(alternative.task)?", expecting: .choice)
-            return
+            if entities.orderNumber != nil {
+                intent = [intent, alternative].contains(.returnItem) ? .returnItem : .orderStatus
+            } else {
+                misunderstood = true
+                ask("Sorry — did you want to \(intent.task) or \(alternative.task)?", expecting: .choice)
+                return
+            }
+        }
+
+        let dropsIt = [" forget ", " never mind ", " nevermind ", " scratch that ", " cancel that ", " drop it "]
+            .contains { " \(interpretation.redactedText) ".contains($0) }
+        if Self.coreIntents.contains(intent), case .order(let draft) = flow, intent != .placeOrder, draft.product != nil,
+            draft.orderNumber == nil, !dropsIt
+        {
+            // Set the order aside to answer the question; it is offered again afterwards.
+            state.suspendedOrder = draft
         }
 
         switch intent {
@@ -233,22 +294,25 @@ struct Turn {
             let name = state.customer.map { ", \($0.firstName)" } ?? ""
             say("Hi\(name)! Thanks for calling \(configuration.storeName). I can check stock, place an order, track an order or start a return. How can I help?")
         case .thanks:
-            say("You're welcome! Is there anything else I can help with?")
+            say("You're welcome!")
+            offerMoreHelp()
         case .affirm, .deny:
-            if let flow = state.flow, let expecting {
-                notUnderstood("Sorry, I still need the \(expecting.spokenName) to \(flow.intent.task).", expecting: expecting)
+            if intent == .affirm {
+                say("Great. What can I help you with?")
             } else {
-                say(intent == .affirm ? "Great. What can I help you with?" : "Okay. Is there anything else I can help with?")
+                say("Okay.")
+                offerMoreHelp()
             }
         case .inform:
             let aboutFocus = state.focus != nil
-                && (!entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.refersToFocus)
-            if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil || aboutFocus {
+                && (!entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.refersToFocus
+                    || entities.bareNumber != nil)
+            if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil || aboutFocus
+                || entities.unknownProductPhrase != nil
+            {
                 await startAvailability()
             } else if entities.orderNumber != nil {
                 await startStatus()
-            } else if let flow = state.flow {
-                await continueFlow(flow)
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
@@ -265,6 +329,24 @@ struct Turn {
         }
     }
 
+    /// Whether the entities say something the flow under way uses.
+    private func isRelevant(_ entities: Entities, to flow: Flow) -> Bool {
+        switch flow {
+        case .order:
+            !entities.options.isEmpty || entities.quantity != nil || entities.bareNumber != nil || entities.fulfillment != nil
+                || entities.locationID != nil || entities.cardNumber != nil || !entities.namedOptions.isEmpty
+        case .availability:
+            !entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.bareNumber != nil
+        case .status:
+            entities.orderNumber != nil || entities.ordinal != nil || !entities.productIDs.isEmpty || entities.brand != nil
+                || entities.kind != nil
+        case .returns:
+            entities.orderNumber != nil || entities.ordinal != nil || entities.returnReason != nil
+                || entities.refundMethod != nil || !entities.productIDs.isEmpty || entities.kind != nil
+                || entities.quantity != nil || entities.bareNumber != nil
+        }
+    }
+
     private mutating func continueFlow(_ flow: Flow) async {
         switch flow {
         case .availability: await continueAvailability()
@@ -272,6 +354,29 @@ struct Turn {
         case .status: await continueStatus()
         case .returns: await continueReturn()
         }
+    }
+
+    /// Closes a finished conversation: offers the order set aside, or asks whether there is anything else.
+    mutating func offerMoreHelp() {
+        if let suspended = state.suspendedOrder, let product = suspended.product, state.flow == nil {
+            confirm("Shall we get back to your order of \(Speech.describe(product, options: suspended.options))?", .resumeOrder)
+        } else {
+            say("Is there anything else I can help with?")
+            state.pending = .anythingElse
+        }
+    }
+
+    mutating func endCall() {
+        action = .end
+        state.flow = nil
+        say("Thanks for calling \(configuration.storeName). Goodbye!")
+    }
+
+    private mutating func resumeOrder() async {
+        guard let suspended = state.suspendedOrder else { return }
+        state.suspendedOrder = nil
+        state.flow = .order(suspended)
+        await continueOrder()
     }
 
     private mutating func accept(_ pending: PendingQuestion) async {
@@ -285,11 +390,36 @@ struct Turn {
                 state.flow = .order(draft)
             }
             await continueOrder()
+        case .takeAvailable(let quantity, let locationID):
+            if case .order(var draft) = state.flow {
+                draft.quantity = quantity
+                draft.locationID = locationID
+                state.flow = .order(draft)
+            }
+            await continueOrder()
         case .offerOrder:
             await startOrder()
+        case .tryInstead(let productID):
+            guard let product = products[productID] else { return }
+            switch state.flow {
+            case .order(var draft):
+                draft.product = product
+                draft.candidates = []
+                state.flow = .order(draft)
+                await continueOrder()
+            default:
+                var draft = AvailabilityDraft()
+                draft.product = product
+                state.flow = .availability(draft)
+                await continueAvailability()
+            }
         case .startReturn: await submitReturn()
         case .transfer:
             transfer("Okay — I'm connecting you with a team member now.", reason: "Assistant offered a person and the caller accepted.")
+        case .anythingElse:
+            say("Sure — what can I help you with?")
+        case .resumeOrder:
+            await resumeOrder()
         }
     }
 
@@ -301,15 +431,31 @@ struct Turn {
             ask("Okay. Which card would you like to use instead? Please read me the card number.", expecting: .cardNumber)
         case .tryAnotherCard:
             state.flow = nil
-            say("Okay, I haven't charged anything. Is there anything else I can help with?")
-        case .pickupElsewhere:
+            say("Okay, I haven't charged anything.")
+            offerMoreHelp()
+        case .pickupElsewhere, .takeAvailable:
             ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .fulfillment)
-        case .offerOrder, .transfer:
+        case .transfer where state.flow != nil:
+            // Declining a person mid-flow keeps the conversation going.
+            if let question = state.lastQuestion {
+                ask("Okay. \(question)", expecting: state.expecting ?? .choice)
+            } else {
+                say("Okay.")
+            }
+        case .offerOrder, .transfer, .tryInstead:
             state.flow = nil
-            say("Okay. Is there anything else I can help with?")
+            say("Okay.")
+            offerMoreHelp()
         case .startReturn:
             state.flow = nil
-            say("Okay, I won't start the return. Is there anything else I can help with?")
+            say("Okay, I won't start the return.")
+            offerMoreHelp()
+        case .anythingElse:
+            endCall()
+        case .resumeOrder:
+            state.suspendedOrder = nil
+            say("Okay, I've dropped that order.")
+            offerMoreHelp()
         }
     }
 
@@ -341,6 +487,10 @@ struct Turn {
 }
 
 extension Flow {
+    var isOrder: Bool {
+        if case .order = self { true } else { false }
+    }
+
     var intent: Intent {
         switch self {
         case .availability: .checkAvailability

@@ -56,9 +56,10 @@ public struct CatalogLexicon: Sendable {
             for length in 1..<max(1, nameWords.count) {
                 let prefix = nameWords[0..<length]
                 if length == 1 {
+                    // A lone word names the product only when it is distinctive: "samba", "501", never "6" or "air".
                     let word = prefix[prefix.startIndex]
-                    guard word.count >= 5 || word.contains(where: \.isNumber), !Self.genericWords.contains(Self.singular(word))
-                    else { continue }
+                    let distinctive = word.allSatisfy(\.isNumber) ? word.count >= 3 : word.count >= 5
+                    guard distinctive, !Self.genericWords.contains(Self.singular(word)) else { continue }
                 }
                 guard !prefix.allSatisfy({ Self.genericWords.contains(Self.singular($0)) }) else { continue }
                 keys.insert(Self.key(prefix))

@@ -12,6 +12,16 @@ public struct Entities: Sendable, Hashable {
     public var brand: String?
     /// A kind of item named without a product ("the shoes", "a hoodie"), as the catalog spells it.
     public var kind: String?
+    /// The caller's own words for that kind ("the jacket"), to echo back.
+    public var kindWords: String?
+    /// Unknown words right beside a catalog name ("yeezy … 350", "dunk low"): a model we may not carry.
+    public var unmatchedModel: String?
+    /// A whole number said with no unit or "size" ("make it 2"); the conversation decides what it counts.
+    public var bareNumber: String?
+    /// The caller talks about a payment card ("a different card", "read the card back").
+    public var mentionsCard = false
+    /// Option or order details named without a value ("the color", "the size", "the store").
+    public var namedOptions: [String] = []
     /// Words that seem to name a product the catalog does not know ("the zorblax 3000"), for a search.
     public var unknownProductPhrase: String?
     /// Variant options: "size" → "10.5", "color" → "black", "width" → "wide".
@@ -37,7 +47,8 @@ public struct Entities: Sendable, Hashable {
 
     /// Whether the utterance named anything at all.
     public var isEmpty: Bool {
-        productIDs.isEmpty && brand == nil && kind == nil && options.isEmpty && quantity == nil && fulfillment == nil
+        productIDs.isEmpty && brand == nil && kind == nil && options.isEmpty && quantity == nil && bareNumber == nil
+            && fulfillment == nil
             && locationID == nil && !allLocations && orderNumber == nil && returnReason == nil && refundMethod == nil
             && cardNumber == nil && ordinal == nil
     }
@@ -60,6 +71,10 @@ public struct Entities: Sendable, Hashable {
         if refersToFocus { result["reference"] = "focus" }
         if refersToOther { result["reference"] = "other" }
         if let ordinal { result["ordinal"] = String(ordinal) }
+        if let unmatchedModel { result["unmatched_model"] = unmatchedModel }
+        if let unknownProductPhrase { result["unknown_product"] = unknownProductPhrase }
+        if let bareNumber { result["number"] = bareNumber }
+        if mentionsCard { result["mentions_card"] = "true" }
         return result
     }
 }

@@ -50,7 +50,11 @@ struct EntityExtractor: Sendable {
             phrase.append(words[index])
             index += 1
         }
-        let meaningless: Set<String> = ["something", "anything", "stuff", "things", "it", "like", "check", "know", "return", "place", "talk", "speak", "a", "make"]
+        let meaningless: Set<String> = [
+            "something", "anything", "stuff", "things", "it", "like", "check", "know", "return", "place", "talk", "speak",
+            "a", "make", "other", "same", "different", "cheaper", "bigger", "smaller", "help", "refund", "money", "card",
+            "person", "someone", "somebody", "human", "agent", "representative", "update", "status", "tracking", "rid",
+        ]
         guard let first = phrase.first, !meaningless.contains(first) else { return nil }
         return phrase.joined(separator: " ")
     }
@@ -58,6 +62,9 @@ struct EntityExtractor: Sendable {
     struct Result {
         var entities: Entities
         var masked: [String]
+        /// Where the utterance named a product or a brand, and which words no entity used.
+        var nameSpans: [(range: Range<Int>, brandOnly: Bool)] = []
+        var consumed: [Bool] = []
     }
 
     func extract(_ words: [String], expecting: ExpectedSlot?) -> Result {
@@ -98,6 +105,7 @@ struct EntityExtractor: Sendable {
                     productSpanStarts.insert(span.range.lowerBound)
                 case .kind(let kind):
                     entities.kind = kind
+                    entities.kindWords = words[span.range].joined(separator: " ")
                     productSpanStarts.insert(span.range.lowerBound)
                 case .option(let name, let value):
                     entities.options[name] = value
@@ -177,10 +185,15 @@ struct EntityExtractor: Sendable {
                 entities.options["size"] = NumberWords.format(value)
             } else if isWhole, value >= 1, value <= 20, countsItems || expecting == .quantity || previous == "quantity" {
                 entities.quantity = Int(value)
-            } else if sizeLike && (previous == "a" || previous == "in" || previous == "an" || lexicon.sizes.contains(NumberWords.format(value))) {
+            } else if sizeLike && (previous == "a" || previous == "in" || previous == "an") {
                 entities.options["size"] = NumberWords.format(value)
+            } else if sizeLike && lexicon.sizes.contains(NumberWords.format(value)) {
+                // "the air max 10", "make it 11": a size or a count; the conversation knows the product.
+                entities.bareNumber = NumberWords.format(value)
             } else if isWhole, value >= 1, value <= 10, !productSpanStarts.isEmpty {
                 entities.quantity = Int(value)
+            } else if isWhole, value >= 1, value <= 20 {
+                entities.bareNumber = NumberWords.format(value)
             } else {
                 continue
             }
@@ -202,11 +215,19 @@ struct EntityExtractor: Sendable {
             .contains(where: has)
         {
             entities.fulfillment = .pickup
-        } else if ["ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house", "to my home"]
+        } else if ["ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house", "to my home",
+            "have it shipped", "have them shipped", "get it shipped", "get them shipped", "shipped instead", "shipped please", "shipped to me"]
             .contains(where: has)
+            || (words.last == "shipped" && words.count >= 2 && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
         {
             entities.fulfillment = .shipping
         }
+        let optionWords: [(String, String)] = [
+            ("size", "size"), ("color", "color"), ("colour", "color"), ("width", "width"), ("fit", "fit"),
+            ("quantity", "quantity"), ("how many", "quantity"), ("store", "location"), ("location", "location"),
+        ]
+        entities.namedOptions = optionWords.filter { has($0.0) }.map(\.1)
+        entities.mentionsCard = ["card", "visa", "mastercard", "amex", "discover", "debit"].contains(where: has)
         for phrase in ["all locations", "all stores", "all your stores", "all of your stores", "any store", "any location", "other stores", "other locations", "another store", "another location", "every store", "anywhere else", "anywhere"]
         where has(phrase) {
             entities.allLocations = true
@@ -252,6 +273,13 @@ struct EntityExtractor: Sendable {
                 masked.append(word)
             }
         }
-        return Result(entities: entities, masked: masked)
+        let nameSpans = spans.compactMap { span -> (Range<Int>, Bool)? in
+            switch span.meanings.first! {
+            case .products: (span.range, false)
+            case .brand: (span.range, true)
+            default: nil
+            }
+        }
+        return Result(entities: entities, masked: masked, nameSpans: nameSpans, consumed: consumed)
     }
 }

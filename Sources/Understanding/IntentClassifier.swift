@@ -63,6 +63,9 @@ struct IntentClassifier: Sendable {
         return result
     }
 
+    /// Whether any example uses the word.
+    func knows(_ word: String) -> Bool { vocabulary[word] != nil }
+
     /// Intent scores for masked words, best first.
     func rank(_ words: [String]) -> [(intent: Intent, score: Double)] {
         let query = vector(Self.features(words).compactMap { vocabulary[$0] })

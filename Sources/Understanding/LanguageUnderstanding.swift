@@ -40,13 +40,42 @@ public struct LanguageUnderstanding: Sendable {
     /// The catalog products by id, as the lexicon knows them.
     public var products: [String: Product] { extractor.lexicon.products }
 
-    /// Nudges intent scores by what the utterance names: a pickup or delivery choice points to an order,
-    /// a return reason to a return, a product with a size to stock or an order rather than small talk.
-    private static func weighByEntities(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities)
+    /// Words beside a catalog name that nothing knows — "yeezy" in "yeezy boost 350", "dunk" after "nike",
+    /// a model number — mean the caller wants a model we may not carry; returns the whole phrase.
+    private func unmatchedModel(_ words: [String], _ extracted: EntityExtractor.Result) -> String? {
+        func unknown(_ index: Int) -> Bool {
+            guard words.indices.contains(index), !extracted.consumed[index] else { return false }
+            let word = words[index]
+            if word.contains(where: \.isNumber) { return word.count >= 2 && Double(word).map { $0 > 20 } ?? true }
+            return word.count >= 3 && !classifier.knows(word) && !Self.slotOnlyWords.contains(word)
+        }
+        for (range, brandOnly) in extracted.nameSpans {
+            var start = range.lowerBound
+            var end = range.upperBound
+            while unknown(start - 1), !words[start - 1].contains(where: \.isNumber) { start -= 1 }
+            while unknown(end), brandOnly || words[end].contains(where: \.isNumber) { end += 1 }
+            if start < range.lowerBound || end > range.upperBound {
+                return words[start..<end].joined(separator: " ")
+            }
+        }
+        return nil
+    }
+
+    /// Nudges intent scores by what the utterance names and a few unmistakable words: "return" or "refund"
+    /// points to a return, "track" to order status, a pickup or delivery choice to an order, a product
+    /// with a size to stock or an order rather than small talk.
+    private static func weighByCues(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ words: [String])
         -> [(intent: Intent, score: Double)]
     {
+        let text = " " + words.joined(separator: " ") + " "
+        let aboutReturn = ["return", "returning", "refund", "refunded", "exchange", "send back", "send them back", "send it back", "money back"]
+            .contains { text.contains(" \($0) ") }
+        let aboutTracking = ["track", "tracking", "where is my", "arrive", "arrived", "has my", "shipped yet"]
+            .contains { text.contains(" \($0) ") }
         func boost(_ intent: Intent) -> Double {
             var boost = 0.0
+            if aboutReturn, intent == .returnItem { boost += 0.15 }
+            if aboutTracking, !aboutReturn, intent == .orderStatus { boost += 0.1 }
             let namesProduct = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
             if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
@@ -64,8 +93,12 @@ public struct LanguageUnderstanding: Sendable {
         let words = normalizer.normalize(text)
         let extracted = extractor.extract(words, expecting: expecting)
         var entities = extracted.entities
+        entities.unmatchedModel = unmatchedModel(words, extracted)
         let redacted = words.map { word in
-            word == entities.cardNumber ? "card ending \(word.suffix(4))" : word
+            if word == entities.cardNumber { return "card ending \(word.suffix(4))" }
+            // While a card number is being read, no digits at all are kept.
+            if expecting == .cardNumber, word.contains(where: \.isNumber) { return "[digits]" }
+            return word
         }.joined(separator: " ")
 
         guard !words.isEmpty else {
@@ -75,10 +108,11 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let ranking = Self.weighByEntities(classifier.rank(extracted.masked), entities)
+        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, words)
         guard let best = ranking.first, best.score >= Self.outOfScopeBelow else {
+            // Like no example at all: out of scope, with a confidence that says it was a guess.
             return Interpretation(
-                intent: .outOfScope, confidence: 0.5, alternative: ranking.first?.intent, entities: entities,
+                intent: .outOfScope, confidence: 0.2, alternative: ranking.first?.intent, entities: entities,
                 redactedText: redacted)
         }
         let runnerUp = ranking.count > 1 ? ranking[1] : nil

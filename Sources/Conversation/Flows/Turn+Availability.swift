@@ -22,7 +22,10 @@ extension Turn {
             return
         }
         guard let product = settle(resolution, verb: "are you interested in") else {
-            if case .ambiguous(let found) = resolution { draft.candidates = found }
+            switch resolution {
+                case .ambiguous(let found), .notCarried(_, let found): draft.candidates = found
+                default: break
+                }
             state.flow = .availability(draft)
             return
         }
@@ -31,7 +34,11 @@ extension Turn {
         }
         draft.product = product
         draft.candidates = []
-        let accepted = applyOptions(entities.options, to: &draft.options, of: product)
+        var said = entities.options
+        if let number = entities.bareNumber, said["size"] == nil, product.values(of: "size").contains(number) {
+            said["size"] = number
+        }
+        let accepted = applyOptions(said, to: &draft.options, of: product)
         state.focus = ProductFocus(product: product, options: draft.options)
         state.flow = .availability(draft)
         guard accepted else { return }
@@ -75,11 +82,11 @@ extension Turn {
         }
         finishedSlots = currentSlots
         state.flow = nil
-        let sizeClause = draft.options["size"].map { " in size \($0)" } ?? ""
-        let counts = inStock.prefix(3).enumerated().map { index, location in
+        let clause = Speech.variantClause(product, options: draft.options)
+        let counts = inStock.prefix(draft.locationID == nil && entities.allLocations ? 5 : 3).enumerated().map { index, location in
             let count = byLocation[location.id] ?? 0
             return index == 0
-                ? "\(Speech.count(count, of: product))\(sizeClause) at \(Speech.store(location))"
+                ? "\(Speech.count(count, of: product))\(clause) at \(Speech.store(location))"
                 : "\(count) at \(Speech.store(location))"
         }
         if let wanted = draft.locationID, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
@@ -100,6 +107,7 @@ extension Turn {
         guard let size, let wanted = Double(size), !stockedSizes.isEmpty else {
             state.flow = nil
             say("Is there another product I can check for you?")
+            state.pending = .anythingElse
             return
         }
         let closest = stockedSizes.compactMap { value in Double(value).map { (value, abs($0 - wanted)) } }

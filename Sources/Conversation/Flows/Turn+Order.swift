@@ -23,6 +23,11 @@ extension Turn {
             await takeCard(number, draft: draft)
             return
         }
+        if asked == .cardNumber, interpretation.redactedText.contains("[digits]") {
+            // Part of a number: never pieced together across turns, so nothing of it is kept.
+            ask("I only caught part of that. Please read me the whole card number in one go.", expecting: .cardNumber)
+            return
+        }
         if draft.orderNumber == nil {
             let resolution: ProductResolution
             do {
@@ -32,7 +37,10 @@ extension Turn {
                 return
             }
             guard let product = settle(resolution, verb: "would you like to order") else {
-                if case .ambiguous(let found) = resolution { draft.candidates = found }
+                switch resolution {
+                case .ambiguous(let found), .notCarried(_, let found): draft.candidates = found
+                default: break
+                }
                 state.flow = .order(draft)
                 return
             }
@@ -42,13 +50,45 @@ extension Turn {
             }
             draft.product = product
             draft.candidates = []
+            var said = entities.options
+            if let number = entities.bareNumber {
+                // A bare number: a size while sizes are being chosen or when it is one, otherwise how many.
+                let sizes = product.values(of: "size")
+                let value = Double(number) ?? 0
+                if asked == .quantity || !sizes.contains(number) || (value < 5 && draft.options["size"] != nil) {
+                    if value == value.rounded(), value >= 1 { draft.quantity = Int(value) }
+                } else {
+                    said["size"] = number
+                }
+            }
             if let quantity = entities.quantity { draft.quantity = quantity }
+            if said.isEmpty, entities.fulfillment == nil, entities.locationID == nil, !entities.namedOptions.isEmpty {
+                // "What would you like to change?" — "the color": ask that again.
+                for name in entities.namedOptions {
+                    switch name {
+                    case "location": draft.locationID = nil
+                    case "quantity": break
+                    default: draft.options[name] = nil
+                    }
+                }
+                if entities.namedOptions == ["quantity"] {
+                    state.flow = .order(draft)
+                    ask("How many would you like?", expecting: .quantity)
+                    return
+                }
+                if entities.namedOptions.contains("location"), draft.fulfillment == .pickup {
+                    state.flow = .order(draft)
+                    let stores = locations.filter(\.acceptsPickup).map(\.name)
+                    ask("Which store would you like to pick it up from: \(Speech.list(Array(stores.prefix(3)), conjunction: "or"))?", expecting: .location, hints: stores)
+                    return
+                }
+            }
             if let fulfillment = entities.fulfillment { draft.fulfillment = fulfillment }
             if let id = entities.locationID {
                 draft.locationID = id
                 if draft.fulfillment == nil { draft.fulfillment = .pickup }
             }
-            let accepted = applyOptions(entities.options, to: &draft.options, of: product)
+            let accepted = applyOptions(said, to: &draft.options, of: product)
             state.focus = ProductFocus(product: product, options: draft.options)
             state.flow = .order(draft)
             guard accepted else { return }
@@ -57,13 +97,13 @@ extension Turn {
     }
 
     /// Asks for whatever the order still needs, or quotes it for confirmation.
-    private mutating func advanceOrder(_ start: OrderDraft) async {
+    mutating func advanceOrder(_ start: OrderDraft) async {
         var draft = start
         guard let product = draft.product else { return }
         defer { if case .order = state.flow { state.flow = .order(draft) } }
 
         if let open = nextOpenOption(of: product, options: &draft.options) {
-            if draft.stock.isEmpty {
+            if draft.stock.count < product.variants.count {
                 do {
                     for level in try await pos.stock(skus: product.variants.map(\.sku)) {
                         draft.stock[level.sku, default: [:]][level.locationID] = level.available
@@ -91,24 +131,7 @@ extension Turn {
             ask("Sorry, none of our stores offer pickup. I can ship it to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
             return
         }
-        if draft.fulfillment == .pickup {
-            if draft.locationID == nil { draft.locationID = state.customer?.homeLocationID }
-            guard let chosen = location(draft.locationID) else {
-                ask(
-                    "Which store would you like to pick it up from: \(Speech.list(pickupStores.prefix(3).map(\.name), conjunction: "or"))?",
-                    expecting: .location, hints: pickupStores.map(\.name))
-                return
-            }
-            guard chosen.acceptsPickup else {
-                draft.locationID = nil
-                ask(
-                    "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(Speech.list(pickupStores.prefix(3).map(\.name), conjunction: "or"))?",
-                    expecting: .location, hints: pickupStores.map(\.name))
-                return
-            }
-        }
-
-        // A fresh stock read for the exact variant before quoting it.
+        // A fresh stock read for the exact variant before choosing a store and quoting it.
         let levels: [StockLevel]
         do {
             levels = try await pos.stock(skus: [variant.sku])
@@ -120,27 +143,49 @@ extension Turn {
         for (id, count) in available { draft.stock[variant.sku, default: [:]][id] = count }
         let what = Speech.describe(product, options: draft.options)
         let home = state.customer?.homeLocationID
-        if draft.fulfillment == .shipping {
-            let shippers = locations.filter { (available[$0.id] ?? 0) >= draft.quantity }
-                .sorted { ($0.id == home ? 1 : 0, available[$0.id] ?? 0) > ($1.id == home ? 1 : 0, available[$1.id] ?? 0) }
-            guard let from = shippers.first else {
-                soldOut(what, product: product, draft: &draft)
+        let eligible = draft.fulfillment == .shipping ? locations : pickupStores
+        let stocked = eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }
+            .sorted { ($0.id == home ? 1 : 0, available[$0.id] ?? 0) > ($1.id == home ? 1 : 0, available[$1.id] ?? 0) }
+
+        if stocked.isEmpty {
+            // Not enough anywhere for the quantity asked: offer what there is, or say it is sold out.
+            if let most = eligible.max(by: { (available[$0.id] ?? 0) < (available[$1.id] ?? 0) }),
+                let have = available[most.id], have > 0
+            {
+                let place = draft.fulfillment == .shipping ? "in stock" : "at \(Speech.store(most))"
+                confirm(
+                    "We only have \(have) of \(what) \(place). Would you like \(have) instead?",
+                    .takeAvailable(quantity: have, locationID: most.id))
                 return
             }
-            draft.locationID = from.id
-        } else if let chosen = location(draft.locationID), (available[chosen.id] ?? 0) < draft.quantity {
-            let elsewhere = pickupStores.filter { (available[$0.id] ?? 0) >= draft.quantity }
-                .sorted { (available[$0.id] ?? 0) > (available[$1.id] ?? 0) }
-            guard let other = elsewhere.first else {
-                soldOut(what, product: product, draft: &draft)
-                return
-            }
-            let have = available[chosen.id] ?? 0
-            let shortfall = have == 0 ? "doesn't have \(what) right now" : "only has \(have) of \(what)"
-            confirm(
-                "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick it up there instead?",
-                .pickupElsewhere(locationID: other.id))
+            soldOut(what, product: product, draft: &draft)
             return
+        }
+        if draft.fulfillment == .shipping {
+            draft.locationID = stocked[0].id
+        } else {
+            if draft.locationID == nil, let home, pickupStores.contains(where: { $0.id == home }) { draft.locationID = home }
+            let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
+            guard let chosen = location(draft.locationID) else {
+                ask("Which store would you like to pick it up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
+                return
+            }
+            guard chosen.acceptsPickup else {
+                draft.locationID = nil
+                ask(
+                    "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(storeNames)?",
+                    expecting: .location, hints: stocked.map(\.name))
+                return
+            }
+            if (available[chosen.id] ?? 0) < draft.quantity {
+                let other = stocked[0]
+                let have = available[chosen.id] ?? 0
+                let shortfall = have == 0 ? "doesn't have \(what) right now" : "only has \(have) of \(what)"
+                confirm(
+                    "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick it up there instead?",
+                    .pickupElsewhere(locationID: other.id))
+                return
+            }
         }
 
         guard state.customer != nil else {
@@ -197,6 +242,7 @@ extension Turn {
         guard let name = last else {
             state.flow = nil
             say("Is there another product I can help you with?")
+            state.pending = .anythingElse
             return
         }
         draft.options[name] = nil
@@ -221,6 +267,39 @@ extension Turn {
         } else {
             ask("Great. How would you like to pay? Please read me the card number.", expecting: .cardNumber)
         }
+    }
+
+    /// The caller talks about the card: reads back the last four, goes back to the saved card, or takes another.
+    mutating func discussCard(pending: PendingQuestion?) async {
+        guard case .order(var draft) = state.flow else { return }
+        let words = " \(interpretation.redactedText) "
+        let saved = state.customer?.cardOnFile
+        let current = draft.card ?? saved
+        if let current, [" read ", " repeat ", " which card ", " what card "].contains(where: words.contains) {
+            say("It's the \(current.brand) ending in \(current.last4) — I only keep the last four digits.")
+            if let pending, let question = state.lastQuestion {
+                state.pending = pending
+                state.expecting = .confirmation
+                say(question)
+            }
+            return
+        }
+        let wantsSaved = [" on file ", " saved ", " same card ", " usual "].contains(where: words.contains)
+            && !words.contains(" not ")
+        if wantsSaved, let saved {
+            draft.card = nil
+            state.flow = .order(draft)
+            if quote(for: draft) != nil, pending != nil || asked == .cardNumber {
+                await askForPayment()
+            } else {
+                say("Sure, I'll use your \(saved.brand) ending in \(saved.last4).")
+                await advanceOrder(draft)
+            }
+            return
+        }
+        draft.card = nil
+        state.flow = .order(draft)
+        ask("Sure — please read me the number of the card you'd like to use.", expecting: .cardNumber)
     }
 
     /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
@@ -319,6 +398,6 @@ extension Turn {
         } else {
             say("Your order is confirmed! It ships from \(Speech.store(priced.location)) and we'll email you the tracking number. Confirmation #\(confirmed.number).")
         }
-        say("Is there anything else I can help with?")
+        offerMoreHelp()
     }
 }

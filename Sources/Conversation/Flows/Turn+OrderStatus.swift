@@ -32,8 +32,19 @@ extension Turn {
                 }
                 let named = orders.filter { matches($0, entities) }
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
+                let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
                 if !named.isEmpty {
                     draft.candidates = named
+                } else if namesSomething {
+                    // Never answer for another order than the one the caller named.
+                    let what = entities.productIDs.first.flatMap { products[$0]?.displayName } ?? entities.brand ?? entities.kindWords ?? "that"
+                    let others = Speech.orderNames(Array(orders.prefix(3)), products: products, now: now, calendar: calendar)
+                    draft.candidates = Array(orders.prefix(3))
+                    state.flow = .status(draft)
+                    ask(
+                        "I don't see a \(what) order on your account. Your recent orders are \(Speech.list(others)). Is it one of those, or do you have an order number?",
+                        expecting: .choice, hints: draft.candidates.map(\.number))
+                    return
                 } else {
                     let active = orders.filter { open.contains($0.status) }
                     draft.candidates = active.isEmpty ? [orders[0]] : active
@@ -96,7 +107,10 @@ extension Turn {
         let store = location(order.locationID).map(Speech.store) ?? "the store"
         switch report.status {
         case .pending:
-            say("\(name) is placed but not confirmed yet — we're still waiting on payment. I can connect you with a team member if you'd like to sort that out.")
+            confirm(
+                "\(name) is placed but not confirmed yet — we're still waiting on payment. Would you like me to connect you with a team member to sort that out?",
+                .transfer)
+            return
         case .confirmed:
             if order.fulfillment == .pickup {
                 let ready = report.readyAt.map { $0 > now ? " It should be ready \(Speech.day($0, now: now, calendar: calendar))." : "" } ?? ""
@@ -121,11 +135,14 @@ extension Turn {
             let how = order.fulfillment == .pickup ? "was picked up" : "was delivered"
             say("\(name) \(how)\(when).")
         case .cancelled:
-            say("\(name) was cancelled, so nothing will be charged or shipped. If that's unexpected, I can connect you with a team member.")
+            confirm(
+                "\(name) was cancelled, so nothing will be charged or shipped. If that's unexpected, would you like me to connect you with a team member?",
+                .transfer)
+            return
         case .returned:
             say("\(name) was returned, and the refund has been issued to the original payment method.")
         }
-        say("Is there anything else I can help with?")
+        offerMoreHelp()
     }
 }
 

@@ -5,6 +5,8 @@ import Understanding
 enum ProductResolution {
     case product(Product)
     case ambiguous([Product])
+    /// The caller named a model we don't carry ("yeezy boost 350"); what we have that is close.
+    case notCarried(String, suggestions: [Product])
     /// Nothing in the catalog matched; the words the caller used, when there were some.
     case unknown(String?)
     case unnamed
@@ -26,6 +28,23 @@ extension Turn {
                     && (entities.brand != nil || entities.kind != nil))
             }
             if named.count == 1 { return .product(named[0]) }
+        }
+        if let model = entities.unmatchedModel {
+            let query = entities.productIDs.compactMap { products[$0]?.displayName }.first ?? entities.brand ?? model
+            var found = try await pos.searchProducts(matching: query)
+            if let size = entities.options["size"], Double(size) != nil {
+                let footwear = found.filter { $0.category == .footwear }
+                if !footwear.isEmpty { found = footwear }
+            }
+            return .notCarried(model, suggestions: found)
+        }
+        if let phrase = entities.unknownProductPhrase {
+            let found = try await pos.searchProducts(matching: phrase)
+            switch found.count {
+            case 0: return .unknown(phrase)
+            case 1: return .product(found[0])
+            default: return .ambiguous(found)
+            }
         }
         if !entities.productIDs.isEmpty {
             let known = entities.productIDs.compactMap { products[$0] }
@@ -55,14 +74,6 @@ extension Turn {
         {
             return .product(focus.product)
         }
-        if let phrase = entities.unknownProductPhrase {
-            let found = try await pos.searchProducts(matching: phrase)
-            switch found.count {
-            case 0: return .unknown(phrase)
-            case 1: return .product(found[0])
-            default: return .ambiguous(found)
-            }
-        }
         return .unnamed
     }
 
@@ -89,6 +100,21 @@ extension Turn {
                 "\(lead) \(Speech.list(names)). Which one \(verb)?", expecting: .product,
                 hints: found.prefix(8).map(\.name))
             return nil
+        case .notCarried(let model, let suggestions):
+            let named = "\"\(model)\""
+            guard !suggestions.isEmpty else {
+                notUnderstood("Sorry, we don't carry \(named). We have shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?", expecting: .product)
+                return nil
+            }
+            let names = suggestions.prefix(3).map(\.theName)
+            if suggestions.count == 1 {
+                confirm("Sorry, we don't carry \(named). We do have \(names[0]) — would you like that instead?", .tryInstead(productID: suggestions[0].id))
+            } else {
+                ask(
+                    "Sorry, we don't carry \(named). We do have \(Speech.list(names)). Would one of those work?", expecting: .product,
+                    hints: suggestions.prefix(3).map(\.name))
+            }
+            return nil
         case .unknown(let words):
             let named = words.map { "\"\($0)\"" } ?? "that"
             notUnderstood("Sorry, I couldn't find \(named) in our catalog. We carry shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?", expecting: .product)
@@ -108,10 +134,14 @@ extension Turn {
             let offered = product.values(of: name)
             if let match = offered.first(where: { $0.lowercased() == value.lowercased() }) {
                 options[name] = match
-                // A new choice may rule out an earlier one ("make it size 12" when 12 has no red).
+                // A new choice may rule out an earlier one ("actually red" when red has no 10.5): say so.
                 if product.variants(matching: options).isEmpty {
-                    options = options.filter { $0.key == name || product.variants(matching: [name: match, $0.key: $0.value]).isEmpty == false }
+                    let dropped = options.filter { $0.key != name && product.variants(matching: [name: match, $0.key: $0.value]).isEmpty }
+                    options = options.filter { dropped[$0.key] == nil }
                     if product.variants(matching: options).isEmpty { options = [name: match] }
+                    let spokenNew = name == "size" ? "size \(match)" : match
+                    let spokenOld = Speech.list(dropped.map { $0.key == "size" ? "size \($0.value)" : $0.value })
+                    say("\(product.theName.capitalizedFirst) in \(spokenNew) doesn't come in \(spokenOld).")
                 }
             } else {
                 options[name] = nil

@@ -33,8 +33,22 @@ extension Turn {
         state.flow = .returns(draft)
         guard let order = draft.order, let line = draft.line, let product = products[line.productID] else { return }
         if let kind = entities.kind, matches(kind: kind, product) {
-            draft.noun = "the \(kind)"
-            state.flow = .returns(draft)
+            draft.noun = "the \(entities.kindWords ?? kind)"
+        }
+        if line.quantity > 1, draft.quantity == nil {
+            let said = entities.quantity ?? entities.bareNumber.flatMap { Int($0) }
+            if let said, said >= 1 {
+                draft.quantity = min(said, line.quantity)
+            } else if " \(interpretation.redactedText) ".contains(" all ") {
+                draft.quantity = line.quantity
+            }
+        }
+        state.flow = .returns(draft)
+        if line.quantity > 1, draft.quantity == nil {
+            ask(
+                "Order \(order.number) has \(line.quantity) of \(Speech.describe(line, products: products)). How many would you like to return?",
+                expecting: .quantity, hints: (1...line.quantity).map(String.init))
+            return
         }
         guard draft.reason != nil else {
             ask(
@@ -44,7 +58,7 @@ extension Turn {
         }
         let refund = draft.refundMethod == .storeCredit ? "as store credit" : "to your original payment method"
         confirm(
-            "I'll start a return for \(Speech.describe(line, products: products)) from order \(order.number), refunded \(refund). Shall I go ahead?",
+            "I'll start a return for \(returning(line, quantity: draft.quantity)) from order \(order.number), refunded \(refund). Shall I go ahead?",
             .startReturn)
         hints = ["yes", "no", "store credit"]
     }
@@ -55,7 +69,7 @@ extension Turn {
     private mutating func chooseReturnLine(_ draft: inout ReturnDraft) async throws -> Bool {
         let entities = interpretation.entities
         var orders: [Order]
-        if let number = entities.orderNumber ?? (draft.candidates.isEmpty ? nil : nil) {
+        if let number = entities.orderNumber {
             orders = [try await pos.order(number: number)]
             if let customer = state.customer, orders[0].customerID != customer.id {
                 ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
@@ -116,6 +130,13 @@ extension Turn {
         return true
     }
 
+    /// "the Adidas Samba OG in white, size 9", or "2 of the …" when part of a line goes back.
+    private func returning(_ line: OrderLine, quantity: Int?) -> String {
+        let item = Speech.describe(line, products: products)
+        let count = quantity ?? line.quantity
+        return count > 1 || line.quantity > 1 ? "\(count) of \(item)" : item
+    }
+
     private func matches(line: OrderLine, _ entities: Entities) -> Bool {
         guard let product = products[line.productID] else { return false }
         if !entities.productIDs.isEmpty { return entities.productIDs.contains(product.id) }
@@ -142,9 +163,10 @@ extension Turn {
             default:
                 say("Your \(name) order hasn't been delivered yet, so it can't be returned. Once you have it, you'll have \(window) days to return it.")
             }
-            say("Is there anything else I can help with?")
+            offerMoreHelp()
         case .alreadyReturned:
-            say("Your \(name) order has already been returned. Is there anything else I can help with?")
+            say("Your \(name) order has already been returned.")
+            offerMoreHelp()
         case .eligible:
             break
         }
@@ -158,7 +180,7 @@ extension Turn {
         do {
             _ = try await pos.createReturn(
                 ReturnRequest(
-                    orderNumber: order.number, lines: [.init(sku: line.sku, quantity: line.quantity)], reason: reason,
+                    orderNumber: order.number, lines: [.init(sku: line.sku, quantity: draft.quantity ?? line.quantity)], reason: reason,
                     refundMethod: draft.refundMethod))
         } catch {
             apologize(for: error, offer: "Would you like me to connect you with a team member?")
@@ -168,8 +190,8 @@ extension Turn {
         finishedSlots = currentSlots
         state.flow = nil
         let refund = draft.refundMethod == .storeCredit ? "store credit" : "a full refund to your original payment method"
-        let noun = draft.noun ?? Speech.itemNoun(product, quantity: line.quantity)
+        let noun = draft.noun ?? Speech.itemNoun(product, quantity: draft.quantity ?? line.quantity)
         say("Return started. Bring \(noun) to any store within \(configuration.returnPolicy.windowDays) days for \(refund).")
-        say("Is there anything else I can help with?")
+        offerMoreHelp()
     }
 }
