@@ -118,14 +118,11 @@ struct Turn {
         state.pending = nil
         state.expecting = nil
         asked = expecting
-        let topic = state.flow?.intent
 
         await route(pending: pending, expecting: expecting)
 
         if sentences.isEmpty { say("How else can I help you today?") }
         if state.pending == nil && state.expecting == nil { state.lastQuestion = nil }
-        if let topic, state.flow == nil { state.lastTopic = topic }
-        if let flow = state.flow { state.lastTopic = flow.intent }
         if !misunderstood { state.misunderstandings = 0 }
         let text = sentences.joined(separator: " ")
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))
@@ -234,16 +231,6 @@ struct Turn {
             }
         }
 
-        // Not understood while a question is open: ask it again and keep the conversation where it was.
-        let unclear = (intent == .outOfScope && interpretation.confidence < 0.3)
-            || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
-            || (flow != nil && [.affirm, .deny].contains(intent))
-        if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
-            state.pending = pending
-            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
-            return
-        }
-
         // A follow-up with just a value: "and order 7781?", "no, the Patagonia one", "back to the Ultraboost".
         if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < 0.6 {
             if let suspended = state.suspendedOrder,
@@ -262,6 +249,16 @@ struct Turn {
                 await startReturn()
                 return
             }
+        }
+
+        // Not understood while a question is open: ask it again and keep the conversation where it was.
+        let unclear = (intent == .outOfScope && interpretation.confidence < 0.3)
+            || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
+            || (flow != nil && [.affirm, .deny].contains(intent))
+        if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
+            state.pending = pending
+            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            return
         }
 
         if Self.coreIntents.contains(intent), interpretation.confidence < configuration.clarifyBelow,
@@ -285,6 +282,7 @@ struct Turn {
             state.suspendedOrder = draft
         }
 
+        if Self.coreIntents.contains(intent) { state.lastTopic = intent }
         switch intent {
         case .checkAvailability: await startAvailability()
         case .placeOrder: await startOrder()
@@ -478,6 +476,7 @@ struct Turn {
             if let order = draft.order { slots["order_number"] = order.number }
             if let line = draft.line { slots["sku"] = line.sku; slots["product"] = line.productID }
             if let reason = draft.reason { slots["reason"] = reason }
+            if let quantity = draft.quantity { slots["quantity"] = String(quantity) }
             slots["refund_method"] = draft.refundMethod.rawValue
         case .status, nil:
             break

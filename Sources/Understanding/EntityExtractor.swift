@@ -201,7 +201,9 @@ struct EntityExtractor: Sendable {
             placeholderAt[position] = "<num>"
         }
         if entities.quantity == nil {
-            if let position = words.firstIndex(of: "couple"), position > 0, words[position - 1] == "a" {
+            if expecting == .quantity, entities.bareNumber == nil, words.contains("one") {
+                entities.quantity = 1
+            } else if let position = words.firstIndex(of: "couple"), position > 0, words[position - 1] == "a" {
                 entities.quantity = 2
             } else if words.contains("both") {
                 entities.quantity = 2

@@ -299,7 +299,7 @@ extension Turn {
         }
         draft.card = nil
         state.flow = .order(draft)
-        ask("Sure — please read me the number of the card you'd like to use.", expecting: .cardNumber)
+        ask("Sure — please read me the card number you'd like to use.", expecting: .cardNumber)
     }
 
     /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
