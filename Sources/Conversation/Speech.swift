@@ -47,6 +47,11 @@ enum Speech {
         return count == 1 ? "1 \(unit)" : "\(count) \(unit)s"
     }
 
+    /// "it" for one item, "them" for pairs, several, or things named in the plural (jeans, socks).
+    static func pronoun(_ product: Product, quantity: Int) -> String {
+        itemNoun(product, quantity: quantity).hasSuffix("s") ? "them" : "it"
+    }
+
     /// The item noun for replies: "the shoes", "the hoodie", "the jeans".
     static func itemNoun(_ product: Product, quantity: Int = 1) -> String {
         let kind = product.kind

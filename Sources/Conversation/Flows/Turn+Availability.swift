@@ -92,7 +92,7 @@ extension Turn {
         if let wanted = draft.locationID, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
             say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)).")
         } else {
-            say("Yes, we have \(Speech.list(counts)).")
+            say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }
         let one = product.unit.map { "a \($0)" } ?? "one"
         confirm("Would you like to order \(one)?", .offerOrder)

@@ -79,7 +79,7 @@ extension Turn {
                 if entities.namedOptions.contains("location"), draft.fulfillment == .pickup {
                     state.flow = .order(draft)
                     let stores = locations.filter(\.acceptsPickup).map(\.name)
-                    ask("Which store would you like to pick it up from: \(Speech.list(Array(stores.prefix(3)), conjunction: "or"))?", expecting: .location, hints: stores)
+                    ask("Which store would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up from: \(Speech.list(Array(stores.prefix(3)), conjunction: "or"))?", expecting: .location, hints: stores)
                     return
                 }
             }
@@ -121,14 +121,15 @@ extension Turn {
         guard let variant = product.variants(matching: draft.options).first else { return }
 
         if draft.fulfillment == nil {
-            ask("Would you like to pick it up at one of our stores, or have it shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
+            let it = Speech.pronoun(product, quantity: draft.quantity)
+            ask("Would you like to pick \(it) up at one of our stores, or have \(it) shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
             return
         }
         let pickupStores = locations.filter(\.acceptsPickup)
         if draft.fulfillment == .pickup && pickupStores.isEmpty {
             draft.fulfillment = nil
             draft.locationID = nil
-            ask("Sorry, none of our stores offer pickup. I can ship it to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
+            ask("Sorry, none of our stores offer pickup. I can ship \(Speech.pronoun(product, quantity: draft.quantity)) to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
             return
         }
         // A fresh stock read for the exact variant before choosing a store and quoting it.
@@ -167,7 +168,7 @@ extension Turn {
             if draft.locationID == nil, let home, pickupStores.contains(where: { $0.id == home }) { draft.locationID = home }
             let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
             guard let chosen = location(draft.locationID) else {
-                ask("Which store would you like to pick it up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
+                ask("Which store would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
                 return
             }
             guard chosen.acceptsPickup else {
@@ -182,7 +183,7 @@ extension Turn {
                 let have = available[chosen.id] ?? 0
                 let shortfall = have == 0 ? "doesn't have \(what) right now" : "only has \(have) of \(what)"
                 confirm(
-                    "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick it up there instead?",
+                    "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up there instead?",
                     .pickupElsewhere(locationID: other.id))
                 return
             }
