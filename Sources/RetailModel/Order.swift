@@ -91,23 +91,25 @@ public struct Order: Sendable, Hashable, Codable {
     public var total: Money { subtotal + tax }
 }
 
+/// A quantity of one variant, in a request to order or to return.
+public struct LineItem: Sendable, Hashable, Codable {
+    public var sku: SKU
+    public var quantity: Int
+
+    public init(sku: SKU, quantity: Int) {
+        self.sku = sku
+        self.quantity = quantity
+    }
+}
+
 /// What the caller wants to buy, before the POS has it.
 public struct OrderRequest: Sendable, Hashable, Codable {
-    public struct Line: Sendable, Hashable, Codable {
-        public var sku: SKU
-        public var quantity: Int
-        public init(sku: SKU, quantity: Int) {
-            self.sku = sku
-            self.quantity = quantity
-        }
-    }
-
     public var customerID: String
-    public var lines: [Line]
+    public var lines: [LineItem]
     public var fulfillment: Fulfillment
     public var locationID: String
 
-    public init(customerID: String, lines: [Line], fulfillment: Fulfillment, locationID: String) {
+    public init(customerID: String, lines: [LineItem], fulfillment: Fulfillment, locationID: String) {
         self.customerID = customerID
         self.lines = lines
         self.fulfillment = fulfillment

@@ -8,21 +8,12 @@ public enum RefundMethod: String, Sendable, Hashable, Codable {
 
 /// A request to return lines of an order.
 public struct ReturnRequest: Sendable, Hashable, Codable {
-    public struct Line: Sendable, Hashable, Codable {
-        public var sku: SKU
-        public var quantity: Int
-        public init(sku: SKU, quantity: Int) {
-            self.sku = sku
-            self.quantity = quantity
-        }
-    }
-
     public var orderNumber: String
-    public var lines: [Line]
+    public var lines: [LineItem]
     public var reason: String
     public var refundMethod: RefundMethod
 
-    public init(orderNumber: String, lines: [Line], reason: String, refundMethod: RefundMethod) {
+    public init(orderNumber: String, lines: [LineItem], reason: String, refundMethod: RefundMethod) {
         self.orderNumber = orderNumber
         self.lines = lines
         self.reason = reason

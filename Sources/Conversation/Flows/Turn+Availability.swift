@@ -14,18 +14,7 @@ extension Turn {
         if let id = entities.locationID { draft.locationID = id }
         if entities.allLocations { draft.locationID = nil }
 
-        let resolution: ProductResolution
-        do {
-            resolution = try await resolveProduct(current: draft.product, candidates: draft.candidates, useFocus: false)
-        } catch {
-            apologize(for: error)
-            return
-        }
-        guard let product = settle(resolution, verb: "are you interested in") else {
-            switch resolution {
-                case .ambiguous(let found), .notCarried(_, let found): draft.candidates = found
-                default: break
-                }
+        guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in") else {
             state.flow = .availability(draft)
             return
         }

@@ -29,18 +29,7 @@ extension Turn {
             return
         }
         if draft.orderNumber == nil {
-            let resolution: ProductResolution
-            do {
-                resolution = try await resolveProduct(current: draft.product, candidates: draft.candidates, useFocus: true)
-            } catch {
-                apologize(for: error)
-                return
-            }
-            guard let product = settle(resolution, verb: "would you like to order") else {
-                switch resolution {
-                case .ambiguous(let found), .notCarried(_, let found): draft.candidates = found
-                default: break
-                }
+            guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: true, verb: "would you like to order") else {
                 state.flow = .order(draft)
                 return
             }

@@ -14,7 +14,7 @@ enum ProductResolution {
 
 extension Turn {
     /// Works out the product from what was just said, the choices offered, or the product in focus.
-    mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) async throws -> ProductResolution {
+    private mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) async throws -> ProductResolution {
         let entities = interpretation.entities
         if !candidates.isEmpty {
             if let ordinal = entities.ordinal {
@@ -88,8 +88,28 @@ extension Turn {
         }
     }
 
+    /// Finds the product the caller means, or says what happens next (a choice, a question, an apology).
+    ///
+    /// - Parameter candidates: the choices offered; replaced when new choices are offered.
+    /// - Returns: the product, or nil when the reply already asks or apologizes.
+    mutating func chooseProduct(current: Product?, candidates: inout [Product], useFocus: Bool, verb: String) async -> Product? {
+        let resolution: ProductResolution
+        do {
+            resolution = try await resolveProduct(current: current, candidates: candidates, useFocus: useFocus)
+        } catch {
+            apologize(for: error)
+            return nil
+        }
+        switch resolution {
+        case .ambiguous(let found), .notCarried(_, let found): candidates = found
+        case .product: candidates = []
+        default: break
+        }
+        return settle(resolution, verb: verb)
+    }
+
     /// Says what to do when no single product was found; returns the product when there is one.
-    mutating func settle(_ resolution: ProductResolution, verb: String) -> Product? {
+    private mutating func settle(_ resolution: ProductResolution, verb: String) -> Product? {
         switch resolution {
         case .product(let product):
             return product
