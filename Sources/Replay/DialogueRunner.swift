@@ -33,9 +33,22 @@ public struct DialogueRunner: Sendable {
     static let intentNames = Set(Intent.allCases.map(\.rawValue))
 
     private let intents: [IntentDefinition]
+    private let demoUnderstanding = DemoUnderstanding()
 
     public init(intents: [IntentDefinition]) {
         self.intents = intents
+    }
+
+    /// Understanding for the demo catalog, built once and shared by every dialogue on the demo store.
+    private actor DemoUnderstanding {
+        private var built: LanguageUnderstanding?
+
+        func get(_ build: () async throws -> LanguageUnderstanding) async rethrows -> LanguageUnderstanding {
+            if let built { return built }
+            let understanding = try await build()
+            built = understanding
+            return understanding
+        }
     }
 
     /// Reads and replays one dialogue file; a malformed file is a failed result naming file, line and field.
@@ -57,12 +70,17 @@ public struct DialogueRunner: Sendable {
         defer { result.seconds = Date().timeIntervalSince(started) }
         let bench: StoreBench
         do {
-            let fixture: StoreFixture
+            let clock = StoreClock.fixed(dialogue.clock)
             switch dialogue.store {
-            case .demo: fixture = try StoreFixture.demo()
-            case .fixture(let inline): fixture = inline
+            case .demo:
+                let store = try StoreSimulator(fixture: try StoreFixture.demo(), clock: clock)
+                let understanding = try await demoUnderstanding.get { [intents] in
+                    LanguageUnderstanding(intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
+                }
+                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock)
+            case .fixture(let fixture):
+                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents)
             }
-            bench = try await StoreBench.start(fixture: fixture, clock: .fixed(dialogue.clock), intents: intents)
         } catch {
             result.error = "the store could not start: \(error)"
             return result

@@ -15,11 +15,21 @@ public struct StoreBench: Sendable {
     /// - Throws: `StoreFixtureError` for a bad fixture, `POSError` if the store can't be read.
     public static func start(fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition]) async throws -> StoreBench {
         let store = try StoreSimulator(fixture: fixture, clock: clock)
+        let understanding = LanguageUnderstanding(
+            intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
+        return try await start(store: store, understanding: understanding, clock: clock)
+    }
+
+    /// An engine over a ready simulator, reusing understanding already built for the same catalog.
+    public static func start(store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock) async throws
+        -> StoreBench
+    {
         let configuration = DialogueConfiguration(
             storeName: store.storeName, currency: store.currency,
             returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
-        let engine = try await DialogueEngine.start(
-            pointOfSale: store, tokenizer: store, intents: intents, configuration: configuration)
+        let engine = DialogueEngine(
+            pointOfSale: store, tokenizer: store, understanding: understanding, locations: try await store.locations(),
+            configuration: configuration)
         return StoreBench(store: store, engine: engine)
     }
 

@@ -119,6 +119,11 @@ public struct StoreFixture: Sendable, Decodable {
 
     /// The demo store shipped inside the package: "Stride & Thread", three stores and a kiosk.
     public static func demo() throws -> StoreFixture {
+        try embeddedDemo.get()
+    }
+
+    /// Parsed once per process: every replayed dialogue starts from it.
+    private static let embeddedDemo = Result<StoreFixture, any Error> {
         guard let url = Bundle.module.url(forResource: "demo-store", withExtension: "yaml") else {
             throw StoreFixtureError(source: "demo-store.yaml", message: "the embedded demo store is missing")
         }

@@ -82,6 +82,6 @@ struct IntentClassifier: Sendable {
             let topThree = top.prefix(3).reduce(0, +) / Double(min(3, top.count))
             return (intent, 0.4 * best + 0.6 * topThree)
         }
-        .sorted { $0.score > $1.score }
+        .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }
 }

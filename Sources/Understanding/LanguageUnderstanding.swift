@@ -83,7 +83,8 @@ public struct LanguageUnderstanding: Sendable {
             if namesProduct, !entities.options.isEmpty, intent == .checkAvailability || intent == .placeOrder { boost += 0.05 }
             return boost
         }
-        return ranking.map { ($0.intent, $0.score + boost($0.intent)) }.sorted { $0.score > $1.score }
+        return ranking.map { ($0.intent, $0.score + boost($0.intent)) }
+            .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }
 
     /// Interprets one utterance.

@@ -160,7 +160,7 @@ extension Turn {
                     options = options.filter { dropped[$0.key] == nil }
                     if product.variants(matching: options).isEmpty { options = [name: match] }
                     let spokenNew = name == "size" ? "size \(match)" : match
-                    let spokenOld = Speech.list(dropped.map { $0.key == "size" ? "size \($0.value)" : $0.value })
+                    let spokenOld = Speech.list(dropped.sorted { $0.key < $1.key }.map { $0.key == "size" ? "size \($0.value)" : $0.value })
                     say("\(product.theName.capitalizedFirst) in \(spokenNew) doesn't come in \(spokenOld).")
                 }
             } else {
