@@ -79,6 +79,21 @@ public struct Reply: Sendable, Hashable, Codable {
         case sessionID = "session"
         case text, action, intent, confidence, slots, expecting, hints, handoff, trace
     }
+
+    /// Writes `expecting` as null rather than leaving it out, so a front end always finds the key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sessionID, forKey: .sessionID)
+        try container.encode(text, forKey: .text)
+        try container.encode(action, forKey: .action)
+        try container.encode(intent, forKey: .intent)
+        try container.encode(confidence, forKey: .confidence)
+        try container.encode(slots, forKey: .slots)
+        try container.encode(expecting, forKey: .expecting)
+        try container.encode(hints, forKey: .hints)
+        try container.encodeIfPresent(handoff, forKey: .handoff)
+        try container.encode(trace, forKey: .trace)
+    }
 }
 
 /// The inside of one turn, for `/debug`, logs and dialogue assertions.

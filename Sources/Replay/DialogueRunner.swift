@@ -67,7 +67,6 @@ public struct DialogueRunner: Sendable {
     public func run(_ dialogue: Dialogue) async -> DialogueResult {
         let started = Date()
         var result = DialogueResult(file: dialogue.file, name: dialogue.name, turns: dialogue.turns.count, failures: [], seconds: 0)
-        defer { result.seconds = Date().timeIntervalSince(started) }
         let bench: StoreBench
         do {
             let clock = StoreClock.fixed(dialogue.clock)
@@ -83,6 +82,7 @@ public struct DialogueRunner: Sendable {
             }
         } catch {
             result.error = "the store could not start: \(error)"
+            result.seconds = Date().timeIntervalSince(started)
             return result
         }
         for fault in dialogue.faults { await bench.store.inject(fault) }
@@ -100,6 +100,7 @@ public struct DialogueRunner: Sendable {
         result.failures += Self.check(dialogue.after, before: before, after: after).map {
             DialogueResult.Failure(line: $0.line, context: "after the conversation", expected: $0.expected, actual: $0.actual)
         }
+        result.seconds = Date().timeIntervalSince(started)
         return result
     }
 
