@@ -10,6 +10,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "voicepos", targets: ["voicepos"]),
+        .library(name: "RetailModel", targets: ["RetailModel"]),
+        .library(name: "Understanding", targets: ["Understanding"]),
+        .library(name: "Commerce", targets: ["Commerce"]),
         .library(name: "Conversation", targets: ["Conversation"]),
         .library(name: "StoreSimulator", targets: ["StoreSimulator"]),
         .library(name: "Replay", targets: ["Replay"]),
@@ -28,12 +31,16 @@ let package = Package(
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
-        .target(name: "Conversation", dependencies: ["Understanding", "Commerce"], swiftSettings: strict),
-        .target(name: "Replay", dependencies: ["Conversation", "StoreSimulator", "Yams"], swiftSettings: strict),
+        .target(name: "Conversation", dependencies: ["RetailModel", "Understanding", "Commerce"], swiftSettings: strict),
+        .target(
+            name: "Replay",
+            dependencies: ["RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Yams"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "voicepos",
             dependencies: [
-                "Replay", "Conversation", "StoreSimulator",
+                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -79,6 +79,10 @@ public struct RecordingPointOfSale: PointOfSale {
         try await record(.confirmOrder, number, { $0.status.rawValue }) { try await base.confirmOrder(number: number) }
     }
 
+    public func cancelOrder(number: String) async throws -> Order {
+        try await record(.cancelOrder, number, { $0.status.rawValue }) { try await base.cancelOrder(number: number) }
+    }
+
     public func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
         try await record(.recentOrders, customerID, { $0.map(\.number).joined(separator: ", ") }) {
             try await base.recentOrders(customerID: customerID, limit: limit)

@@ -6,6 +6,7 @@ public struct ReturnPolicy: Sendable, Hashable {
     /// Days after delivery during which an item can be returned.
     public var windowDays: Int
 
+    /// A policy taking items back for `windowDays` days after delivery.
     public init(windowDays: Int) {
         self.windowDays = windowDays
     }
@@ -19,6 +20,7 @@ public struct ReturnPolicy: Sendable, Hashable {
         case alreadyReturned
     }
 
+    /// Whether the order can be returned at `now`, counting whole days in the calendar's time zone.
     public func eligibility(of order: Order, now: Date, calendar: Calendar) -> Eligibility {
         switch order.status {
         case .returned: return .alreadyReturned

@@ -5,18 +5,16 @@ import Understanding
 
 /// Settings of a dialogue engine for one store.
 public struct DialogueConfiguration: Sendable {
+    /// Said in greetings and goodbyes.
     public var storeName: String
-    public var currency: String
     public var returnPolicy: ReturnPolicy
+    /// Where "now" comes from, and the time zone days are said in.
     public var clock: StoreClock
     /// Below this confidence the assistant asks a short clarifying question instead of guessing.
     public var clarifyBelow: Double
 
-    public init(
-        storeName: String, currency: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3
-    ) {
+    public init(storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3) {
         self.storeName = storeName
-        self.currency = currency
         self.returnPolicy = returnPolicy
         self.clock = clock
         self.clarifyBelow = clarifyBelow
@@ -38,6 +36,9 @@ public actor DialogueEngine {
     private let configuration: DialogueConfiguration
     private var sessions: [String: SessionState] = [:]
 
+    /// An engine over a POS whose catalog and locations the given understanding was built from.
+    ///
+    /// Prefer `start(pointOfSale:tokenizer:intents:configuration:)`, which reads them for you.
     public init(
         pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, understanding: LanguageUnderstanding,
         locations: [Location], configuration: DialogueConfiguration
@@ -71,11 +72,20 @@ public actor DialogueEngine {
         var identified: String?
         if let caller = utterance.caller, caller != state.resolvedCaller {
             // Identifying the caller belongs to the call, not to the turn's flow, so it is traced apart.
-            state.resolvedCaller = caller
             state.customer = nil
+            state.resolvedCaller = caller
             if let id = caller.customerID {
-                state.customer = try? await pointOfSale.customer(id: id)
-                identified = state.customer.map { "\($0.name) (\($0.id))" } ?? "unknown customer \(id)"
+                do {
+                    let customer = try await pointOfSale.customer(id: id)
+                    state.customer = customer
+                    identified = "\(customer.name) (\(customer.id))"
+                } catch let error as POSError where error.isTransient {
+                    // Try again on the next turn rather than treating a known caller as a stranger all call.
+                    state.resolvedCaller = nil
+                    identified = "lookup of \(id) failed: \(error)"
+                } catch {
+                    identified = "unknown customer \(id)"
+                }
             }
         }
         var turn = Turn(

@@ -25,7 +25,7 @@ extension POSError {
     }
 
     /// Whether trying the same thing again later may work.
-    var isTransient: Bool {
+    public var isTransient: Bool {
         switch self {
         case .rateLimited, .unavailable, .timeout: true
         default: false

@@ -43,17 +43,27 @@ enum Flow: Sendable {
     case returns(ReturnDraft)
 }
 
+/// Where the conversation was before the assistant offered a person, to go back to on "no".
+struct ResumePoint: Sendable, Hashable {
+    var pending: PendingQuestion?
+    var expecting: ExpectedSlot?
+    var question: String
+}
+
 /// A yes/no question waiting for an answer.
-enum PendingQuestion: Sendable, Hashable {
+indirect enum PendingQuestion: Sendable, Hashable {
     case placeOrder
     case charge(CardToken)
     case tryAnotherCard
     case pickupElsewhere(locationID: String)
+    /// No pickup store has it, but it can be shipped.
+    case shipInstead
     case offerOrder
     /// "We don't carry that; we do have this — would you like it instead?"
     case tryInstead(productID: String)
     case startReturn
-    case transfer
+    /// "Would you like me to connect you with a team member?"; "no" goes back to `resume`.
+    case transfer(resume: ResumePoint?)
     /// "Is there anything else I can help with?" — "no" ends the call.
     case anythingElse
     /// "Shall we get back to your order of …?"
@@ -82,8 +92,28 @@ struct OrderDraft: Sendable {
     var card: CardToken?
     /// Set once the POS has the order; a retry charges this order, never a new one.
     var orderNumber: String?
+    /// What the POS order was created for; a change afterwards cancels it and starts a new one.
+    var orderedAs: OrderChoice?
+    /// The total the caller agreed to be charged.
+    var agreedTotal: Money?
     var declines = 0
-    var chargeAttempt = 0
+    /// The charge timed out: it may or may not have gone through.
+    var paymentUncertain = false
+    /// Paid, but the POS did not confirm the order.
+    var paid = false
+
+    /// What the caller has chosen, as one comparable value.
+    var choice: OrderChoice {
+        OrderChoice(productID: product?.id, options: options, quantity: quantity, fulfillment: fulfillment, locationID: locationID)
+    }
+}
+
+struct OrderChoice: Sendable, Hashable {
+    var productID: String?
+    var options: [String: String]
+    var quantity: Int
+    var fulfillment: Fulfillment?
+    var locationID: String?
 }
 
 struct StatusDraft: Sendable {

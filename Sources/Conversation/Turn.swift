@@ -24,6 +24,8 @@ struct Turn {
     private var misunderstood = false
     /// The slot the previous reply asked for.
     private(set) var asked: ExpectedSlot?
+    /// Where the conversation stood before this turn: the question asked and the yes/no pending.
+    private var before: ResumePoint?
 
     init(
         state: SessionState, pos: RecordingPointOfSale, tokenizer: any CardTokenizer,
@@ -62,10 +64,24 @@ struct Turn {
         hints = ["yes", "no"]
     }
 
-    /// The question at the end of a reply, to repeat it when an answer is not understood.
+    /// Offers a person; "no" goes back to the question that was open before this turn.
+    mutating func offerPerson(_ text: String) {
+        confirm(text, .transfer(resume: state.flow == nil ? nil : before))
+    }
+
+    /// The question in a reply, to repeat it when an answer is not understood.
     private static func lastSentence(of text: String) -> String {
-        let sentences = text.split(separator: ". ")
-        return sentences.last.map(String.init) ?? text
+        var sentences: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if ".?!".contains(character) {
+                sentences.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
+        return sentences.last { $0.hasSuffix("?") } ?? sentences.last ?? text
     }
 
     mutating func transfer(_ text: String, reason: String) {
@@ -75,7 +91,13 @@ struct Turn {
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
         if let focus = state.focus { summary.append("Discussing \(Speech.describe(focus.product, options: focus.options)).") }
         if case .order(let draft) = state.flow, let number = draft.orderNumber {
-            summary.append("Order \(number) was created but is not paid.")
+            if draft.paymentUncertain {
+                summary.append("Order \(number): the charge timed out; check whether it was paid before charging again.")
+            } else if draft.paid {
+                summary.append("Order \(number) is paid but the POS did not confirm it.")
+            } else {
+                summary.append("Order \(number) was created but is not paid.")
+            }
         }
         handoff = summary.joined(separator: " ")
         state.flow = nil
@@ -89,22 +111,20 @@ struct Turn {
         state.misunderstandings += 1
         if state.misunderstandings >= 2 {
             state.misunderstandings = 0
-            confirm("I'm sorry, I'm having trouble understanding. Would you like me to connect you with a team member?", .transfer)
+            offerPerson("I'm sorry, I'm having trouble understanding. Would you like me to connect you with a team member?")
         } else {
             say(reprompt)
             if let slot { state.expecting = slot }
         }
     }
 
-    /// Says the POS could not do what was asked, with the way forward.
-    mutating func apologize(for error: any Error, offer: String? = nil) {
+    /// Says the POS could not do what was asked, and offers a person when trying again later may help.
+    mutating func apologize(for error: any Error, offeringPerson: Bool = false) {
         let posError = error as? POSError ?? .unavailable
-        if posError.isTransient {
-            confirm(
-                posError.spoken + " Would you like me to connect you with a team member who can help?", .transfer)
+        if posError.isTransient || offeringPerson {
+            offerPerson(posError.spoken + " Would you like me to connect you with a team member who can help?")
         } else {
             say(posError.spoken)
-            if let offer { say(offer) }
         }
     }
 
@@ -118,6 +138,7 @@ struct Turn {
         state.pending = nil
         state.expecting = nil
         asked = expecting
+        before = state.lastQuestion.map { ResumePoint(pending: pending, expecting: expecting, question: $0) }
 
         await route(pending: pending, expecting: expecting)
 
@@ -190,6 +211,7 @@ struct Turn {
             return
         case .cancel:
             let hadFlow = state.flow != nil
+            await releaseUnpaidOrder()
             state.flow = nil
             say(hadFlow ? "Okay, I've cancelled that." : "Okay.")
             offerMoreHelp()
@@ -199,15 +221,18 @@ struct Turn {
         }
 
         // Talk about the card while an order is being paid for: "a different card", "read it back".
-        if case .order = flow, entities.mentionsCard, entities.cardNumber == nil {
+        if case .order = flow, entities.mentionsCard, entities.cardNumber == nil, !(intent == .affirm && pending != nil) {
             await discussCard(pending: pending)
             return
         }
 
         let bringsValues = !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
         if let pending {
-            let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil)
-            if plainYes || (intent == .inform && entities.refersToFocus && !bringsValues) {
+            let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil || entities.mentionsCard)
+            // "That one" accepts an offered product, never a charge or an order.
+            let acceptsOffer = intent == .inform && entities.refersToFocus && !bringsValues
+                && (pending == .offerOrder || pending.isTryInstead)
+            if plainYes || (acceptsOffer && intent != .deny) {
                 await accept(pending)
                 return
             }
@@ -318,9 +343,8 @@ struct Turn {
             if interpretation.redactedText.isEmpty {
                 notUnderstood("Sorry, I didn't catch that. Could you say it again?", expecting: expecting)
             } else {
-                confirm(
-                    "I'm sorry, I can't help with that here. I can check stock, place an order, track an order or start a return — or I can connect you with a team member. Would you like that?",
-                    .transfer)
+                offerPerson(
+                    "I'm sorry, I can't help with that here. I can check stock, place an order, track an order or start a return — or I can connect you with a team member. Would you like that?")
             }
         case .humanAgent, .goodbye, .cancel:
             break
@@ -359,9 +383,20 @@ struct Turn {
         if let suspended = state.suspendedOrder, let product = suspended.product, state.flow == nil {
             confirm("Shall we get back to your order of \(Speech.describe(product, options: suspended.options))?", .resumeOrder)
         } else {
-            say("Is there anything else I can help with?")
+            // An open question rather than a yes/no one: "no" ends the call, anything else starts a new topic.
+            let question = "Is there anything else I can help with?"
+            say(question)
             state.pending = .anythingElse
+            state.lastQuestion = question
         }
+    }
+
+    /// Cancels the POS order of the order under way (or set aside) if it was created but never paid.
+    mutating func releaseUnpaidOrder() async {
+        var numbers: [String] = []
+        if case .order(let draft) = state.flow, let number = draft.orderNumber { numbers.append(number) }
+        if let number = state.suspendedOrder?.orderNumber { numbers.append(number) }
+        for number in numbers { _ = try? await pos.cancelOrder(number: number) }
     }
 
     mutating func endCall() {
@@ -385,6 +420,12 @@ struct Turn {
         case .pickupElsewhere(let locationID):
             if case .order(var draft) = state.flow {
                 draft.locationID = locationID
+                state.flow = .order(draft)
+            }
+            await continueOrder()
+        case .shipInstead:
+            if case .order(var draft) = state.flow {
+                draft.fulfillment = .shipping
                 state.flow = .order(draft)
             }
             await continueOrder()
@@ -428,18 +469,20 @@ struct Turn {
         case .charge:
             ask("Okay. Which card would you like to use instead? Please read me the card number.", expecting: .cardNumber)
         case .tryAnotherCard:
+            await releaseUnpaidOrder()
             state.flow = nil
-            say("Okay, I haven't charged anything.")
+            say("Okay, I haven't charged anything, and I've cancelled the order.")
             offerMoreHelp()
         case .pickupElsewhere, .takeAvailable:
-            ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .fulfillment)
-        case .transfer where state.flow != nil:
-            // Declining a person mid-flow keeps the conversation going.
-            if let question = state.lastQuestion {
-                ask("Okay. \(question)", expecting: state.expecting ?? .choice)
-            } else {
-                say("Okay.")
-            }
+            ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
+        case .shipInstead:
+            ask("No problem. Would you like a different size or color instead?", expecting: .choice)
+        case .transfer(let resume?):
+            // Declining a person mid-flow goes back to where the conversation was.
+            say("Okay. \(resume.question)")
+            state.pending = resume.pending
+            state.expecting = resume.expecting
+            state.lastQuestion = resume.question
         case .offerOrder, .transfer, .tryInstead:
             state.flow = nil
             say("Okay.")
@@ -451,6 +494,7 @@ struct Turn {
         case .anythingElse:
             endCall()
         case .resumeOrder:
+            await releaseUnpaidOrder()
             state.suspendedOrder = nil
             say("Okay, I've dropped that order.")
             offerMoreHelp()
@@ -485,6 +529,12 @@ struct Turn {
     }
 }
 
+extension PendingQuestion {
+    var isTryInstead: Bool {
+        if case .tryInstead = self { true } else { false }
+    }
+}
+
 extension Flow {
     var isOrder: Bool {
         if case .order = self { true } else { false }
@@ -509,18 +559,6 @@ extension Intent {
         case .orderStatus: "check on an order"
         case .returnItem: "start a return"
         default: "get help"
-        }
-    }
-}
-
-extension ExpectedSlot {
-    var spokenName: String {
-        switch self {
-        case .orderNumber: "order number"
-        case .refundMethod: "refund method"
-        case .cardNumber: "card number"
-        case .choice: "choice"
-        default: rawValue
         }
     }
 }

@@ -31,17 +31,15 @@ public struct Utterance: Sendable, Hashable, Codable {
 
 /// What the front end knows about the caller.
 public struct Caller: Sendable, Hashable, Codable {
+    /// The POS customer id, when the front end has identified the caller (caller ID, a logged-in app).
     public var customerID: String?
-    public var phone: String?
 
-    public init(customerID: String? = nil, phone: String? = nil) {
+    public init(customerID: String? = nil) {
         self.customerID = customerID
-        self.phone = phone
     }
 
     enum CodingKeys: String, CodingKey {
         case customerID = "customer_id"
-        case phone
     }
 }
 

@@ -41,15 +41,16 @@ public struct Dialogue: Sendable {
 
 /// What the store must hold when the conversation is over.
 public struct StoreExpectations: Sendable {
-    public struct OrderExpectation: Sendable {
+    /// One thing that must exist (an order, a return, a payment, a stock level), by its fields.
+    public struct Expectation: Sendable {
         public var line: Int
         public var fields: [String: String]
     }
 
-    public var orders: [OrderExpectation] = []
-    public var returns: [OrderExpectation] = []
-    public var payments: [OrderExpectation] = []
-    public var stock: [OrderExpectation] = []
+    public var orders: [Expectation] = []
+    public var returns: [Expectation] = []
+    public var payments: [Expectation] = []
+    public var stock: [Expectation] = []
     public var newOrders: Int?
     public var newReturns: Int?
     public var newPayments: Int?

@@ -1,6 +1,7 @@
 import Foundation
 import RetailModel
 import StoreSimulator
+import Understanding
 import Yams
 
 /// Reads dialogue YAML strictly: unknown fields, wrong types and unknown names are errors with a line number.
@@ -8,8 +9,12 @@ public struct DialogueParser: Sendable {
     /// The clock a dialogue gets when it names none.
     public static let defaultClock = ISO8601DateFormatter().date(from: "2026-11-27T15:00:00Z")!
 
+    /// A parser; it holds no state.
     public init() {}
 
+    /// Reads a dialogue file.
+    ///
+    /// - Throws: `DialogueFileError` naming the file, line, column and field of the first problem.
     public func parse(contentsOf url: URL) throws -> Dialogue {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw DialogueFileError(file: url.path, line: 0, column: 0, field: "", message: "cannot read the file", snippet: "")
@@ -17,6 +22,9 @@ public struct DialogueParser: Sendable {
         return try parse(text, file: url.path, directory: url.deletingLastPathComponent())
     }
 
+    /// Reads dialogue YAML; `file` names it in errors and `directory` resolves a relative `store:` path.
+    ///
+    /// - Throws: `DialogueFileError` naming the file, line, column and field of the first problem.
     public func parse(_ yaml: String, file: String, directory: URL) throws -> Dialogue {
         let reader = NodeReader(file: file, yaml: yaml)
         let root: Node
@@ -102,7 +110,7 @@ public struct DialogueParser: Sendable {
             turn.intent = intent
         }
         if let node = fields["slots"] {
-            let map = try reader.mapping(node, "\(path).slots", allowed: nil)
+            let map = try reader.mapping(node, "\(path).slots", allowed: Self.slotNames)
             turn.slots = try map.mapValues { try reader.string($0, "\(path).slots") }
         }
         if let node = fields["calls"] {
@@ -119,9 +127,29 @@ public struct DialogueParser: Sendable {
             }
             turn.action = action
         }
-        turn.expecting = try fields["expecting"].map { try reader.string($0, "\(path).expecting") }
+        if let node = fields["expecting"] {
+            let slot = try reader.string(node, "\(path).expecting")
+            let known = Set(ExpectedSlot.allCases.map(\.rawValue)).union(["none"])
+            guard known.contains(slot) else {
+                throw reader.error(node, "\(path).expecting", "unknown slot '\(slot)'; one of \(known.sorted().joined(separator: ", "))")
+            }
+            turn.expecting = slot
+        }
         return turn
     }
+
+    /// The slots a reply can report.
+    static let slotNames: Set<String> = [
+        "product", "size", "color", "width", "fit", "quantity", "fulfillment", "location", "order_number", "status", "sku",
+        "reason", "refund_method",
+    ]
+
+    /// Values a store expectation may take, where only some are possible.
+    private static let allowedValues: [String: Set<String>] = [
+        "status": Set(OrderStatus.allCases.map(\.rawValue)),
+        "fulfillment": ["pickup", "shipping"],
+        "refund_method": ["original_payment", "store_credit"],
+    ]
 
     private func fault(_ node: Node, _ path: String, _ reader: NodeReader) throws -> StoreSimulator.Fault {
         let fields = try reader.mapping(node, path, allowed: ["flow", "error", "reason", "times", "retry_after"])
@@ -151,6 +179,7 @@ public struct DialogueParser: Sendable {
             throw reader.error(errorNode, "\(path).error", "unknown error '\(errorName)'; one of not_found, out_of_stock, payment_declined, rate_limited, unavailable, timeout, invalid_request")
         }
         let times = try fields["times"].map { try reader.int($0, "\(path).times") }
+        if let times, times < 1 { throw reader.error(fields["times"], "\(path).times", "must be 1 or more (leave it out for every time)") }
         return StoreSimulator.Fault(flow: flow, error: error, times: times)
     }
 
@@ -166,12 +195,23 @@ public struct DialogueParser: Sendable {
             node, "after", allowed: Set(Self.expectationFields.keys).union(["new_orders", "new_returns", "new_payments"]))
         var result = StoreExpectations()
         result.line = node.mark?.line ?? 0
-        func list(_ key: String) throws -> [StoreExpectations.OrderExpectation] {
+        func list(_ key: String) throws -> [StoreExpectations.Expectation] {
             guard let node = fields[key] else { return [] }
             return try reader.sequence(node, "after.\(key)").enumerated().map { index, item in
-                let map = try reader.mapping(item, "after.\(key)[\(index)]", allowed: Self.expectationFields[key])
-                return StoreExpectations.OrderExpectation(
-                    line: item.mark?.line ?? 0, fields: try map.mapValues { try reader.string($0, "after.\(key)[\(index)]") })
+                let field = "after.\(key)[\(index)]"
+                let map = try reader.mapping(item, field, allowed: Self.expectationFields[key])
+                var values: [String: String] = [:]
+                for (name, node) in map {
+                    let value = try reader.string(node, "\(field).\(name)")
+                    if let allowed = Self.allowedValues[name], !allowed.contains(value) {
+                        throw reader.error(node, "\(field).\(name)", "'\(value)' is not one of \(allowed.sorted().joined(separator: ", "))")
+                    }
+                    if ["quantity", "amount", "available"].contains(name), Int(value) == nil {
+                        throw reader.error(node, "\(field).\(name)", "expected a whole number")
+                    }
+                    values[name] = value
+                }
+                return StoreExpectations.Expectation(line: item.mark?.line ?? 0, fields: values)
             }
         }
         result.orders = try list("orders")

@@ -35,6 +35,7 @@ public struct DialogueRunner: Sendable {
     private let intents: [IntentDefinition]
     private let demoUnderstanding = DemoUnderstanding()
 
+    /// A runner that understands callers with the given intent examples.
     public init(intents: [IntentDefinition]) {
         self.intents = intents
     }
@@ -64,6 +65,7 @@ public struct DialogueRunner: Sendable {
         }
     }
 
+    /// Replays a parsed dialogue against a fresh store and checks every assertion.
     public func run(_ dialogue: Dialogue) async -> DialogueResult {
         let started = Date()
         var result = DialogueResult(file: dialogue.file, name: dialogue.name, turns: dialogue.turns.count, failures: [], seconds: 0)
@@ -91,7 +93,8 @@ public struct DialogueRunner: Sendable {
 
         for (index, turn) in dialogue.turns.enumerated() {
             let reply = await bench.engine.respond(to: Utterance(sessionID: "replay", text: turn.user, caller: caller))
-            let context = "turn \(index + 1) «\(turn.user)»"
+            // The report quotes what was understood (card numbers redacted), never the raw utterance.
+            let context = "turn \(index + 1) «\(reply.trace.normalized)»"
             result.failures += Self.check(turn, reply).map {
                 DialogueResult.Failure(line: turn.line, context: context, expected: $0.expected, actual: $0.actual)
             }

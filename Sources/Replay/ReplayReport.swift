@@ -35,6 +35,7 @@ public enum ReplayReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The closing line: "N passed, N failed".
     public static func summary(_ results: [DialogueResult]) -> String {
         let passed = results.filter(\.passed).count
         return "\(passed) passed, \(results.count - passed) failed"

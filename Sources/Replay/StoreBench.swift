@@ -24,9 +24,9 @@ public struct StoreBench: Sendable {
     public static func start(store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock) async throws
         -> StoreBench
     {
+        let clock = store.timeZone.map { clock.inTimeZone($0) } ?? clock
         let configuration = DialogueConfiguration(
-            storeName: store.storeName, currency: store.currency,
-            returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
+            storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
         let engine = DialogueEngine(
             pointOfSale: store, tokenizer: store, understanding: understanding, locations: try await store.locations(),
             configuration: configuration)

@@ -25,8 +25,11 @@ public struct Customer: Sendable, Hashable, Codable, Identifiable {
 
 /// A payment card as VoicePOS may hold it: a processor token and the last four digits, never the number.
 public struct CardToken: Sendable, Hashable, Codable {
+    /// The processor's token: all a charge needs.
     public var token: String
+    /// "Visa", "Mastercard"…
     public var brand: String
+    /// The last four digits, the only part of the number ever said or kept.
     public var last4: String
 
     public init(token: String, brand: String, last4: String) {

@@ -9,11 +9,13 @@ public struct Money: Sendable, Hashable, Codable, Comparable, CustomStringConver
     /// ISO 4217 currency code, e.g. "USD".
     public var currency: String
 
+    /// An amount in minor units: `Money(minorUnits: 14_154, currency: "USD")` is $141.54.
     public init(minorUnits: Int, currency: String) {
         self.minorUnits = minorUnits
         self.currency = currency
     }
 
+    /// Nothing, in the given currency: the start of a sum.
     public static func zero(_ currency: String) -> Money { Money(minorUnits: 0, currency: currency) }
 
     public static func + (lhs: Money, rhs: Money) -> Money {

@@ -8,6 +8,7 @@ public enum POSFlow: String, Sendable, Hashable, Codable, CaseIterable {
     case createOrder = "create_order"
     case takePayment = "take_payment"
     case confirmOrder = "confirm_order"
+    case cancelOrder = "cancel_order"
     case recentOrders = "recent_orders"
     case orderStatus = "order_status"
     case getOrder = "get_order"

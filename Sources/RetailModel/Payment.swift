@@ -39,7 +39,7 @@ extension String {
     /// Whether the digits pass the Luhn checksum that every card number carries.
     public var passesLuhnCheck: Bool {
         let digits = compactMap(\.wholeNumberValue)
-        guard digits.count == count, (12...19).contains(digits.count) else { return false }
+        guard digits.count == count, (13...19).contains(digits.count) else { return false }
         let sum = digits.reversed().enumerated().reduce(0) { sum, pair in
             let (index, digit) = pair
             guard index % 2 == 1 else { return sum + digit }

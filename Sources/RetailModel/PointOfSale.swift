@@ -9,19 +9,29 @@ public protocol PointOfSale: Sendable {
     func searchProducts(matching text: String) async throws -> [Product]
     /// Stock of the given variants at every location (one request for several variants).
     func stock(skus: [SKU]) async throws -> [StockLevel]
+    /// Every store and kiosk, with tax rate and whether it takes pickups.
     func locations() async throws -> [Location]
+    /// A known customer: name, home store, card on file.
     func customer(id: String) async throws -> Customer
-    /// Creates a pending order priced by the POS, tax included.
+    /// Creates a pending order priced by the POS, tax included; its units are held for it.
     func createOrder(_ request: OrderRequest) async throws -> Order
     /// Charges a tokenized card for an order.
     ///
     /// - Parameter idempotencyKey: the same key never charges twice.
     func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws
         -> Payment
+    /// Confirms a paid order; pickup orders get a ready time.
     func confirmOrder(number: String) async throws -> Order
+    /// Cancels an order nobody has paid for yet and releases its units.
+    ///
+    /// - Throws: `POSError.invalidRequest` once the order is paid.
+    func cancelOrder(number: String) async throws -> Order
     /// The customer's orders, newest first.
     func recentOrders(customerID: String, limit: Int) async throws -> [Order]
+    /// Status, carrier, tracking and dates of one order.
     func orderStatus(number: String) async throws -> OrderStatusReport
+    /// One order with its lines.
     func order(number: String) async throws -> Order
+    /// Starts a return of lines of a delivered order.
     func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt
 }

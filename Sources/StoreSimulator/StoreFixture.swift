@@ -7,19 +7,24 @@ import Yams
 /// Dates in orders are relative to the clock ("-3d", "+1d", "-5h") or ISO-8601, so one fixture
 /// serves both the live demo and replayed dialogues with a fixed clock.
 public struct StoreFixture: Sendable, Decodable {
+    /// The `store:` section: name, currency, return window, first order number, time zone.
     public struct Store: Sendable, Decodable {
         public var name: String
         public var currency: String?
         public var returnWindowDays: Int?
         public var nextOrderNumber: Int?
+        /// An IANA time zone such as "America/New_York", for saying "today" and "tomorrow".
+        public var timeZone: String?
 
         enum CodingKeys: String, CodingKey {
             case name, currency
             case returnWindowDays = "return_window_days"
             case nextOrderNumber = "next_order_number"
+            case timeZone = "time_zone"
         }
     }
 
+    /// One entry of `locations:`.
     public struct LocationEntry: Sendable, Decodable {
         var id: String
         var name: String
@@ -36,6 +41,7 @@ public struct StoreFixture: Sendable, Decodable {
         }
     }
 
+    /// One entry of `products:`, with its variants.
     public struct ProductEntry: Sendable, Decodable {
         var id: String
         var brand: String
@@ -76,6 +82,7 @@ public struct StoreFixture: Sendable, Decodable {
         }
     }
 
+    /// One entry of `customers:`.
     public struct CustomerEntry: Sendable, Decodable {
         var id: String
         var name: String
@@ -91,6 +98,7 @@ public struct StoreFixture: Sendable, Decodable {
         }
     }
 
+    /// One entry of `orders:`, dated relative to the clock.
     public struct OrderEntry: Sendable, Decodable {
         struct Line: Sendable, Decodable {
             var sku: String
@@ -130,6 +138,9 @@ public struct StoreFixture: Sendable, Decodable {
         return try load(contentsOf: url)
     }
 
+    /// Reads a fixture file.
+    ///
+    /// - Throws: `StoreFixtureError` naming the file and the field.
     public static func load(contentsOf url: URL) throws -> StoreFixture {
         let text: String
         do {

@@ -28,9 +28,14 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         public var stock: [SKU: [String: Int]]
     }
 
+    /// The store's name, said in greetings.
     public nonisolated let storeName: String
+    /// ISO 4217 code of every price.
     public nonisolated let currency: String
+    /// Days after delivery an item can be returned.
     public nonisolated let returnWindowDays: Int
+    /// The store's time zone, when the fixture names one.
+    public nonisolated let timeZone: TimeZone?
 
     private let clock: StoreClock
     private let products: [Product]
@@ -58,6 +63,14 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let currency = fixture.store.currency ?? "USD"
         self.currency = currency
         returnWindowDays = fixture.store.returnWindowDays ?? 30
+        if let name = fixture.store.timeZone {
+            guard let zone = TimeZone(identifier: name) else {
+                throw StoreFixtureError(source: "store fixture", message: "store.time_zone '\(name)' is not a time zone such as America/New_York")
+            }
+            timeZone = zone
+        } else {
+            timeZone = nil
+        }
         nextOrderNumber = fixture.store.nextOrderNumber ?? 1001
         let now = clock.now
         let source = "store fixture"
@@ -82,9 +95,17 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 return Variant(sku: line.sku, options: line.options, price: Money(minorUnits: price, currency: currency))
             }
             let kind = entry.kind ?? ["footwear": "shoes", "apparel": "clothes", "accessories": "accessories"][entry.category.rawValue]!
+            // Without an `options:` list the variants' keys are the options: size first, then color, then the rest.
+            let keys = Set(entry.variants.flatMap(\.options.keys))
+            let optionNames = entry.options ?? (["size", "color"].filter(keys.contains) + keys.subtracting(["size", "color"]).sorted())
+            for line in entry.variants {
+                if let extra = line.options.keys.sorted().first(where: { !optionNames.contains($0) }) {
+                    throw StoreFixtureError(source: source, message: "product \(entry.id), SKU \(line.sku): '\(extra)' is not in its options \(optionNames)")
+                }
+            }
             let product = Product(
                 id: entry.id, brand: entry.brand, name: entry.name, category: entry.category, kind: kind,
-                unit: entry.unit, aliases: entry.aliases ?? [], optionNames: entry.options ?? [], variants: variants)
+                unit: entry.unit, aliases: entry.aliases ?? [], optionNames: optionNames, variants: variants)
             products.append(product)
             for (line, variant) in zip(entry.variants, variants) {
                 guard bySKU[variant.sku] == nil else {
@@ -103,6 +124,9 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
 
         var customers: [String: Customer] = [:]
         for entry in fixture.customers {
+            if let home = entry.homeLocation, !locationIDs.contains(home) {
+                throw StoreFixtureError(source: source, message: "customer \(entry.id): unknown home_location \(home)")
+            }
             customers[entry.id] = Customer(
                 id: entry.id, name: entry.name, phone: entry.phone ?? "", email: entry.email ?? "",
                 homeLocationID: entry.homeLocation, cardOnFile: entry.cardOnFile)
@@ -151,13 +175,16 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
 
     /// Makes the given flow fail with the fault's error.
     public func inject(_ fault: Fault) {
+        guard fault.times.map({ $0 > 0 }) ?? true else { return }
         faults.append(fault)
     }
 
+    /// Removes every injected fault.
     public func clearFaults() {
         faults.removeAll()
     }
 
+    /// A copy of the orders, payments, returns and stock as they are now.
     public func snapshot() -> Snapshot {
         Snapshot(
             orders: orders.values.sorted { $0.number < $1.number }, payments: payments, returns: returns,
@@ -272,6 +299,19 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         if order.fulfillment == .pickup, let location = locationList.first(where: { $0.id == order.locationID }) {
             order.readyAt = clock.now.addingTimeInterval(Double(location.pickupReadyHours) * 3600)
         }
+        orders[number] = order
+        return order
+    }
+
+    public func cancelOrder(number: String) throws -> Order {
+        try checkFaults(.cancelOrder)
+        guard var order = orders[number] else { throw POSError.notFound("order \(number)") }
+        if order.status == .cancelled { return order }
+        guard order.status == .pending, !payments.contains(where: { $0.orderNumber == number }) else {
+            throw POSError.invalidRequest("order \(number) is paid or \(order.status.rawValue)")
+        }
+        for line in order.lines { stockBySKU[line.sku, default: [:]][order.locationID, default: 0] += line.quantity }
+        order.status = .cancelled
         orders[number] = order
         return order
     }

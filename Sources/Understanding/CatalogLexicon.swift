@@ -16,6 +16,7 @@ public struct CatalogLexicon: Sendable {
     }
 
     private var meanings: [String: [Meaning]] = [:]
+    /// The catalog by product id.
     public let products: [String: Product]
     public let locations: [Location]
     /// Every size the catalog sells, for reading a bare number as a size.
@@ -44,6 +45,7 @@ public struct CatalogLexicon: Sendable {
         "grey": ["gray"], "navy": ["navy blue"], "tan": ["beige"], "cream": ["off white"], "olive": ["olive green"],
     ]
 
+    /// Indexes every product name, alias, brand, kind, option value and location name.
     public init(products: [Product], locations: [Location]) {
         self.products = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.locations = locations

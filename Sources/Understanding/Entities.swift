@@ -68,8 +68,7 @@ public struct Entities: Sendable, Hashable {
         if let returnReason { result["reason"] = returnReason }
         if let refundMethod { result["refund_method"] = refundMethod.rawValue }
         if let cardNumber { result["card"] = "ending \(cardNumber.suffix(4))" }
-        if refersToFocus { result["reference"] = "focus" }
-        if refersToOther { result["reference"] = "other" }
+        if refersToOther { result["reference"] = "other" } else if refersToFocus { result["reference"] = "focus" }
         if let ordinal { result["ordinal"] = String(ordinal) }
         if let unmatchedModel { result["unmatched_model"] = unmatchedModel }
         if let unknownProductPhrase { result["unknown_product"] = unknownProductPhrase }
@@ -100,7 +99,7 @@ public struct Interpretation: Sendable, Hashable {
 }
 
 /// The slot the conversation asked for, which steers how a bare answer is read ("ten" → a size).
-public enum ExpectedSlot: String, Sendable, Hashable, Codable {
+public enum ExpectedSlot: String, Sendable, Hashable, Codable, CaseIterable {
     case product, size, color, width, fit, quantity, fulfillment, location
     case orderNumber = "order_number"
     case reason

@@ -210,6 +210,14 @@ struct EntityExtractor: Sendable {
             }
         }
 
+        if entities.cardNumber != nil {
+            // Digits said with a card number are its expiry or code: never a size, quantity or order number.
+            entities.orderNumber = nil
+            entities.quantity = nil
+            entities.bareNumber = nil
+            entities.options["size"] = nil
+        }
+
         // Words and phrases.
         let text = " " + words.joined(separator: " ") + " "
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
@@ -240,12 +248,13 @@ struct EntityExtractor: Sendable {
             }
             break
         }
-        if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
-            entities.refundMethod = .storeCredit
-        } else if ["original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method", "card i used", "refund to"]
+        if ["original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method",
+            "card i used", "credit card", "debit card", "my visa", "my mastercard", "my amex"]
             .contains(where: has)
         {
             entities.refundMethod = .originalPayment
+        } else if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
+            entities.refundMethod = .storeCredit
         }
         for (phrase, reason) in Self.reasons where has(phrase.joined(separator: " ")) {
             entities.returnReason = reason

@@ -35,23 +35,18 @@ struct IntentClassifier: Sendable {
         let count = Double(max(1, labelled.count))
         inverseFrequency = (0..<vocabulary.count).map { log((count + 1) / Double(documentFrequency[$0, default: 0] + 1)) + 1 }
         examples = zip(labelled, featureLists).map { pair in
-            Example(intent: pair.0.intent, vector: vector(pair.1))
+            Example(intent: pair.0.intent, vector: Dictionary(uniqueKeysWithValues: vector(pair.1).map { ($0.id, $0.weight) }))
         }
     }
 
-    private func vector(_ ids: [Int]) -> [Int: Double] {
+    /// A unit-length TF-IDF vector, in feature order so every sum is taken in the same order on every run.
+    private func vector(_ ids: [Int]) -> [(id: Int, weight: Double)] {
         var counts: [Int: Double] = [:]
         for id in ids { counts[id, default: 0] += 1 }
-        var result: [Int: Double] = [:]
-        var norm = 0.0
-        for (id, count) in counts {
-            let weight = (1 + log(count)) * inverseFrequency[id]
-            result[id] = weight
-            norm += weight * weight
-        }
-        norm = norm.squareRoot()
-        guard norm > 0 else { return [:] }
-        return result.mapValues { $0 / norm }
+        let weighted = counts.keys.sorted().map { id in (id: id, weight: (1 + log(counts[id]!)) * inverseFrequency[id]) }
+        let norm = weighted.reduce(0) { $0 + $1.weight * $1.weight }.squareRoot()
+        guard norm > 0 else { return [] }
+        return weighted.map { ($0.id, $0.weight / norm) }
     }
 
     private static func features(_ words: [String]) -> [String] {
@@ -74,6 +69,7 @@ struct IntentClassifier: Sendable {
         for example in examples {
             var dot = 0.0
             for (id, weight) in query { if let other = example.vector[id] { dot += weight * other } }
+
             similarities[example.intent, default: []].append(dot)
         }
         return similarities.map { intent, values in

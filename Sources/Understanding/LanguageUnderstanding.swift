@@ -22,6 +22,7 @@ public struct LanguageUnderstanding: Sendable {
         "these", "should", "check", "mens", "womens", "men", "women", "uk", "us", "our", "location", "shop", "card",
     ]
 
+    /// Builds the catalog lexicon and the intent classifier (milliseconds).
     public init(intents: [IntentDefinition], catalog: [Product], locations: [Location]) {
         let lexicon = CatalogLexicon(products: catalog, locations: locations)
         let extractor = EntityExtractor(lexicon: lexicon)
@@ -97,8 +98,10 @@ public struct LanguageUnderstanding: Sendable {
         entities.unmatchedModel = unmatchedModel(words, extracted)
         let redacted = words.map { word in
             if word == entities.cardNumber { return "card ending \(word.suffix(4))" }
-            // While a card number is being read, no digits at all are kept.
-            if expecting == .cardNumber, word.contains(where: \.isNumber) { return "[digits]" }
+            // While a card number is being read, or next to one (expiry, security code), no digits are kept;
+            // nor is any long digit string.
+            let digits = word.filter(\.isNumber).count
+            if digits >= 12 || (digits > 0 && (expecting == .cardNumber || entities.cardNumber != nil)) { return "[digits]" }
             return word
         }.joined(separator: " ")
 

@@ -14,7 +14,7 @@ public struct LabelledUtterance: Sendable, Decodable {
             if let string = try? container.decode(String.self) {
                 text = string
             } else if let number = try? container.decode(Double.self) {
-                text = number == number.rounded() ? String(Int(number)) : String(number)
+                text = number == number.rounded() && abs(number) < 1e12 ? String(Int(number)) : String(number)
             } else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a string or a number")
             }

@@ -1,3 +1,5 @@
+import RetailModel
+
 /// Spoken numbers to digits: "ten and a half" → "10.5", "seven eight two nine" → "7829",
 /// "nine point five" → "9.5", "10 1/2" → "10.5", "thirty two" → "32", "seventy eight twenty nine" → "7829".
 enum NumberWords {
@@ -19,7 +21,8 @@ enum NumberWords {
 
     /// Formats a size or amount: 10.0 → "10", 10.5 → "10.5".
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        guard abs(value) < 1e12 else { return String(value) }
+        return value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// One spoken number read from `tokens` at `start`: its value, how many tokens it used, and
@@ -126,8 +129,13 @@ enum NumberWords {
                 let digits = run.map(\.text).joined()
                 let allSingle = run.allSatisfy { $0.text.count == 1 }
                 let allPairs = run.allSatisfy(\.spokenPair)
-                let cardLike = (13...19).contains(digits.count) && run.allSatisfy { $0.text.count <= 6 }
-                if (allSingle && run.count >= 3) || allPairs || cardLike {
+                if let card = cardPrefix(run.map(\.text)), card.tokens < run.count || !allSingle {
+                    // A card number followed by more digits (an expiry, a code): the card is its own token.
+                    result.append(card.digits)
+                    index += card.tokens
+                    continue
+                }
+                if (allSingle && run.count >= 3) || allPairs {
                     result.append(digits)
                     index = end
                     continue
@@ -142,6 +150,19 @@ enum NumberWords {
             }
         }
         return result
+    }
+
+    /// The longest run of leading groups that reads as a card number (13–19 digits, Luhn-valid first).
+    private static func cardPrefix(_ groups: [String]) -> (digits: String, tokens: Int)? {
+        var candidates: [(digits: String, tokens: Int)] = []
+        var digits = ""
+        for (count, group) in groups.enumerated() {
+            guard group.count <= 6 else { break }
+            digits += group
+            if (13...19).contains(digits.count) { candidates.append((digits, count + 1)) }
+            if digits.count > 19 { break }
+        }
+        return candidates.last { $0.digits.passesLuhnCheck } ?? candidates.last
     }
 
     private static func fractionValue(_ token: String) -> Double? {

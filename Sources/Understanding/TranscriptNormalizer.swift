@@ -4,8 +4,10 @@
 /// self-repaired numbers ("nine, no, ten" → "10"); writes numbers as digits ("ten and a half" → "10.5",
 /// "seven eight two nine" → "7829", "thirty two by thirty" → "32 by 30").
 public struct TranscriptNormalizer: Sendable {
+    /// A normalizer; it holds no state.
     public init() {}
 
+    /// The transcript as lower-case words with numbers in digits.
     public func normalize(_ text: String) -> [String] {
         var tokens = tokenize(text)
         tokens = dropFillers(tokens)

@@ -22,8 +22,8 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Option(help: "The caller's customer id (default: C-1001, a demo customer with orders).")
-    var customer = "C-1001"
+    @Option(help: "The caller's customer id (REPL default: C-1001, a demo customer with orders; \"\" for an unknown caller). With --json, the caller of turns that name none.")
+    var customer: String?
 
     @Flag(help: "Speak the speech front end's JSON protocol: one JSON turn per line in, one reply per line out.")
     var json = false
@@ -37,18 +37,20 @@ struct ChatCommand: AsyncParsableCommand {
         if json {
             try await runJSON(bench.engine)
         } else {
-            await runREPL(bench.engine)
+            await runREPL(bench.engine, storeName: bench.store.storeName)
         }
     }
 
-    private func runREPL(_ engine: DialogueEngine) async {
+    private func runREPL(_ engine: DialogueEngine, storeName: String) async {
         let interactive = isatty(STDIN_FILENO) != 0
         var debug = self.debug
         var session = "chat-1"
         var sessionCount = 1
+        let customer = self.customer ?? "C-1001"
         let caller = Caller(customerID: customer.isEmpty ? nil : customer)
         if interactive {
-            print("VoicePOS on the demo store, calling as customer \(customer). Type /help for commands.\n")
+            let who = customer.isEmpty ? "an unknown caller" : "customer \(customer)"
+            print("VoicePOS on \(storeName), calling as \(who). Type /help for commands.\n")
         }
         while true {
             if interactive { print("you › ", terminator: "") }
@@ -111,7 +113,7 @@ struct ChatCommand: AsyncParsableCommand {
 
     /// One JSON turn per input line, one JSON reply per output line; sessions may interleave.
     private func runJSON(_ engine: DialogueEngine) async throws {
-        struct Turn: Decodable {
+        struct JSONTurn: Decodable {
             var session: String
             var text: String
             var caller: Caller?
@@ -130,9 +132,12 @@ struct ChatCommand: AsyncParsableCommand {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let output: Data
             do {
-                let turn = try decoder.decode(Turn.self, from: Data(line.utf8))
+                let turn = try decoder.decode(JSONTurn.self, from: Data(line.utf8))
+                let caller = turn.caller ?? customer.flatMap { $0.isEmpty ? nil : Caller(customerID: $0) }
                 let reply = await engine.respond(
-                    to: Utterance(sessionID: turn.session, text: turn.text, alternatives: turn.alternatives ?? [], caller: turn.caller))
+                    to: Utterance(sessionID: turn.session, text: turn.text, alternatives: turn.alternatives ?? [], caller: caller))
+                // A transferred or finished call is over: its session is forgotten.
+                if reply.action != .continue { await engine.endSession(turn.session) }
                 output = try encoder.encode(reply)
             } catch is DecodingError {
                 output = try encoder.encode(Failure(error: "expected {\"session\": \"...\", \"text\": \"...\"}", line: number))

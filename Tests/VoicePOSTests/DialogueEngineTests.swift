@@ -81,4 +81,49 @@ struct DialogueEngineTests {
         let first = await bench.engine.respond(to: Utterance(sessionID: "a", text: "ten"))
         #expect(first.slots["size"] == "10")
     }
+
+    @Test func onlyAnExplicitYesCharges() async throws {
+        let (replies, bench) = try await say(["I want the sambas in white size 9 for pickup downtown", "yes", "is that it"])
+        #expect(replies[1].text.contains("Shall I charge"))
+        #expect(!replies[2].trace.calls.contains { $0.flow == .takePayment })
+        #expect(await bench.store.snapshot().payments.isEmpty)
+    }
+
+    @Test func aChangeAfterADeclineCancelsTheUnpaidOrderAndChargesTheNewTotal() async throws {
+        let bench = try await Fixtures.bench()
+        await bench.store.inject(.init(flow: .takePayment, error: .paymentDeclined(.generic), times: 1))
+        var last: Reply?
+        for line in ["I want the sambas in white size 9 for pickup downtown", "yes", "yes", "actually make it 2 pairs", "yes", "yes"] {
+            last = await bench.engine.respond(to: Utterance(sessionID: "s", text: line, caller: Caller(customerID: "C-1001")))
+        }
+        let snapshot = await bench.store.snapshot()
+        let created = snapshot.orders.filter { Int($0.number)! >= 7829 }
+        #expect(created.map(\.status) == [.cancelled, .confirmed])
+        #expect(created.last?.lines.first?.quantity == 2)
+        #expect(snapshot.payments.count == 1)
+        #expect(snapshot.payments.first?.amount == created.last?.total)
+        #expect(last?.text.contains("Confirmation #7830") == true)
+    }
+
+    @Test func decliningAPersonGoesBackToTheOpenQuestion() async throws {
+        let (replies, _) = try await say(["I want to buy the sambas", "blorp", "flibbertigibbet", "no"])
+        #expect(replies[2].text.contains("team member"))
+        #expect(replies[3].text.contains("What size"))
+        #expect(replies[3].expecting == .size)
+    }
+
+    @Test func aCardReadWithItsExpiryLeavesNoDigitsBehind() async throws {
+        let (replies, bench) = try await say(
+            ["I want the sambas in white size 9 for pickup downtown", "yes", "no, another card", "4242 4242 4242 4242 12 28"], as: "C-1003")
+        let transcript = await bench.engine.transcript(of: "s")
+        #expect(replies[3].text.contains("ending in 4242"))
+        #expect(replies[3].slots["quantity"] == "1")
+        #expect(transcript.allSatisfy { !$0.text.contains("4242 4242") && !$0.text.contains("12 28") })
+    }
+
+    @Test func absurdNumbersAreNotACrash() async throws {
+        let (replies, _) = try await say(["size 99999999999999999999 and 1e400", "order 12345678901234567890"])
+        #expect(replies.count == 2)
+        #expect(!replies[0].trace.normalized.contains("99999"))
+    }
 }

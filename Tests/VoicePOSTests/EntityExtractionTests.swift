@@ -74,4 +74,16 @@ struct EntityExtractionTests {
         #expect(entities.unknownProductPhrase == "zorblax 3000")
         #expect(entities.orderNumber == nil)
     }
+
+    @Test func aCreditCardRefundIsTheOriginalPayment() async throws {
+        let understanding = try await Fixtures.understanding()
+        #expect(understanding.interpret("refund it to my credit card").entities.refundMethod == .originalPayment)
+        #expect(understanding.interpret("store credit is fine").entities.refundMethod == .storeCredit)
+    }
+
+    @Test func anUnknownModelBesideAKnownNameIsFlagged() async throws {
+        let understanding = try await Fixtures.understanding()
+        #expect(understanding.interpret("do you have the yeezy boost 350").entities.unmatchedModel == "yeezy boost 350")
+        #expect(understanding.interpret("do you have the sambas in a 9").entities.unmatchedModel == nil)
+    }
 }

@@ -6,12 +6,7 @@ import Understanding
 /// choice → fulfillment and store → stock → quote and confirm → card → create order → take payment → confirm.
 extension Turn {
     mutating func startOrder() async {
-        var draft = OrderDraft()
-        if let focus = state.focus {
-            draft.product = nil
-            draft.options = focus.options
-        }
-        state.flow = .order(draft)
+        state.flow = .order(OrderDraft())
         await continueOrder()
     }
 
@@ -28,7 +23,7 @@ extension Turn {
             ask("I only caught part of that. Please read me the whole card number in one go.", expecting: .cardNumber)
             return
         }
-        if draft.orderNumber == nil {
+        do {
             guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: true, verb: "would you like to order") else {
                 state.flow = .order(draft)
                 return
@@ -90,6 +85,20 @@ extension Turn {
         var draft = start
         guard let product = draft.product else { return }
         defer { if case .order = state.flow { state.flow = .order(draft) } }
+        if let number = draft.orderNumber, draft.orderedAs != draft.choice {
+            // The caller changed an order that was created but not paid: cancel it, a new one is made on payment.
+            do {
+                _ = try await pos.cancelOrder(number: number)
+            } catch {
+                apologize(for: error)
+                return
+            }
+            draft.orderNumber = nil
+            draft.orderedAs = nil
+            draft.agreedTotal = nil
+            draft.stock = [:]
+        }
+        draft.agreedTotal = nil
 
         if let open = nextOpenOption(of: product, options: &draft.options) {
             if draft.stock.count < product.variants.count {
@@ -137,6 +146,17 @@ extension Turn {
         let stocked = eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }
             .sorted { ($0.id == home ? 1 : 0, available[$0.id] ?? 0) > ($1.id == home ? 1 : 0, available[$1.id] ?? 0) }
 
+        if stocked.isEmpty, draft.fulfillment == .pickup,
+            locations.contains(where: { (available[$0.id] ?? 0) >= draft.quantity })
+        {
+            // None of the pickup stores has it, but a store that ships does.
+            draft.locationID = nil
+            let them = Speech.pronoun(product, quantity: draft.quantity)
+            confirm(
+                "None of our pickup stores has \(what) right now, but we can ship \(them) to you. Would you like \(them) shipped?",
+                .shipInstead)
+            return
+        }
         if stocked.isEmpty {
             // Not enough anywhere for the quantity asked: offer what there is, or say it is sold out.
             if let most = eligible.max(by: { (available[$0.id] ?? 0) < (available[$1.id] ?? 0) }),
@@ -181,11 +201,10 @@ extension Turn {
         guard state.customer != nil else {
             confirm(
                 "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can finish the order?",
-                .transfer)
+                .transfer(resume: nil))
             return
         }
-        guard let location = location(draft.locationID) else { return }
-        let quote = Quote(lines: [(variant.price, draft.quantity)], at: location, currency: variant.price.currency)
+        guard let (_, location, quote) = quote(for: draft) else { return }
         let amount = product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
             ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
         let delivery = draft.fulfillment == .pickup
@@ -248,11 +267,19 @@ extension Turn {
         return (variant, location, Quote(lines: [(variant.price, draft.quantity)], at: location, currency: variant.price.currency))
     }
 
+    /// Remembers the total the caller is being asked to agree to.
+    private mutating func agree(to total: Money) {
+        guard case .order(var draft) = state.flow else { return }
+        draft.agreedTotal = total
+        state.flow = .order(draft)
+    }
+
     /// After "yes, place the order": the card on file, or ask for one.
     mutating func askForPayment() async {
         guard case .order(let draft) = state.flow, let priced = quote(for: draft) else { return }
         if let card = draft.card ?? state.customer?.cardOnFile {
             let whose = draft.card == nil ? "your \(card.brand) on file" : "the \(card.brand)"
+            agree(to: priced.quote.total)
             confirm("Great. Shall I charge \(priced.quote.total) to \(whose) ending in \(card.last4)?", .charge(card))
         } else {
             ask("Great. How would you like to pay? Please read me the card number.", expecting: .cardNumber)
@@ -310,6 +337,7 @@ extension Turn {
             await advanceOrder(draft)
             return
         }
+        agree(to: priced.quote.total)
         confirm("Thanks. Shall I charge \(priced.quote.total) to the \(card.brand) ending in \(card.last4)?", .charge(card))
     }
 
@@ -330,6 +358,7 @@ extension Turn {
                         customerID: customer.id, lines: [.init(sku: priced.variant.sku, quantity: draft.quantity)],
                         fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id))
                 draft.orderNumber = order.number
+                draft.orderedAs = draft.choice
                 state.flow = .order(draft)
             }
         } catch POSError.outOfStock {
@@ -343,11 +372,22 @@ extension Turn {
             return
         }
 
-        draft.chargeAttempt += 1
+        // The POS prices the order; never charge a total the caller has not agreed to.
+        let agreed = draft.agreedTotal ?? priced.quote.total
+        guard order.total == agreed else {
+            draft.agreedTotal = order.total
+            state.flow = .order(draft)
+            confirm(
+                "Our system priced this at \(order.total) rather than \(agreed). Shall I charge \(order.total) to the \(card.brand) ending in \(card.last4)?",
+                .charge(card))
+            return
+        }
+
         do {
+            // One key per order, card and attempt after a decline: a retry after a timeout can never charge twice.
             _ = try await pos.takePayment(
                 orderNumber: order.number, card: card, amount: order.total,
-                idempotencyKey: "\(state.id)-\(order.number)-\(draft.chargeAttempt)")
+                idempotencyKey: "\(order.number)-\(card.token)-\(draft.declines)")
         } catch POSError.paymentDeclined(let reason) {
             draft.declines += 1
             draft.card = nil
@@ -356,9 +396,25 @@ extension Turn {
             if draft.declines >= 2 {
                 confirm(
                     "\(declined) Nothing was charged. Would you like me to connect you with a team member who can help finish your order?",
-                    .transfer)
+                    .transfer(resume: nil))
             } else {
                 confirm("\(declined) Nothing was charged. Would you like to try a different card?", .tryAnotherCard)
+            }
+            return
+        } catch let error as POSError where error == .timeout {
+            // The charge may or may not have gone through. The same idempotency key makes one retry safe;
+            // after that a person checks.
+            state.flow = .order(draft)
+            if draft.paymentUncertain {
+                confirm(
+                    "I'm sorry, I still can't confirm whether the payment for order \(order.number) went through. Would you like me to connect you with a team member who can check it?",
+                    .transfer(resume: nil))
+            } else {
+                draft.paymentUncertain = true
+                state.flow = .order(draft)
+                confirm(
+                    "I'm sorry, I couldn't confirm whether the payment for order \(order.number) went through. Shall I check again? You won't be charged twice.",
+                    .charge(card))
             }
             return
         } catch {
@@ -371,10 +427,11 @@ extension Turn {
         do {
             confirmed = try await pos.confirmOrder(number: order.number)
         } catch {
+            draft.paid = true
             state.flow = .order(draft)
             confirm(
                 "Your payment went through, but I couldn't confirm order \(order.number) just now. Would you like me to connect you with a team member to make sure it's finished?",
-                .transfer)
+                .transfer(resume: nil))
             return
         }
         state.flow = .order(draft)

@@ -52,11 +52,14 @@ extension Turn {
             } else {
                 // The caller is choosing between the orders offered.
                 var chosen = draft.candidates.filter { matches($0, entities) }
-                if let ordinal = entities.ordinal {
-                    let index = ordinal < 0 ? draft.candidates.count - 1 : ordinal - 1
-                    if draft.candidates.indices.contains(index) { chosen = [draft.candidates[index]] }
+                if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
+                guard chosen.count == 1 else {
+                    state.flow = .status(draft)
+                    let names = Speech.orderNames(Array(draft.candidates.prefix(3)), products: products, now: now, calendar: calendar)
+                    notUnderstood("Sorry, which order do you mean: \(Speech.list(names, conjunction: "or"))? You can also read me the order number.", expecting: .choice)
+                    return
                 }
-                if chosen.count == 1 { draft.candidates = chosen }
+                draft.candidates = chosen
             }
             if draft.candidates.count == 1 {
                 try await reportStatus(number: draft.candidates[0].number, known: draft.candidates[0])
@@ -109,7 +112,7 @@ extension Turn {
         case .pending:
             confirm(
                 "\(name) is placed but not confirmed yet — we're still waiting on payment. Would you like me to connect you with a team member to sort that out?",
-                .transfer)
+                .transfer(resume: nil))
             return
         case .confirmed:
             if order.fulfillment == .pickup {
@@ -137,10 +140,10 @@ extension Turn {
         case .cancelled:
             confirm(
                 "\(name) was cancelled, so nothing will be charged or shipped. If that's unexpected, would you like me to connect you with a team member?",
-                .transfer)
+                .transfer(resume: nil))
             return
         case .returned:
-            say("\(name) was returned, and the refund has been issued to the original payment method.")
+            say("\(name) has a return in progress; the refund is issued once the items are back with us.")
         }
         offerMoreHelp()
     }

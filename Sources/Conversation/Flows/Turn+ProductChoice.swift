@@ -17,10 +17,7 @@ extension Turn {
     private mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) async throws -> ProductResolution {
         let entities = interpretation.entities
         if !candidates.isEmpty {
-            if let ordinal = entities.ordinal {
-                let index = ordinal < 0 ? candidates.count - 1 : ordinal - 1
-                if candidates.indices.contains(index) { return .product(candidates[index]) }
-            }
+            if let picked = entities.ordinal?.pick(from: candidates) { return .product(picked) }
             let named = candidates.filter { candidate in
                 entities.productIDs.contains(candidate.id) || (entities.productIDs.isEmpty
                     && (entities.brand.map { candidate.brand == $0 } ?? true)
@@ -77,6 +74,17 @@ extension Turn {
         return .unnamed
     }
 
+    /// What the store sells, from the live catalog: "We carry shoes and clothing from brands like Nike, Adidas and Levi's."
+    var catalogPitch: String {
+        let all = products.values.sorted { $0.id < $1.id }
+        let categories = ProductCategory.allCases.filter { category in all.contains { $0.category == category } }
+            .map { ["footwear": "shoes", "apparel": "clothing", "accessories": "accessories"][$0.rawValue]! }
+        var counts: [String: Int] = [:]
+        for product in all { counts[product.brand, default: 0] += 1 }
+        let brands = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map(\.key)
+        return "We carry \(Speech.list(categories)) from brands like \(Speech.list(brands))."
+    }
+
     func matches(kind: String, _ product: Product) -> Bool {
         let wanted = kind.lowercased()
         if product.kind.lowercased() == wanted { return true }
@@ -123,7 +131,7 @@ extension Turn {
         case .notCarried(let model, let suggestions):
             let named = "\"\(model)\""
             guard !suggestions.isEmpty else {
-                notUnderstood("Sorry, we don't carry \(named). We have shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?", expecting: .product)
+                notUnderstood("Sorry, we don't carry \(named). \(catalogPitch) What are you looking for?", expecting: .product)
                 return nil
             }
             let names = suggestions.prefix(3).map(\.theName)
@@ -137,7 +145,7 @@ extension Turn {
             return nil
         case .unknown(let words):
             let named = words.map { "\"\($0)\"" } ?? "that"
-            notUnderstood("Sorry, I couldn't find \(named) in our catalog. We carry shoes, clothing and accessories from brands like Nike, Adidas, New Balance and Levi's. What are you looking for?", expecting: .product)
+            notUnderstood("Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product)
             return nil
         case .unnamed:
             ask("Sure — which product \(verb)?", expecting: .product)
@@ -187,5 +195,13 @@ extension Turn {
             return (name, values)
         }
         return nil
+    }
+}
+
+extension Int {
+    /// The item an ordinal names in a list said aloud: 1 is "the first", -1 is "the last".
+    func pick<Item>(from items: [Item]) -> Item? {
+        let index = self < 0 ? items.count + self : self - 1
+        return items.indices.contains(index) ? items[index] : nil
     }
 }

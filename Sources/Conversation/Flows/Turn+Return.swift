@@ -87,11 +87,16 @@ extension Turn {
         var lines = draft.candidates.isEmpty ? orders.flatMap { order in order.lines.map { (order, $0) } } : draft.candidates
         let named = entities.productIDs.isEmpty && entities.brand == nil && entities.kind == nil
             ? lines : lines.filter { matches(line: $0.1, entities) }
-        if let ordinal = entities.ordinal, !draft.candidates.isEmpty {
-            let index = ordinal < 0 ? lines.count - 1 : ordinal - 1
-            if lines.indices.contains(index) { lines = [lines[index]] }
+        if !draft.candidates.isEmpty, let picked = entities.ordinal?.pick(from: lines) {
+            lines = [picked]
         } else if !named.isEmpty {
             lines = named
+        } else if let what = entities.kindWords ?? entities.brand ?? entities.productIDs.first.flatMap({ products[$0]?.displayName }) {
+            // Never take back something other than what the caller named.
+            ask(
+                "I don't see \(what.hasPrefix("the ") ? what : "the \(what)") on your recent orders. Which item would you like to return? You can also read me the order number.",
+                expecting: .choice)
+            return false
         } else if entities.orderNumber == nil, let focused = state.focusOrderNumber,
             lines.contains(where: { $0.0.number == focused })
         {
@@ -152,7 +157,7 @@ extension Turn {
         case .outsideWindow(let days):
             confirm(
                 "Your order \(order.number) with \(products[line.productID]?.theName ?? line.title) was delivered \(days) days ago, which is past our \(window)-day return window, so I can't start a return here. Would you like me to connect you with a team member who can take a look?",
-                .transfer)
+                .transfer(resume: nil))
         case .notDelivered(let status):
             switch status {
             case .shipped:
@@ -183,8 +188,7 @@ extension Turn {
                     orderNumber: order.number, lines: [.init(sku: line.sku, quantity: draft.quantity ?? line.quantity)], reason: reason,
                     refundMethod: draft.refundMethod))
         } catch {
-            apologize(for: error, offer: "Would you like me to connect you with a team member?")
-            if !(error as? POSError ?? .unavailable).isTransient { state.pending = .transfer; state.expecting = .confirmation }
+            apologize(for: error, offeringPerson: true)
             return
         }
         finishedSlots = currentSlots
