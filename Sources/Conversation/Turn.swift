@@ -243,7 +243,9 @@ struct Turn {
         }
 
         // An answer to the question just asked, or a correction inside the flow under way.
-        let answersReason = expecting == .reason && !(Self.coreIntents.contains(intent) && interpretation.confidence > 0.6)
+        // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
+        let freeForm = expecting == .reason || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent))
+        let answersReason = freeForm && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > 0.6)
         if let flow, bringsValues || answersReason {
             let relevant = isRelevant(entities, to: flow)
             let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent && interpretation.confidence > 0.6

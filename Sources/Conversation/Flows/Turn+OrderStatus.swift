@@ -53,6 +53,7 @@ extension Turn {
                 // The caller is choosing between the orders offered.
                 var chosen = draft.candidates.filter { matches($0, entities) }
                 if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
+                if chosen.count != 1 { chosen = pickByWhen(draft.candidates) }
                 guard chosen.count == 1 else {
                     state.flow = .status(draft)
                     let names = Speech.orderNames(Array(draft.candidates.prefix(3)), products: products, now: now, calendar: calendar)
@@ -73,6 +74,25 @@ extension Turn {
         } catch {
             apologize(for: error)
         }
+    }
+
+    /// Picks an order by when it was placed, as the choice was offered: "the one from Tuesday",
+    /// "the older one", "the other one" (not the one just discussed).
+    private func pickByWhen(_ candidates: [Order]) -> [Order] {
+        let text = " \(interpretation.redactedText) "
+        let byDay = candidates.filter { order in
+            let day = Speech.day(order.placedAt, now: now, calendar: calendar).replacingOccurrences(of: "on ", with: "").lowercased()
+            return text.contains(" \(day) ")
+        }
+        if byDay.count == 1 { return byDay }
+        let oldestFirst = candidates.sorted { $0.placedAt < $1.placedAt }
+        if [" older ", " oldest ", " earlier ", " first one "].contains(where: text.contains), let oldest = oldestFirst.first { return [oldest] }
+        if [" newer ", " newest ", " latest ", " new one ", " recent "].contains(where: text.contains), let newest = oldestFirst.last { return [newest] }
+        if interpretation.entities.refersToOther, let discussed = state.focusOrderNumber {
+            let others = candidates.filter { $0.number != discussed }
+            if others.count == 1 { return others }
+        }
+        return []
     }
 
     /// Whether an order holds what the caller named (product, brand or kind).
