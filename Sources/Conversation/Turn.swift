@@ -118,14 +118,10 @@ struct Turn {
         }
     }
 
-    /// Says the POS could not do what was asked, and offers a person when trying again later may help.
-    mutating func apologize(for error: any Error, offeringPerson: Bool = false) {
+    /// Says the POS could not do what was asked, and offers a person who can.
+    mutating func apologize(for error: any Error) {
         let posError = error as? POSError ?? .unavailable
-        if posError.isTransient || offeringPerson {
-            offerPerson(posError.spoken + " Would you like me to connect you with a team member who can help?")
-        } else {
-            say(posError.spoken)
-        }
+        offerPerson(posError.spoken + " Would you like me to connect you with a team member who can help?")
     }
 
     // MARK: The turn

@@ -188,7 +188,7 @@ extension Turn {
                     orderNumber: order.number, lines: [.init(sku: line.sku, quantity: draft.quantity ?? line.quantity)], reason: reason,
                     refundMethod: draft.refundMethod))
         } catch {
-            apologize(for: error, offeringPerson: true)
+            apologize(for: error)
             return
         }
         finishedSlots = currentSlots
