@@ -24,6 +24,11 @@ public struct CatalogLexicon: Sendable {
 
     private static let normalizer = TranscriptNormalizer()
 
+    private struct OptionValue: Hashable {
+        var name: String
+        var value: String
+    }
+
     /// Name words too common to name a product on their own ("classic", "premium").
     private static let genericWords: Set<String> = [
         "classic", "original", "premium", "better", "active", "essential", "little", "super", "everyday", "retro",
@@ -50,8 +55,13 @@ public struct CatalogLexicon: Sendable {
         self.products = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.locations = locations
         var sizes = Set<String>()
+        var optionValues = Set<OptionValue>()
+        var brandWords: [String: [String]] = [:]
+        var kinds = Set<String>()
 
         for product in products {
+            let brand = brandWords[product.brand] ?? Self.normalizer.normalize(product.brand)
+            brandWords[product.brand] = brand
             let phrases = [product.displayName, product.name] + product.aliases + product.aliases.map { product.brand + " " + $0 }
             var keys = Set(phrases.map { Self.key(Self.normalizer.normalize($0)[...]) })
             let nameWords = Self.normalizer.normalize(product.name)
@@ -65,23 +75,25 @@ public struct CatalogLexicon: Sendable {
                 }
                 guard !prefix.allSatisfy({ Self.genericWords.contains(Self.singular($0)) }) else { continue }
                 keys.insert(Self.key(prefix))
-                keys.insert(Self.key((Self.normalizer.normalize(product.brand) + prefix)[...]))
+                keys.insert(Self.key((brand + prefix)[...]))
             }
             for key in keys where !key.isEmpty { add(key, .products([product.id])) }
-            add(Self.key(Self.normalizer.normalize(product.brand)[...]), .brand(product.brand))
+            add(Self.key(brand[...]), .brand(product.brand))
             if product.brand.lowercased().hasPrefix("the ") {
                 add(Self.key(Self.normalizer.normalize(String(product.brand.dropFirst(4)))[...]), .brand(product.brand))
             }
-            add(Self.key(Self.normalizer.normalize(product.kind)[...]), .kind(product.kind))
+            kinds.insert(product.kind)
             for variant in product.variants {
                 for (name, value) in variant.options {
-                    if name == "size" {
-                        sizes.insert(value)
-                        continue
-                    }
-                    let spoken = [value] + (Self.colorSynonyms[value] ?? [])
-                    for phrase in spoken { add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: name, value: value)) }
+                    if name == "size" { sizes.insert(value) } else { optionValues.insert(OptionValue(name: name, value: value)) }
                 }
+            }
+        }
+        for kind in kinds.sorted() { add(Self.key(Self.normalizer.normalize(kind)[...]), .kind(kind)) }
+        // Option values repeat across thousands of variants: each is indexed once.
+        for option in optionValues.sorted(by: { ($0.name, $0.value) < ($1.name, $1.value) }) {
+            for phrase in [option.value] + (Self.colorSynonyms[option.value] ?? []) {
+                add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: option.name, value: option.value))
             }
         }
         for (word, kind) in Self.categoryWords where meanings[word] == nil { add(word, .kind(kind)) }

@@ -6,14 +6,13 @@ import Foundation
 /// an intent's score blends its nearest example with its three nearest, so one odd example
 /// cannot carry an utterance alone.
 struct IntentClassifier: Sendable {
-    private struct Example: Sendable {
-        var intent: Intent
-        var vector: [Int: Double]
-    }
-
     private var vocabulary: [String: Int] = [:]
     private var inverseFrequency: [Double] = []
-    private var examples: [Example] = []
+    /// The intent of each example, by example index.
+    private var exampleIntents: [Intent] = []
+    /// For each feature, the examples that have it and its weight there: only examples sharing a feature
+    /// with the utterance are ever touched.
+    private var postings: [[(example: Int, weight: Double)]] = []
 
     /// - Parameter examples: masked example word lists per intent.
     init(examples labelled: [(intent: Intent, words: [String])]) {
@@ -34,8 +33,10 @@ struct IntentClassifier: Sendable {
         }
         let count = Double(max(1, labelled.count))
         inverseFrequency = (0..<vocabulary.count).map { log((count + 1) / Double(documentFrequency[$0, default: 0] + 1)) + 1 }
-        examples = zip(labelled, featureLists).map { pair in
-            Example(intent: pair.0.intent, vector: Dictionary(uniqueKeysWithValues: vector(pair.1).map { ($0.id, $0.weight) }))
+        exampleIntents = labelled.map(\.intent)
+        postings = Array(repeating: [], count: vocabulary.count)
+        for (index, ids) in featureLists.enumerated() {
+            for (id, weight) in vector(ids) { postings[id].append((index, weight)) }
         }
     }
 
@@ -65,18 +66,17 @@ struct IntentClassifier: Sendable {
     func rank(_ words: [String]) -> [(intent: Intent, score: Double)] {
         let query = vector(Self.features(words).compactMap { vocabulary[$0] })
         guard !query.isEmpty else { return [] }
-        var similarities: [Intent: [Double]] = [:]
-        for example in examples {
-            var dot = 0.0
-            for (id, weight) in query { if let other = example.vector[id] { dot += weight * other } }
-
-            similarities[example.intent, default: []].append(dot)
+        var similarity = Array(repeating: 0.0, count: exampleIntents.count)
+        for (id, weight) in query {
+            for posting in postings[id] { similarity[posting.example] += weight * posting.weight }
         }
-        return similarities.map { intent, values in
+        var byIntent: [Intent: [Double]] = [:]
+        for (index, value) in similarity.enumerated() where value > 0 { byIntent[exampleIntents[index], default: []].append(value) }
+        return Intent.allCases.compactMap { intent -> (intent: Intent, score: Double)? in
+            guard let values = byIntent[intent] else { return nil }
             let top = values.sorted(by: >)
-            let best = top.first ?? 0
-            let topThree = top.prefix(3).reduce(0, +) / Double(min(3, top.count))
-            return (intent, 0.4 * best + 0.6 * topThree)
+            let topThree = top.prefix(3).reduce(0, +) / 3
+            return (intent, 0.4 * top[0] + 0.6 * topThree)
         }
         .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }
