@@ -105,8 +105,26 @@ public struct CatalogLexicon: Sendable {
         self.sizes = sizes
     }
 
+    /// Product and brand names by how they sound, for recognizer slips ("nigh key air max", "ultra bost").
+    private var soundAlikes: [String: [Meaning]] = [:]
+
     private mutating func add(_ key: String, _ meaning: Meaning) {
         guard !key.isEmpty else { return }
+        switch meaning {
+        case .products, .brand:
+            let sound = Self.soundKey(key)
+            if sound.count >= 3, soundAlikes[sound]?.contains(meaning) != true {
+                if case .products(let ids) = meaning, let index = soundAlikes[sound]?.firstIndex(where: {
+                    if case .products = $0 { true } else { false }
+                }), case .products(let existing) = soundAlikes[sound]![index] {
+                    if !existing.contains(ids[0]) { soundAlikes[sound]![index] = .products(existing + ids) }
+                } else {
+                    soundAlikes[sound, default: []].append(meaning)
+                }
+            }
+        default:
+            break
+        }
         if case .products(let ids) = meaning, let index = meanings[key]?.firstIndex(where: {
             if case .products = $0 { true } else { false }
         }), case .products(let existing) = meanings[key]![index] {
@@ -120,6 +138,34 @@ public struct CatalogLexicon: Sendable {
     /// The meanings of a run of normalized words, if it is a known phrase.
     public func meanings(of words: ArraySlice<String>) -> [Meaning] {
         meanings[Self.key(words)] ?? []
+    }
+
+    /// Product or brand names that sound like the words, when no name matched them exactly.
+    public func soundAlikeMeanings(of words: ArraySlice<String>) -> [Meaning] {
+        let sound = Self.soundKey(Self.key(words))
+        // Short skeletons match too much on their own: "smb" counts only when it took several words to say.
+        guard sound.count >= 4 || (sound.count == 3 && words.count >= 2) else { return [] }
+        return soundAlikes[sound] ?? []
+    }
+
+    /// A consonant skeleton of how a word sounds: "nighkeyairmax" and "nikeairmax" both give "nkrmk".
+    static func soundKey(_ text: String) -> String {
+        var spelled = text.lowercased().filter { $0.isLetter || $0.isNumber }
+        for (from, to) in [
+            ("igh", "i"), ("ght", "t"), ("ph", "f"), ("ck", "k"), ("qu", "kw"), ("q", "k"), ("x", "ks"), ("wh", "w"),
+            ("kn", "n"), ("wr", "r"), ("dg", "j"), ("tch", "ch"), ("sch", "sk"), ("ce", "se"), ("ci", "si"), ("cy", "sy"),
+            ("c", "k"), ("z", "s"),
+        ] {
+            spelled = spelled.replacingOccurrences(of: from, with: to)
+        }
+        var skeleton = ""
+        for (index, character) in spelled.enumerated() {
+            if index > 0 && "aeiouyhw".contains(character) { continue }
+            if skeleton.last == character { continue }
+            skeleton.append(character)
+        }
+        while skeleton.count > 1, skeleton.last == "s" { skeleton.removeLast() }
+        return skeleton
     }
 
     /// Words run together with the last one made singular: ["air", "maxes"] → "airmax".

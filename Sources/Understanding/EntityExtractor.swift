@@ -59,6 +59,64 @@ struct EntityExtractor: Sendable {
         return phrase.joined(separator: " ")
     }
 
+    /// Everyday words that never start or end a sound-alike product name.
+    private static let plainWords: Set<String> = [
+        "the", "a", "an", "in", "of", "and", "to", "do", "you", "have", "is", "it", "i", "my", "for", "at", "on", "size",
+        "any", "some", "got", "get", "want", "need", "order", "return", "please", "that", "this", "those", "these", "what",
+        "where", "can", "would", "like", "with", "are", "was", "your", "me", "we", "or", "if", "so", "but", "not", "no",
+        "yes", "stock", "store", "pair", "pairs", "there", "their", "they", "them", "one", "ones", "just", "about",
+    ]
+
+    /// Product and brand names heard a little wrong by a recognizer, where no exact name matched.
+    private func soundAlikeSpans(_ words: [String], besides exact: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])])
+        -> [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])]
+    {
+        var covered = Array(repeating: false, count: words.count)
+        for span in exact { for position in span.range { covered[position] = true } }
+        func usable(_ position: Int) -> Bool {
+            !covered[position] && !Self.plainWords.contains(words[position]) && !NumberWords.isNumeric(words[position])
+        }
+        var found: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])] = []
+        // Words misheard just before a name that did match ("nigh key" + "air max"): the whole run may sound like one name.
+        for span in exact where span.meanings.contains(where: { if case .products = $0 { true } else if case .brand = $0 { true } else { false } }) {
+            for extra in [2, 1] where span.range.lowerBound - extra >= 0 {
+                let range = (span.range.lowerBound - extra)..<span.range.upperBound
+                guard (range.lowerBound..<span.range.lowerBound).allSatisfy(usable) else { continue }
+                let meanings = lexicon.soundAlikeMeanings(of: words[range])
+                if !meanings.isEmpty {
+                    found.append((range, meanings))
+                    for position in range { covered[position] = true }
+                    break
+                }
+            }
+        }
+        var index = 0
+        while index < words.count {
+            guard usable(index) else {
+                index += 1
+                continue
+            }
+            var matched = false
+            for length in stride(from: min(4, words.count - index), through: 1, by: -1) {
+                let range = index..<(index + length)
+                // Inner words may be numbers ("air max 90"); every other word must be a possible name word.
+                guard range.allSatisfy({ usable($0) || (!covered[$0] && NumberWords.isNumeric(words[$0])) }),
+                    usable(range.upperBound - 1)
+                else { continue }
+                if length == 1 && words[index].count < 4 { continue }
+                let meanings = lexicon.soundAlikeMeanings(of: words[range])
+                if !meanings.isEmpty {
+                    found.append((range, meanings))
+                    index += length
+                    matched = true
+                    break
+                }
+            }
+            if !matched { index += 1 }
+        }
+        return found
+    }
+
     struct Result {
         var entities: Entities
         var masked: [String]
@@ -90,6 +148,11 @@ struct EntityExtractor: Sendable {
             }
             if !matched { index += 1 }
         }
+        let heard = soundAlikeSpans(words, besides: spans)
+        // A sound-alike run that swallowed an exact name replaces it.
+        spans.removeAll { span in heard.contains { $0.range.overlaps(span.range) } }
+        spans += heard
+        spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         var productSpanStarts = Set<Int>()
         for span in spans {
             for meaning in span.meanings {

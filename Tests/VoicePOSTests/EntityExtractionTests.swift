@@ -86,4 +86,16 @@ struct EntityExtractionTests {
         #expect(understanding.interpret("do you have the yeezy boost 350").entities.unmatchedModel == "yeezy boost 350")
         #expect(understanding.interpret("do you have the sambas in a 9").entities.unmatchedModel == nil)
     }
+
+    @Test(arguments: [
+        ("do you have the nigh key air max in ten", "nike-air-max-90"),
+        ("sam bass in a nine", "adidas-samba-og"),
+        ("do you have the dock martins", "dr-martens-1460"),
+        ("adidas ultra bost", "adidas-ultraboost-light"),
+    ])
+    func findsProductsARecognizerMisheard(text: String, product: String) async throws {
+        let entities = try await Fixtures.understanding().interpret(text).entities
+        #expect(entities.productIDs == [product])
+        #expect(entities.unmatchedModel == nil)
+    }
 }
