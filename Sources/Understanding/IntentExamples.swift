@@ -7,6 +7,8 @@ public struct IntentDefinition: Sendable, Decodable {
     public var description: String?
     /// The entities this intent uses, e.g. [product, size, color].
     public var slots: [String]?
+    /// Words and phrases that point to this intent even in phrasing no example has ("refund", "parcel").
+    public var keywords: [String]?
     public var examples: [String]
 }
 

@@ -9,6 +9,7 @@ public struct LanguageUnderstanding: Sendable {
     private let normalizer = TranscriptNormalizer()
     private let extractor: EntityExtractor
     private let classifier: IntentClassifier
+    private let cues: IntentCues
 
     /// Below this score the utterance is not like any example, so it is out of scope.
     static let outOfScopeBelow = 0.3
@@ -36,6 +37,7 @@ public struct LanguageUnderstanding: Sendable {
             }
         }
         classifier = IntentClassifier(examples: labelled)
+        cues = IntentCues(intents, normalizer: normalizer)
     }
 
     /// The catalog products by id, as the lexicon knows them.
@@ -62,21 +64,15 @@ public struct LanguageUnderstanding: Sendable {
         return nil
     }
 
-    /// Nudges intent scores by what the utterance names and a few unmistakable words: "return" or "refund"
-    /// points to a return, "track" to order status, a pickup or delivery choice to an order, a product
+    /// Nudges intent scores by keyword cues from `Intents/` ("refund" points to a return, "parcel" to order
+    /// status) and by what the utterance names: a pickup or delivery choice points to an order, a product
     /// with a size to stock or an order rather than small talk.
-    private static func weighByCues(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ words: [String])
+    private static func weighByCues(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ cues: [Intent: Int])
         -> [(intent: Intent, score: Double)]
     {
-        let text = " " + words.joined(separator: " ") + " "
-        let aboutReturn = ["return", "returning", "refund", "refunded", "exchange", "send back", "send them back", "send it back", "money back"]
-            .contains { text.contains(" \($0) ") }
-        let aboutTracking = ["track", "tracking", "where is my", "arrive", "arrived", "has my", "shipped yet"]
-            .contains { text.contains(" \($0) ") }
         func boost(_ intent: Intent) -> Double {
             var boost = 0.0
-            if aboutReturn, intent == .returnItem { boost += 0.15 }
-            if aboutTracking, !aboutReturn, intent == .orderStatus { boost += 0.1 }
+            if let count = cues[intent], count > 0 { boost += 0.15 + 0.04 * Double(min(count, 3) - 1) }
             let namesProduct = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
             if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
@@ -84,7 +80,9 @@ public struct LanguageUnderstanding: Sendable {
             if namesProduct, !entities.options.isEmpty, intent == .checkAvailability || intent == .placeOrder { boost += 0.05 }
             return boost
         }
-        return ranking.map { ($0.intent, $0.score + boost($0.intent)) }
+        var scores = Dictionary(ranking.map { ($0.intent, $0.score) }, uniquingKeysWith: max)
+        for intent in Intent.allCases where scores[intent] == nil && boost(intent) > 0 { scores[intent] = 0 }
+        return scores.map { ($0.key, $0.value + boost($0.key)) }
             .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }
 
@@ -112,7 +110,7 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, words)
+        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, cues.count(in: words))
         guard let best = ranking.first, best.score >= Self.outOfScopeBelow else {
             // Like no example at all: out of scope, with a confidence that says it was a guess.
             return Interpretation(
