@@ -193,7 +193,9 @@ struct EntityExtractor: Sendable {
         for (position, word) in words.enumerated() where !consumed[position] {
             let previous = position > 0 ? words[position - 1] : ""
             let next = position + 1 < words.count ? words[position + 1] : ""
-            if NumberWords.isDigits(word), (13...19).contains(word.count) {
+            // A long number is a card only when it checks out as one (or a card was asked for); otherwise it
+            // is most likely an order number from a platform with long ids.
+            if NumberWords.isDigits(word), (13...19).contains(word.count), word.passesLuhnCheck || expecting == .cardNumber {
                 entities.cardNumber = word
                 consumed[position] = true
                 placeholderAt[position] = "<card>"
@@ -238,7 +240,8 @@ struct EntityExtractor: Sendable {
             let sizeLike = (4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5)
             let countsItems = Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
-            if ["order", "number", "confirmation", "#"].contains(previous) && word.count >= 3 && NumberWords.isDigits(word)
+            if ["order", "number", "confirmation", "#", "purchase", "locate", "track"].contains(previous) && word.count >= 3
+                && NumberWords.isDigits(word) || NumberWords.isDigits(word) && word.count > 8
                 || (NumberWords.isDigits(word) && word.count >= 4 && word.count <= 8
                     && (position == 0 || ["is", "was", "for", "about", "with", "on", "its", "it", "and", "return", "track"].contains(previous)))
                 || expecting == .orderNumber && NumberWords.isDigits(word) && word.count >= 3

@@ -19,21 +19,24 @@ struct IntentCues: Sendable {
         cues.sort { ($0.words.count, $0.words.joined(separator: " ")) > ($1.words.count, $1.words.joined(separator: " ")) }
     }
 
-    /// How many cues of each intent the words contain.
-    func count(in words: [String]) -> [Intent: Int] {
+    /// The cues the words contain, by intent, and the intent of a cue that opens the utterance
+    /// ("No, thank you" is a no before it is a thank-you).
+    func find(in words: [String]) -> (counts: [Intent: Int], opening: Intent?) {
         var counts: [Intent: Int] = [:]
+        var opening: Intent?
         var index = 0
         while index < words.count {
             var matched = 0
             for cue in cues where cue.words.count <= words.count - index && cue.words[0] == words[index] {
                 if Array(words[index..<(index + cue.words.count)]) == cue.words {
                     counts[cue.intent, default: 0] += 1
+                    if index == 0 { opening = cue.intent }
                     matched = cue.words.count
                     break
                 }
             }
             index += max(1, matched)
         }
-        return counts
+        return (counts, opening)
     }
 }

@@ -67,12 +67,15 @@ public struct LanguageUnderstanding: Sendable {
     /// Nudges intent scores by keyword cues from `Intents/` ("refund" points to a return, "parcel" to order
     /// status) and by what the utterance names: a pickup or delivery choice points to an order, a product
     /// with a size to stock or an order rather than small talk.
-    private static func weighByCues(_ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ cues: [Intent: Int])
+    private static func weighByCues(
+        _ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ cues: (counts: [Intent: Int], opening: Intent?)
+    )
         -> [(intent: Intent, score: Double)]
     {
         func boost(_ intent: Intent) -> Double {
             var boost = 0.0
-            if let count = cues[intent], count > 0 { boost += 0.15 + 0.04 * Double(min(count, 3) - 1) }
+            if let count = cues.counts[intent], count > 0 { boost += 0.15 + 0.04 * Double(min(count, 3) - 1) }
+            if cues.opening == intent { boost += 0.05 }
             let namesProduct = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
             if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
@@ -110,7 +113,7 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, cues.count(in: words))
+        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, cues.find(in: words))
         guard let best = ranking.first, best.score >= Self.outOfScopeBelow else {
             // Like no example at all: out of scope, with a confidence that says it was a guess.
             return Interpretation(
