@@ -73,24 +73,22 @@ enum Speech {
         product.theName + variantClause(product, options: options)
     }
 
-    /// The chosen options as a phrase after the product: " in black, size 10", " in size 9, wide width".
+    /// The chosen options as a phrase after the product: " in black, size 10", " in grey, size 10.5 wide",
+    /// " in dark wash, size 32x30, slim fit".
     static func variantClause(_ product: Product, options: [String: String]) -> String {
-        var parts: [String] = []
-        for name in orderedOptions(product) {
-            guard let value = options[name] else { continue }
-            switch name {
-            case "size": parts.append("size \(value)")
-            case "width": parts.append("\(value) width")
-            case "fit": parts.append("\(value) fit")
-            default: parts.append(value)
-            }
+        var plain: [String] = []
+        for name in orderedOptions(product) where !["size", "width", "fit"].contains(name) {
+            if let value = options[name] { plain.append(value) }
         }
-        let nonSize = parts.filter { !$0.hasPrefix("size") }
-        let size = parts.first { $0.hasPrefix("size") }
-        var text = ""
-        if !nonSize.isEmpty { text += " in " + Speech.list(nonSize) }
-        if let size { text += nonSize.isEmpty ? " in \(size)" : ", \(size)" }
-        return text
+        var size = options["size"].map { "size \($0)" }
+        if let width = options["width"] {
+            let spoken = width == "wide" || width == "narrow" ? width : "\(width) width"
+            if size != nil { size! += " \(spoken)" } else { plain.append(spoken) }
+        }
+        let fit = options["fit"].map { "\($0) fit" }
+        let details = [size, fit].compactMap { $0 }
+        if plain.isEmpty { return details.isEmpty ? "" : " in " + details.joined(separator: ", ") }
+        return " in " + Speech.list(plain) + details.map { ", \($0)" }.joined()
     }
 
     /// Option names in the order a caller is asked: size first, then color, then the rest.

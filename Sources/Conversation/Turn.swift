@@ -247,7 +247,9 @@ struct Turn {
             let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent && interpretation.confidence > 0.6
                 && !relevant
             let sameTopic = intent == flow.intent
-            let soft = [.inform, .affirm, .deny, .outOfScope].contains(intent) || interpretation.confidence < configuration.clarifyBelow
+            // A clear out-of-scope request ("cancel my order 7790") is answered as such, not read as a slot value.
+            let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
+                || (intent == .outOfScope && interpretation.confidence < 0.5)
             if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
                 await continueFlow(flow)
                 return
@@ -255,9 +257,12 @@ struct Turn {
         }
 
         // A follow-up with just a value: "and order 7781?", "no, the Patagonia one", "back to the Ultraboost".
-        if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < 0.6 {
-            if let suspended = state.suspendedOrder,
-                entities.productIDs.contains(suspended.product?.id ?? "") || (entities.productIDs.isEmpty && !entities.options.isEmpty)
+        if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < 0.6,
+            intent != .outOfScope || interpretation.confidence < 0.5 || pending == .resumeOrder
+        {
+            if let suspended = state.suspendedOrder, let product = suspended.product,
+                entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && !entities.options.isEmpty)
+                    || (entities.productIDs.isEmpty && (entities.brand == product.brand || entities.kind.map { matches(kind: $0, product) } == true))
             {
                 await resumeOrder()
                 return

@@ -123,7 +123,6 @@ public struct LanguageUnderstanding: Sendable {
         let runnerUp = ranking.count > 1 ? ranking[1] : nil
         let margin = best.score - (runnerUp?.score ?? 0)
         let confidence = min(1, max(0, 0.45 * min(1, best.score / 0.7) + 0.55 * min(1, margin / 0.25)))
-        if best.intent == .outOfScope { entities = Entities() }
         return Interpretation(
             intent: best.intent, confidence: confidence, alternative: runnerUp?.intent, entities: entities,
             redactedText: redacted)

@@ -58,7 +58,8 @@ extension Turn {
         if entities.brand != nil || entities.kind != nil {
             let query = [entities.brand, entities.kind].compactMap { $0 }.joined(separator: " ")
             let found = try await pos.searchProducts(matching: query)
-            if let current, found.contains(where: { $0.id == current.id }), entities.brand == nil { return .product(current) }
+            // "the New Balance" while talking about the 990v6 means the 990v6.
+            if let current, found.contains(where: { $0.id == current.id }) { return .product(current) }
             switch found.count {
             case 0: return .unknown(query)
             case 1: return .product(found[0])
