@@ -149,23 +149,45 @@ public struct CatalogLexicon: Sendable {
     }
 
     /// A consonant skeleton of how a word sounds: "nighkeyairmax" and "nikeairmax" both give "nkrmk".
+    ///
+    /// One pass over the letters (it runs for every catalog name at start-up): common spellings of one
+    /// sound are folded together ("igh" → "i", "ph" → "f", "ck"/"c"/"q" → "k", "x" → "ks", "z" → "s"),
+    /// vowels and h, w, y after the first letter dropped, repeats collapsed, a trailing s removed.
     static func soundKey(_ text: String) -> String {
-        var spelled = text.lowercased().filter { $0.isLetter || $0.isNumber }
-        for (from, to) in [
-            ("igh", "i"), ("ght", "t"), ("ph", "f"), ("ck", "k"), ("qu", "kw"), ("q", "k"), ("x", "ks"), ("wh", "w"),
-            ("kn", "n"), ("wr", "r"), ("dg", "j"), ("tch", "ch"), ("sch", "sk"), ("ce", "se"), ("ci", "si"), ("cy", "sy"),
-            ("c", "k"), ("z", "s"),
-        ] {
-            spelled = spelled.replacingOccurrences(of: from, with: to)
+        let letters = Array(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        var sounds: [Unicode.Scalar] = []
+        sounds.reserveCapacity(letters.count + 2)
+        func at(_ index: Int) -> Unicode.Scalar? { index < letters.count ? letters[index] : nil }
+        var index = 0
+        while index < letters.count {
+            let letter = letters[index]
+            let next = at(index + 1)
+            switch (letter, next) {
+            case ("i", "g") where at(index + 2) == "h": sounds.append("i"); index += 3; continue
+            case ("g", "h"): index += 2; continue
+            case ("p", "h"): sounds.append("f"); index += 2; continue
+            case ("c", "k"), ("q", "u"): sounds.append("k"); index += 2; continue
+            case ("q", _): sounds.append("k")
+            case ("w", "h"): sounds.append("w"); index += 2; continue
+            case ("w", "r"): sounds.append("r"); index += 2; continue
+            case ("k", "n"): sounds.append("n"); index += 2; continue
+            case ("d", "g"): sounds.append("j"); index += 2; continue
+            case ("c", "e"), ("c", "i"), ("c", "y"): sounds.append("s"); index += 1; continue
+            case ("c", _): sounds.append("k")
+            case ("x", _): sounds.append("k"); sounds.append("s")
+            case ("z", _): sounds.append("s")
+            default: sounds.append(letter)
+            }
+            index += 1
         }
-        var skeleton = ""
-        for (index, character) in spelled.enumerated() {
-            if index > 0 && "aeiouyhw".contains(character) { continue }
-            if skeleton.last == character { continue }
-            skeleton.append(character)
+        var skeleton = String.UnicodeScalarView()
+        for (position, sound) in sounds.enumerated() {
+            if position > 0 && "aeiouyhw".unicodeScalars.contains(sound) { continue }
+            if skeleton.last == sound { continue }
+            skeleton.append(sound)
         }
         while skeleton.count > 1, skeleton.last == "s" { skeleton.removeLast() }
-        return skeleton
+        return String(skeleton)
     }
 
     /// Words run together with the last one made singular: ["air", "maxes"] → "airmax".
