@@ -39,7 +39,11 @@ enum Speech {
     }
 
     /// "the Downtown store".
-    static func store(_ location: Location) -> String { "the \(location.name) store" }
+    static func store(_ location: Location) -> String {
+        let placeWords = ["store", "shop", "center", "centre", "warehouse", "kiosk", "outlet", "depot", "mall"]
+        let named = location.name.lowercased().split(separator: " ").contains { placeWords.contains(String($0)) }
+        return named && location.name.lowercased() != "mall" ? "the \(location.name)" : "the \(location.name) store"
+    }
 
     /// How many of a product: "3 pairs", "1 pair", "2" (no unit).
     static func count(_ count: Int, of product: Product) -> String {
@@ -91,9 +95,9 @@ enum Speech {
         return " in " + Speech.list(plain) + details.map { ", \($0)" }.joined()
     }
 
-    /// Option names in the order a caller is asked: size first, then color, then the rest.
+    /// Option names in the order a caller is asked: size first, then the catalog's order (color next in most).
     static func orderedOptions(_ product: Product) -> [String] {
-        let first = ["size", "color"].filter(product.optionNames.contains)
+        let first = ["size"].filter(product.optionNames.contains)
         return first + product.optionNames.filter { !first.contains($0) }
     }
 

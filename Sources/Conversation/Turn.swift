@@ -192,11 +192,32 @@ struct Turn {
         var intent = interpretation.intent
         let entities = interpretation.entities
         let flow = state.flow
+        let cues = interpretation.cues
         // A value that answers the question just asked outweighs a stray "sorry" or "that's all".
         if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, entities), expecting != .reason {
             intent = .inform
-            interpretation.intent = .inform
         }
+        // At a yes/no question, a plain "alright" or "let's do it" is a yes, and "nah" a no, whatever else scored.
+        if let pending, pending != .anythingElse, [.affirm, .deny, .cancel, .greet, .thanks, .outOfScope, .goodbye].contains(intent) {
+            if cues.contains(.affirm) && !cues.contains(.deny) && !cues.contains(.cancel) {
+                intent = .affirm
+            } else if cues.contains(.deny) && !cues.contains(.affirm) && !cues.contains(.goodbye) {
+                intent = .deny
+            }
+        }
+        // "Bye" ends the call even behind a "no" or a "thanks".
+        if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm].contains(intent), !cues.contains(.humanAgent) {
+            intent = .goodbye
+        }
+        // A weak guess never cancels, hangs up or restarts a conversation under way: ask again instead.
+        if flow != nil || pending != nil, [.cancel, .goodbye, .greet].contains(intent),
+            interpretation.confidence < 0.5, !cues.contains(intent), let question = state.lastQuestion
+        {
+            state.pending = pending
+            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            return
+        }
+        interpretation.intent = intent
 
         switch intent {
         case .humanAgent:
@@ -223,6 +244,7 @@ struct Turn {
         }
 
         let bringsValues = !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
+            || (expecting == .product && (entities.unknownProductPhrase != nil || entities.unmatchedModel != nil))
         if let pending {
             let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil || entities.mentionsCard)
             // "That one" accepts an offered product, never a charge or an order.
@@ -232,7 +254,19 @@ struct Turn {
                 await accept(pending)
                 return
             }
+            let ordersDetails = entities.fulfillment != nil || entities.quantity != nil
+                || (entities.locationID != nil && cues.contains(.placeOrder))
+            if pending == .offerOrder, intent == .placeOrder || (ordersDetails && intent != .checkAvailability) {
+                // "Ten then, I want to order them", "pick up at Pearl Street": yes, with details.
+                await startOrder()
+                return
+            }
             if intent == .deny && !bringsValues {
+                if pending == .anythingElse, interpretation.confidence < 0.5, !cues.contains(.deny) {
+                    state.pending = pending
+                    notUnderstood("Sorry, I didn't catch that. Is there anything else I can help with?")
+                    return
+                }
                 await decline(pending)
                 return
             }
@@ -251,6 +285,8 @@ struct Turn {
             let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
                 || (intent == .outOfScope && interpretation.confidence < 0.5)
             if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
+                // Reported as what it was: an answer within the conversation under way.
+                if !Self.coreIntents.contains(intent) { interpretation.intent = .inform }
                 await continueFlow(flow)
                 return
             }
@@ -316,6 +352,12 @@ struct Turn {
         case .placeOrder: await startOrder()
         case .orderStatus: await startStatus()
         case .returnItem: await startReturn()
+        case .greet where flow != nil || (pending != nil && pending != .anythingElse):
+            // A "hi" in the middle of a conversation: greet back and carry on where we were.
+            state.pending = pending
+            state.expecting = expecting
+            say("Hi again!")
+            if let question = state.lastQuestion { say(question) }
         case .greet:
             let name = state.customer.map { ", \($0.firstName)" } ?? ""
             say("Hi\(name)! Thanks for calling \(configuration.storeName). I can check stock, place an order, track an order or start a return. How can I help?")
@@ -342,6 +384,9 @@ struct Turn {
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
+        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < 0.6:
+            // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
+            await startAvailability()
         case .outOfScope:
             if interpretation.redactedText.isEmpty {
                 notUnderstood("Sorry, I didn't catch that. Could you say it again?", expecting: expecting)

@@ -125,6 +125,42 @@ public struct StoreFixture: Sendable, Decodable {
     public var customers: [CustomerEntry]
     public var orders: [OrderEntry]?
 
+    /// Every field a fixture may have, by section: a misspelled field is an error, never silently ignored.
+    private static let fields: [String: Set<String>] = [
+        "": ["store", "locations", "products", "customers", "orders"],
+        "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone"],
+        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers"],
+        "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
+        "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],
+        "card_on_file": ["token", "brand", "last4"],
+        "orders": [
+            "number", "customer", "placed", "status", "fulfillment", "location", "lines", "shipped", "carrier", "tracking",
+            "eta", "delivered",
+        ],
+        "lines": ["sku", "quantity"],
+    ]
+
+    private static func checkFieldNames(_ node: Node, section: String = "", path: String = "", source: String) throws {
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                guard let name = key.string else { continue }
+                let field = path.isEmpty ? name : "\(path).\(name)"
+                if let allowed = fields[section], !allowed.contains(name) {
+                    let line = key.mark.map { " (line \($0.line))" } ?? ""
+                    throw StoreFixtureError(
+                        source: source, message: "field \(field)\(line): unknown; expected one of \(allowed.sorted().joined(separator: ", "))")
+                }
+                // Variant lines hold option values under any name; only their sku, price and stock are fixed.
+                guard name != "variants" else { continue }
+                try checkFieldNames(value, section: fields[name] != nil ? name : section + ".", path: field, source: source)
+            }
+        } else if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() {
+                try checkFieldNames(item, section: section, path: "\(path)[\(index)]", source: source)
+            }
+        }
+    }
+
     /// The demo store shipped inside the package: "Stride & Thread", three stores and a kiosk.
     public static func demo() throws -> StoreFixture {
         try embeddedDemo.get()
@@ -152,7 +188,10 @@ public struct StoreFixture: Sendable, Decodable {
     }
 
     /// Parses fixture YAML; `source` names it in errors.
+    ///
+    /// - Throws: `StoreFixtureError` naming the field, with its line for a misspelled field name.
     public static func parse(_ yaml: String, source: String) throws -> StoreFixture {
+        if let root = try? Yams.compose(yaml: yaml) { try checkFieldNames(root, source: source) }
         do {
             return try YAMLDecoder().decode(StoreFixture.self, from: yaml, userInfo: [:])
         } catch let error as DecodingError {

@@ -137,7 +137,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         for entry in fixture.orders ?? [] {
             func date(_ text: String?, _ field: String) throws -> Date? {
                 guard let text else { return nil }
-                guard let date = FixtureDate.resolve(text, now: now) else {
+                guard let date = FixtureDate.resolve(text, now: now, calendar: clock.calendar) else {
                     throw StoreFixtureError(source: source, message: "order \(entry.number): \(field) '\(text)' is not -3d, +5h or ISO-8601")
                 }
                 return date

@@ -18,6 +18,9 @@ public struct Entities: Sendable, Hashable {
     public var unmatchedModel: String?
     /// A whole number said with no unit or "size" ("make it 2"); the conversation decides what it counts.
     public var bareNumber: String?
+    /// Second readings of ambiguous words, used when the product has no place for the first:
+    /// "medium" is a width for some boots and a size for a hoodie.
+    public var alternativeOptions: [String: String] = [:]
     /// The caller talks about a payment card ("a different card", "read the card back").
     public var mentionsCard = false
     /// Option or order details named without a value ("the color", "the size", "the store").
@@ -88,13 +91,19 @@ public struct Interpretation: Sendable, Hashable {
     public var entities: Entities
     /// The normalized transcript with any card number replaced by "card ending NNNN".
     public var redactedText: String
+    /// Intents whose keywords the utterance contains ("yes" → affirm, "bye" → goodbye), whatever won.
+    public var cues: Set<Intent>
 
-    public init(intent: Intent, confidence: Double, alternative: Intent? = nil, entities: Entities, redactedText: String) {
+    public init(
+        intent: Intent, confidence: Double, alternative: Intent? = nil, entities: Entities, redactedText: String,
+        cues: Set<Intent> = []
+    ) {
         self.intent = intent
         self.confidence = confidence
         self.alternative = alternative
         self.entities = entities
         self.redactedText = redactedText
+        self.cues = cues
     }
 }
 

@@ -172,6 +172,9 @@ struct EntityExtractor: Sendable {
                     productSpanStarts.insert(span.range.lowerBound)
                 case .option(let name, let value):
                     entities.options[name] = value
+                    if span.range.count == 1, let size = Self.letterSizes[words[span.range.lowerBound]], words[span.range.lowerBound].count > 2 {
+                        entities.alternativeOptions["size"] = size
+                    }
                 case .location(let id):
                     entities.locationID = id
                 }
@@ -220,7 +223,7 @@ struct EntityExtractor: Sendable {
             if let letter = Self.letterSizes[word] {
                 let spelledOut = word.count > 3
                 let abbreviationInContext = previous == "size" || expecting == .size
-                    || (word.count >= 2 && ["a", "an", "in"].contains(previous))
+                    || (word.count >= 2 && ["a", "an", "in"].contains(previous)) || previous == "in"
                 if (spelledOut || abbreviationInContext) && previous != "too" {
                     entities.options["size"] = letter
                     consumed[position] = true
@@ -237,7 +240,9 @@ struct EntityExtractor: Sendable {
             }
             guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
             let isWhole = value == value.rounded()
-            let sizeLike = (4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5)
+            // Shoe sizes, and any size the catalog sells ("32" for waist sizes).
+            let sizeLike = ((4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5))
+                || lexicon.sizes.contains(NumberWords.format(value))
             let countsItems = Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
             if ["order", "number", "confirmation", "#", "purchase", "locate", "track"].contains(previous) && word.count >= 3
@@ -292,7 +297,8 @@ struct EntityExtractor: Sendable {
         {
             entities.fulfillment = .pickup
         } else if ["ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house", "to my home",
-            "have it shipped", "have them shipped", "get it shipped", "get them shipped", "shipped instead", "shipped please", "shipped to me"]
+            "have it shipped", "have them shipped", "get it shipped", "get them shipped", "shipped instead", "shipped please", "shipped to me",
+            "mail it", "mailed", "post it", "posted"]
             .contains(where: has)
             || (words.last == "shipped" && words.count >= 2 && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
         {

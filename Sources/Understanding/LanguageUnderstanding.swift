@@ -113,18 +113,35 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, cues.find(in: words))
+        let found = cues.find(in: words)
+        var ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, found)
+        // "Hi, um, where's my order": a greeting or a "yeah" in front of a request does not replace it.
+        if words.count >= 4, let leadIn = Self.leadIns.firstIndex(where: { words.starts(with: $0) }) {
+            let rest = Array(extracted.masked.drop { Self.leadIns[leadIn].contains($0) })
+            let restCues = cues.find(in: Array(words.dropFirst(Self.leadIns[leadIn].count)))
+            let restRanking = Self.weighByCues(classifier.rank(rest), entities, restCues)
+            if let top = restRanking.first, ![.greet, .affirm, .thanks].contains(top.intent), top.score >= Self.outOfScopeBelow {
+                ranking = restRanking
+            }
+        }
+        let heard = Set(found.counts.keys)
         guard let best = ranking.first, best.score >= Self.outOfScopeBelow else {
             // Like no example at all: out of scope, with a confidence that says it was a guess.
             return Interpretation(
                 intent: .outOfScope, confidence: 0.2, alternative: ranking.first?.intent, entities: entities,
-                redactedText: redacted)
+                redactedText: redacted, cues: heard)
         }
         let runnerUp = ranking.count > 1 ? ranking[1] : nil
         let margin = best.score - (runnerUp?.score ?? 0)
         let confidence = min(1, max(0, 0.45 * min(1, best.score / 0.7) + 0.55 * min(1, margin / 0.25)))
         return Interpretation(
             intent: best.intent, confidence: confidence, alternative: runnerUp?.intent, entities: entities,
-            redactedText: redacted)
+            redactedText: redacted, cues: heard)
     }
+
+    /// Openings that carry no request of their own.
+    private static let leadIns: [[String]] = [
+        ["hi", "there"], ["hey", "there"], ["hello", "there"], ["good", "morning"], ["good", "afternoon"], ["good", "evening"],
+        ["hi"], ["hey"], ["hello"], ["yeah"], ["yes"], ["ok"], ["okay"], ["so"], ["well"], ["right"], ["alright"],
+    ]
 }

@@ -142,7 +142,7 @@ extension Turn {
                 say("\(name) is confirmed and being packed. We'll email you the tracking number as soon as it ships.")
             }
         case .readyForPickup:
-            let hours = location(order.locationID).map { " They're open \($0.hours)." } ?? ""
+            let hours = location(order.locationID).flatMap { $0.hours.isEmpty ? nil : " They're open \($0.hours)." } ?? ""
             say("Good news — \(name.lowercasedFirst) is ready for pickup at \(store).\(hours)")
         case .shipped:
             var text = "\(name) shipped"

@@ -157,7 +157,13 @@ extension Turn {
     /// Takes the option values said this turn that the product has; says so when one does not exist.
     ///
     /// - Returns: false when a value was refused (and the caller was told).
-    mutating func applyOptions(_ said: [String: String], to options: inout [String: String], of product: Product) -> Bool {
+    mutating func applyOptions(_ heard: [String: String], to options: inout [String: String], of product: Product) -> Bool {
+        // Second readings ("medium" as a size, not a width) fill in where this product has no place for the first.
+        var said = heard
+        for (name, value) in interpretation.entities.alternativeOptions where product.values(of: name).contains(value) {
+            let firstReadingFits = said.contains { product.optionNames.contains($0.key) && product.values(of: $0.key).contains($0.value) }
+            if said[name] == nil, !firstReadingFits { said[name] = value }
+        }
         for name in Speech.orderedOptions(product) {
             guard let value = said[name] else { continue }
             let offered = product.values(of: name)

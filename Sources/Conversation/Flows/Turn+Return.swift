@@ -139,7 +139,9 @@ extension Turn {
     private func returning(_ line: OrderLine, quantity: Int?) -> String {
         let item = Speech.describe(line, products: products)
         let count = quantity ?? line.quantity
-        return count > 1 || line.quantity > 1 ? "\(count) of \(item)" : item
+        guard count > 1 || line.quantity > 1 else { return item }
+        if let unit = products[line.productID]?.unit { return "\(count) \(unit)\(count == 1 ? "" : "s") of \(item)" }
+        return "\(count) of \(item)"
     }
 
     private func matches(line: OrderLine, _ entities: Entities) -> Bool {
