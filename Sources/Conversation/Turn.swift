@@ -256,7 +256,7 @@ struct Turn {
             }
             let ordersDetails = entities.fulfillment != nil || entities.quantity != nil
                 || (entities.locationID != nil && cues.contains(.placeOrder))
-            if pending == .offerOrder, intent == .placeOrder || (ordersDetails && intent != .checkAvailability) {
+            if pending == .offerOrder, intent == .placeOrder || cues.contains(.placeOrder) || (ordersDetails && intent != .checkAvailability) {
                 // "Ten then, I want to order them", "pick up at Pearl Street": yes, with details.
                 await startOrder()
                 return
@@ -270,6 +270,13 @@ struct Turn {
                 await decline(pending)
                 return
             }
+        }
+
+        // "A ten then, I want to order them" while checking stock: the stock question becomes an order.
+        if case .availability = flow, intent == .placeOrder || (cues.contains(.placeOrder) && intent != .checkAvailability) {
+            state.lastTopic = .placeOrder
+            await startOrder()
+            return
         }
 
         // An answer to the question just asked, or a correction inside the flow under way.

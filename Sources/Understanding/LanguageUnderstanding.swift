@@ -110,10 +110,11 @@ public struct LanguageUnderstanding: Sendable {
             return Interpretation(intent: .outOfScope, confidence: 0, entities: entities, redactedText: redacted)
         }
         let content = extracted.masked.filter { !$0.hasPrefix("<") && !Self.slotOnlyWords.contains($0) }
-        if content.isEmpty, !entities.isEmpty || entities.refersToFocus {
+        let found = cues.find(in: words)
+        // Only values ("size ten", "the black ones"), or "that one" with no keyword ("go for it" has one).
+        if content.isEmpty, !entities.isEmpty || (entities.refersToFocus && found.counts.isEmpty) {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        let found = cues.find(in: words)
         var ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, found)
         // "Hi, um, where's my order": a greeting or a "yeah" in front of a request does not replace it.
         if words.count >= 4, let leadIn = Self.leadIns.firstIndex(where: { words.starts(with: $0) }) {

@@ -144,8 +144,12 @@ extension Turn {
                     hints: suggestions.prefix(3).map(\.name))
             }
             return nil
-        case .unknown(let words):
-            let named = words.map { "\"\($0)\"" } ?? "that"
+        case .unknown(let words?):
+            // Understood, just not carried: a helpful question, not a misunderstanding.
+            ask("Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product)
+            return nil
+        case .unknown(nil):
+            let named = "that"
             notUnderstood("Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product)
             return nil
         case .unnamed:

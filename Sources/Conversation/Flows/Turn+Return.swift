@@ -46,7 +46,7 @@ extension Turn {
         state.flow = .returns(draft)
         if line.quantity > 1, draft.quantity == nil {
             ask(
-                "Order \(order.number) has \(line.quantity) of \(Speech.describe(line, products: products)). How many would you like to return?",
+                "Order \(order.number) has \(returning(line, quantity: nil)). How many would you like to return?",
                 expecting: .quantity, hints: (1...line.quantity).map(String.init))
             return
         }
