@@ -35,6 +35,9 @@ public actor DialogueEngine {
     private let locations: [Location]
     private let configuration: DialogueConfiguration
     private var sessions: [String: SessionState] = [:]
+    /// Sessions with a turn under way, and the turns of the same session waiting for it.
+    private var busy: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// An engine over a POS whose catalog and locations the given understanding was built from.
     ///
@@ -67,7 +70,11 @@ public actor DialogueEngine {
     }
 
     /// Answers one utterance in its session, creating the session on first use.
+    ///
+    /// Turns of one session run one after another, in arrival order; different sessions interleave freely.
     public func respond(to utterance: Utterance) async -> Reply {
+        await beginTurn(utterance.sessionID)
+        defer { endTurn(utterance.sessionID) }
         var state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)
         var identified: String?
         if let caller = utterance.caller, caller != state.resolvedCaller {
@@ -95,6 +102,25 @@ public actor DialogueEngine {
         reply.trace.caller = identified
         sessions[utterance.sessionID] = turn.state
         return reply
+    }
+
+    private func beginTurn(_ id: String) async {
+        guard busy.contains(id) else {
+            busy.insert(id)
+            return
+        }
+        await withCheckedContinuation { waiting[id, default: []].append($0) }
+    }
+
+    /// Hands the session to the next waiting turn, or frees it.
+    private func endTurn(_ id: String) {
+        if var queue = waiting[id], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[id] = queue.isEmpty ? nil : queue
+            next.resume()
+        } else {
+            busy.remove(id)
+        }
     }
 
     /// Forgets a session (the call ended, or `/reset`).

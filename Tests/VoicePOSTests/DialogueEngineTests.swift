@@ -126,4 +126,24 @@ struct DialogueEngineTests {
         #expect(replies.count == 2)
         #expect(!replies[0].trace.normalized.contains("99999"))
     }
+
+    @Test func turnsOfOneSessionNeverOverlap() async throws {
+        let bench = try await Fixtures.bench()
+        let engine = bench.engine
+        // Ten turns of one call sent at once: each must see the state the previous one left.
+        let replies = await withTaskGroup(of: Reply.self) { group in
+            for index in 0..<10 {
+                group.addTask {
+                    await engine.respond(to: Utterance(sessionID: "same", text: index == 0 ? "hi" : "where's my order", caller: Caller(customerID: "C-1001")))
+                }
+            }
+            var all: [Reply] = []
+            for await reply in group { all.append(reply) }
+            return all
+        }
+        #expect(replies.count == 10)
+        let transcript = await engine.transcript(of: "same")
+        #expect(transcript.count == 20)
+        #expect(zip(transcript, transcript.dropFirst()).allSatisfy { $0.speaker != $1.speaker })
+    }
 }

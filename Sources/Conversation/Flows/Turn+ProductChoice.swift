@@ -171,7 +171,10 @@ extension Turn {
         for name in Speech.orderedOptions(product) {
             guard let value = said[name] else { continue }
             let offered = product.values(of: name)
-            if let match = offered.first(where: { $0.lowercased() == value.lowercased() }) {
+            // "large" fits a pack sized "L/XL" when nothing is sized "L" exactly.
+            let exact = offered.first { $0.lowercased() == value.lowercased() }
+            let within = offered.first { $0.lowercased().split(separator: "/").contains(Substring(value.lowercased())) }
+            if let match = exact ?? within {
                 options[name] = match
                 // A new choice may rule out an earlier one ("actually red" when red has no 10.5): say so.
                 if product.variants(matching: options).isEmpty {
