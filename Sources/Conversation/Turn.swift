@@ -187,14 +187,22 @@ struct Turn {
     }
 
     private static let coreIntents: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+    /// A core intent at least this sure changes the topic even mid-flow.
+    private static let decisive = 0.6
+    /// Below this, a cancel, goodbye, greeting or out-of-scope reading is only a guess.
+    private static let weak = 0.5
+    /// Below this, out of scope means "didn't catch it" rather than "can't help with that".
+    private static let guess = 0.3
 
-    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
+    /// The intent in the light of the conversation: a value answering the question beats small talk, a
+    /// plain "alright" at a yes/no question is a yes, "bye" ends the call.
+    private func intentInContext(pending: PendingQuestion?, expecting: ExpectedSlot?) -> Intent {
         var intent = interpretation.intent
-        let entities = interpretation.entities
-        let flow = state.flow
         let cues = interpretation.cues
         // A value that answers the question just asked outweighs a stray "sorry" or "that's all".
-        if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, entities), expecting != .reason {
+        if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, interpretation.entities),
+            expecting != .reason
+        {
             intent = .inform
         }
         // At a yes/no question, a plain "alright" or "let's do it" is a yes, and "nah" a no, whatever else scored.
@@ -209,9 +217,17 @@ struct Turn {
         if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm].contains(intent), !cues.contains(.humanAgent) {
             intent = .goodbye
         }
+        return intent
+    }
+
+    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
+        var intent = intentInContext(pending: pending, expecting: expecting)
+        let entities = interpretation.entities
+        let flow = state.flow
+        let cues = interpretation.cues
         // A weak guess never cancels, hangs up or restarts a conversation under way: ask again instead.
         if flow != nil || pending != nil, [.cancel, .goodbye, .greet].contains(intent),
-            interpretation.confidence < 0.5, !cues.contains(intent), let question = state.lastQuestion
+            interpretation.confidence < Self.weak, !cues.contains(intent), let question = state.lastQuestion
         {
             state.pending = pending
             notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
@@ -262,7 +278,7 @@ struct Turn {
                 return
             }
             if intent == .deny && !bringsValues {
-                if pending == .anythingElse, interpretation.confidence < 0.5, !cues.contains(.deny) {
+                if pending == .anythingElse, interpretation.confidence < Self.weak, !cues.contains(.deny) {
                     state.pending = pending
                     notUnderstood("Sorry, I didn't catch that. Is there anything else I can help with?")
                     return
@@ -282,15 +298,16 @@ struct Turn {
         // An answer to the question just asked, or a correction inside the flow under way.
         // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
         let freeForm = expecting == .reason || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent))
-        let answersReason = freeForm && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > 0.6)
+        let answersReason = freeForm
+            && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
         if let flow, bringsValues || answersReason {
             let relevant = isRelevant(entities, to: flow)
-            let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent && interpretation.confidence > 0.6
-                && !relevant
+            let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent
+                && interpretation.confidence > Self.decisive && !relevant
             let sameTopic = intent == flow.intent
             // A clear out-of-scope request ("cancel my order 7790") is answered as such, not read as a slot value.
             let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
-                || (intent == .outOfScope && interpretation.confidence < 0.5)
+                || (intent == .outOfScope && interpretation.confidence < Self.weak)
             if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
                 // Reported as what it was: an answer within the conversation under way.
                 if !Self.coreIntents.contains(intent) { interpretation.intent = .inform }
@@ -300,8 +317,8 @@ struct Turn {
         }
 
         // A follow-up with just a value: "and order 7781?", "no, the Patagonia one", "back to the Ultraboost".
-        if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < 0.6,
-            intent != .outOfScope || interpretation.confidence < 0.5 || pending == .resumeOrder
+        if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < Self.decisive,
+            intent != .outOfScope || interpretation.confidence < Self.weak || pending == .resumeOrder
         {
             if let suspended = state.suspendedOrder, let product = suspended.product,
                 entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && !entities.options.isEmpty)
@@ -323,7 +340,7 @@ struct Turn {
         }
 
         // Not understood while a question is open: ask it again and keep the conversation where it was.
-        let unclear = (intent == .outOfScope && interpretation.confidence < 0.3)
+        let unclear = (intent == .outOfScope && interpretation.confidence < Self.guess)
             || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
             || (flow != nil && [.affirm, .deny].contains(intent))
         if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
@@ -391,7 +408,7 @@ struct Turn {
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
-        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < 0.6:
+        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive:
             // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
             await startAvailability()
         case .outOfScope:
