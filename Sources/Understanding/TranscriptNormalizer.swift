@@ -11,6 +11,7 @@ public struct TranscriptNormalizer: Sendable {
     public func normalize(_ text: String) -> [String] {
         var tokens = tokenize(text)
         tokens = dropFillers(tokens)
+        tokens = fixMisheardNumbers(tokens)
         tokens = NumberWords.convert(tokens)
         tokens = dropRepairedNumbers(tokens)
         return tokens
@@ -96,6 +97,33 @@ public struct TranscriptNormalizer: Sendable {
             }
             result.append(token)
             index += 1
+        }
+        return result
+    }
+
+    /// Words a recognizer writes for a number where only a number makes sense: after "size" or "a",
+    /// "mine" is nine and "tenth" is ten; before "pairs", "to" is two.
+    private static let soundsLikeNumber: [String: String] = [
+        "mine": "nine", "tin": "ten", "won": "one",
+        "sex": "six", "sick": "six", "ate": "eight", "tree": "three", "free": "three", "fife": "five", "heaven": "seven",
+        "tenth": "ten", "ninth": "nine", "eighth": "eight", "seventh": "seven", "sixth": "six", "fifth": "five",
+        "eleventh": "eleven", "twelfth": "twelve",
+    ]
+
+    private func fixMisheardNumbers(_ tokens: [String]) -> [String] {
+        var result = tokens
+        for index in result.indices {
+            let previous = index > 0 ? result[index - 1] : ""
+            let next = index + 1 < result.count ? result[index + 1] : ""
+            if previous == "size", let number = Self.soundsLikeNumber[result[index]] {
+                result[index] = number
+            } else if previous == "a", ["tenth", "ninth", "eighth", "seventh", "eleventh", "twelfth"].contains(result[index]),
+                let number = Self.soundsLikeNumber[result[index]]
+            {
+                result[index] = number
+            } else if ["to", "too"].contains(result[index]), ["pairs", "pair"].contains(next) {
+                result[index] = "two"
+            }
         }
         return result
     }

@@ -18,6 +18,9 @@ struct TranscriptNormalizerTests {
         ("two pairs of the blue one", "2 pairs of the blue one"),
         ("4242 4242 4242 4242", "4242424242424242"),
         ("I don't like them, you know", "i do not like them"),
+        ("size mine", "size 9"),
+        ("to pairs of the chucks", "2 pairs of the chucks"),
+        ("what about a tenth then", "what about a 10 then"),
     ])
     func normalizes(input: String, expected: String) {
         #expect(TranscriptNormalizer().normalize(input).joined(separator: " ") == expected)
