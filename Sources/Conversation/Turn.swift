@@ -73,15 +73,23 @@ struct Turn {
     private static func lastSentence(of text: String) -> String {
         var sentences: [String] = []
         var current = ""
-        for character in text {
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
             current.append(character)
-            if ".?!".contains(character) {
+            // A sentence ends at punctuation followed by a space or the end ("$108.88" does not end one).
+            let atBoundary = index + 1 == characters.count || characters[index + 1] == " "
+            if ".?!".contains(character), atBoundary {
                 sentences.append(current.trimmingCharacters(in: .whitespaces))
                 current = ""
             }
         }
         if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
-        return sentences.last { $0.hasSuffix("?") } ?? sentences.last ?? text
+        let question = sentences.last { $0.hasSuffix("?") } ?? sentences.last ?? text
+        // "Sure — which product…?" is asked again as "which product…?".
+        for opener in ["Sure — ", "Great. ", "Okay — ", "Okay. "] where question.hasPrefix(opener) {
+            return String(question.dropFirst(opener.count)).capitalizedFirst
+        }
+        return question
     }
 
     mutating func transfer(_ text: String, reason: String) {
@@ -187,6 +195,20 @@ struct Turn {
     }
 
     private static let coreIntents: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+    private static let holdPhrases = [
+        " hang on ", " hold on ", " one sec", " one second ", " just a sec", " give me a sec", " give me a second ",
+        " just a moment ", " one moment ", " let me get my ", " let me find my ", " still looking ", " bear with me ",
+    ]
+    private static let repeatPhrases = [
+        " repeat that ", " say that again ", " sorry what ", " come again ", " what was that ", " pardon ",
+        " say it again ", " repeat it ", " what did you say ",
+    ]
+
+    /// Words that, alone, say yes to a yes/no question.
+    private static let shortYes: Set<String> = [
+        "ok", "okay", "k", "kk", "ya", "yea", "yah", "yeah", "yes", "yep", "sure", "cool", "alright", "fine", "great", "perfect",
+        "please", "sounds", "good", "go", "ahead", "right", "correct", "definitely",
+    ]
     /// A core intent at least this sure changes the topic even mid-flow.
     private static let decisive = 0.6
     /// Below this, a cancel, goodbye, greeting or out-of-scope reading is only a guess.
@@ -201,9 +223,16 @@ struct Turn {
         let cues = interpretation.cues
         // A value that answers the question just asked outweighs a stray "sorry" or "that's all".
         if [.goodbye, .cancel, .thanks, .greet].contains(intent), let expecting, fills(expecting, interpretation.entities),
-            expecting != .reason
+            expecting != .reason || interpretation.entities.returnReason != nil
         {
             intent = .inform
+        }
+        // "okay", "ya", "ok cool", "k" at a yes/no question: yes.
+        let words = interpretation.redactedText.split(separator: " ").map(String.init)
+        if let pending, pending != .anythingElse, !words.isEmpty, words.count <= 3,
+            words.allSatisfy({ Self.shortYes.contains($0) })
+        {
+            return .affirm
         }
         // At a yes/no question, a plain "alright" or "let's do it" is a yes, and "nah" a no, whatever else scored.
         if let pending, pending != .anythingElse, [.affirm, .deny, .cancel, .greet, .thanks, .outOfScope, .goodbye].contains(intent) {
@@ -234,6 +263,29 @@ struct Turn {
             return
         }
         interpretation.intent = intent
+        let text = " \(interpretation.redactedText) "
+
+        // A card number read while an order is being paid for is the answer, whatever else was said with it.
+        if case .order = flow, entities.cardNumber != nil {
+            await continueOrder()
+            return
+        }
+        // "Hang on", "one sec": wait, and keep the question open.
+        if Self.holdPhrases.contains(where: text.contains), entities.isEmpty {
+            state.pending = pending
+            state.expecting = expecting
+            say("Sure, take your time.")
+            return
+        }
+        // "Sorry, what?", "can you repeat that": say the last reply again.
+        if Self.repeatPhrases.contains(where: text.contains),
+            let last = state.transcript.dropLast().last(where: { $0.speaker == .assistant })
+        {
+            state.pending = pending
+            state.expecting = expecting
+            say(last.text)
+            return
+        }
 
         switch intent {
         case .humanAgent:
@@ -241,6 +293,10 @@ struct Turn {
             return
         case .goodbye:
             endCall()
+            return
+        case .cancel where flow == nil && text.contains(" order"):
+            // "Can you cancel that order": not something this line can do, and never pretend it did.
+            offerPerson("I can't cancel an order myself, but a team member can do it for you right away. Would you like me to connect you?")
             return
         case .cancel:
             let hadFlow = state.flow != nil
@@ -411,6 +467,16 @@ struct Turn {
         case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive:
             // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
             await startAvailability()
+        case .outOfScope where text.contains(" cancel") && text.contains(" order"):
+            offerPerson("I can't cancel or change an order myself, but a team member can do it for you right away. Would you like me to connect you?")
+        case .outOfScope where text.contains(" return policy") || text.contains(" returns policy"):
+            say("You can return items within \(configuration.returnPolicy.windowDays) days of delivery, for a refund to your original payment method or store credit. Just tell me what you'd like to return.")
+        case .outOfScope where flow != nil && state.lastQuestion != nil:
+            // A passing question in the middle of a conversation: say so, then carry on where we were.
+            state.pending = pending
+            state.expecting = expecting
+            say("I'm sorry, I can't help with that here.")
+            say(state.lastQuestion!)
         case .outOfScope:
             if interpretation.redactedText.isEmpty {
                 notUnderstood("Sorry, I didn't catch that. Could you say it again?", expecting: expecting)

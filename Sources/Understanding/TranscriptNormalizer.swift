@@ -28,7 +28,10 @@ public struct TranscriptNormalizer: Sendable {
         "hasn't": "has not", "hadn't": "had not", "wouldn't": "would not", "couldn't": "could not",
         "shouldn't": "should not", "ain't": "is not", "y'all": "you all", "gonna": "going to",
         "wanna": "want to", "gotta": "got to", "lemme": "let me", "gimme": "give me", "dunno": "do not know",
-        "ya": "you", "u": "you", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
+        "hasnt": "has not", "havent": "have not", "doesnt": "does not", "dont": "do not", "didnt": "did not",
+        "isnt": "is not", "wasnt": "was not", "cant": "can not", "wont": "will not", "im": "i am", "ive": "i have",
+        "whats": "what is", "wheres": "where is", "thats": "that is", "theyre": "they are", "youre": "you are",
+        "u": "you", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
     ]
 
     private func tokenize(_ text: String) -> [String] {
