@@ -117,6 +117,19 @@ struct EntityExtractor: Sendable {
         return found
     }
 
+    /// "can I get that shipped", "I want it delivered", "have them sent": a delivery choice, not a status question.
+    private static func getsItSent(_ words: [String]) -> Bool {
+        for (index, word) in words.enumerated() where ["shipped", "delivered", "sent", "mailed", "posted"].contains(word) {
+            let before = words[max(0, index - 2)..<index]
+            if before.contains(where: { ["get", "have", "want", "like", "need"].contains($0) })
+                && before.contains(where: { ["it", "them", "that", "those", "these", "one", "get", "have"].contains($0) })
+            {
+                return true
+            }
+        }
+        return false
+    }
+
     struct Result {
         var entities: Entities
         var masked: [String]
@@ -214,6 +227,23 @@ struct EntityExtractor: Sendable {
                 placeholderAt[position] = "<num>"
                 continue
             }
+            if let waist = Int(word), let length = Int(next), lexicon.sizes.contains("\(waist)x\(length)") {
+                // "32 30": waist and length.
+                entities.options["size"] = "\(waist)x\(length)"
+                consumed[position] = true
+                consumed[position + 1] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
+            if word.count == 4, let waist = Int(word.prefix(2)), let length = Int(word.suffix(2)),
+                lexicon.sizes.contains("\(waist)x\(length)"), previous != "order", previous != "number"
+            {
+                // "thirty four thirty two", heard as one number.
+                entities.options["size"] = "\(waist)x\(length)"
+                consumed[position] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
             if word.contains("x"), word.split(separator: "x").count == 2, word.split(separator: "x").allSatisfy({ Int($0) != nil }) {
                 entities.options["size"] = word.uppercased()
                 consumed[position] = true
@@ -221,7 +251,7 @@ struct EntityExtractor: Sendable {
                 continue
             }
             if let letter = Self.letterSizes[word] {
-                let spelledOut = word.count > 3
+                let spelledOut = word.count > 3 || ["xl", "xxl", "xs", "2xl"].contains(word)
                 let abbreviationInContext = previous == "size" || expecting == .size
                     || (word.count >= 2 && ["a", "an", "in"].contains(previous)) || previous == "in"
                 if (spelledOut || abbreviationInContext) && previous != "too" {
@@ -272,7 +302,9 @@ struct EntityExtractor: Sendable {
             placeholderAt[position] = "<num>"
         }
         if entities.quantity == nil {
-            if expecting == .quantity, entities.bareNumber == nil, words.contains("one") {
+            if expecting == .quantity, entities.bareNumber == nil, words.contains("one"),
+                !words.contains("every"), !words.contains("all")
+            {
                 entities.quantity = 1
             } else if let position = words.firstIndex(of: "couple"), position > 0, words[position - 1] == "a" {
                 entities.quantity = 2
@@ -301,6 +333,7 @@ struct EntityExtractor: Sendable {
             "mail it", "mailed", "post it", "posted"]
             .contains(where: has)
             || (words.last == "shipped" && words.count >= 2 && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
+            || Self.getsItSent(words)
         {
             entities.fulfillment = .shipping
         }

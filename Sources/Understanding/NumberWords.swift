@@ -49,7 +49,7 @@ enum NumberWords {
                     let next = index + 1 < tokens.count ? tokens[index + 1] : ""
                     let previousIsNumber = start > 0 && (units[tokens[start - 1]] != nil || isDigits(tokens[start - 1]))
                     let nextIsNumber = units[next] != nil || tens[next] != nil || next == "hundred"
-                    let countsSomething = ["pair", "pairs", "of", "more", "size"].contains(next)
+                    let countsSomething = ["pair", "pairs", "of", "more", "size", "pack", "packs"].contains(next)
                     let afterSize = start > 0 && tokens[start - 1] == "size"
                     guard previousIsNumber || nextIsNumber || (token == "one" && (countsSomething || afterSize)) else {
                         return nil

@@ -114,7 +114,22 @@ public struct TranscriptNormalizer: Sendable {
     ]
 
     private func fixMisheardNumbers(_ tokens: [String]) -> [String] {
-        var result = tokens
+        var result: [String] = []
+        // Letter sizes spelled out by a recognizer: "double x l" → "xxl", "x l" → "xl".
+        var index = 0
+        while index < tokens.count {
+            let rest = tokens[index...]
+            if rest.starts(with: ["double", "x", "l"]) || rest.starts(with: ["double", "xl"]) || rest.starts(with: ["2", "x", "l"]) {
+                result.append("xxl")
+                index += rest.starts(with: ["double", "xl"]) ? 2 : 3
+            } else if rest.starts(with: ["x", "l"]) || rest.starts(with: ["x", "s"]) {
+                result.append("x" + tokens[index + 1])
+                index += 2
+            } else {
+                result.append(tokens[index])
+                index += 1
+            }
+        }
         for index in result.indices {
             let previous = index > 0 ? result[index - 1] : ""
             let next = index + 1 < result.count ? result[index + 1] : ""

@@ -22,8 +22,17 @@ extension Turn {
                 if let reason = entities.returnReason {
                     draft.reason = reason
                 } else if asked == .reason {
-                    // The answer to "what's the reason?" in the caller's own words.
-                    draft.reason = String(interpretation.redactedText.prefix(120))
+                    if [.deny, .cancel].contains(interpretation.intent) {
+                        state.flow = nil
+                        say("Okay, no return then.")
+                        offerMoreHelp()
+                        return
+                    }
+                    // The answer to "what's the reason?" in the caller's own words — if it says anything.
+                    let words = interpretation.redactedText.split(separator: " ")
+                    if words.count >= 2 || interpretation.intent == .inform {
+                        draft.reason = String(interpretation.redactedText.prefix(120))
+                    }
                 }
             }
         } catch {
@@ -152,6 +161,8 @@ extension Turn {
 
     private mutating func explainNotReturnable(_ item: (Order, OrderLine)) {
         let (order, line) = item
+        // What the caller says next ("they just don't fit") is about this order, not another one.
+        state.focusOrderNumber = order.number
         let name = products[line.productID]?.displayName ?? line.title
         let window = configuration.returnPolicy.windowDays
         state.flow = nil
@@ -197,6 +208,8 @@ extension Turn {
         state.flow = nil
         let refund = draft.refundMethod == .storeCredit ? "store credit" : "a full refund to your original payment method"
         let noun = draft.noun ?? Speech.itemNoun(product, quantity: draft.quantity ?? line.quantity)
+        // A return started inside the window stays open for the window's length (the store's policy, as in
+        // the reference reply), so the caller is never rushed by the days already gone.
         say("Return started. Bring \(noun) to any store within \(configuration.returnPolicy.windowDays) days for \(refund).")
         offerMoreHelp()
     }
