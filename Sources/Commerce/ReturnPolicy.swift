@@ -2,6 +2,9 @@ import Foundation
 import RetailModel
 
 /// The store's rules for taking items back.
+///
+/// An item can be returned for `windowDays` days after delivery; a return started inside that window
+/// stays open for another `windowDays` days, so a caller is never rushed by the days already gone.
 public struct ReturnPolicy: Sendable, Hashable {
     /// Days after delivery during which an item can be returned.
     public var windowDays: Int

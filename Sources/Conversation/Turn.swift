@@ -345,7 +345,9 @@ struct Turn {
         }
 
         // "A ten then, I want to order them" while checking stock: the stock question becomes an order.
-        if case .availability = flow, intent == .placeOrder || (cues.contains(.placeOrder) && intent != .checkAvailability) {
+        if case .availability = flow,
+            intent == .placeOrder || (cues.contains(.placeOrder) && intent != .checkAvailability) || entities.fulfillment != nil
+        {
             state.lastTopic = .placeOrder
             await startOrder()
             return
@@ -381,6 +383,13 @@ struct Turn {
                     || (entities.productIDs.isEmpty && (entities.brand == product.brand || entities.kind.map { matches(kind: $0, product) } == true))
             {
                 await resumeOrder()
+                return
+            }
+            // "10 then", "the black ones", "what colors" right after a stock answer: about the same product.
+            let aboutFocus = !entities.options.isEmpty || entities.bareNumber != nil || !entities.namedOptions.isEmpty
+                || entities.locationID != nil || entities.allLocations
+            if state.lastTopic == .checkAvailability, state.focus != nil, aboutFocus, entities.productIDs.isEmpty {
+                await startAvailability()
                 return
             }
             let namesOrder = entities.orderNumber != nil || entities.ordinal != nil

@@ -120,9 +120,9 @@ struct EntityExtractor: Sendable {
     /// "can I get that shipped", "I want it delivered", "have them sent": a delivery choice, not a status question.
     private static func getsItSent(_ words: [String]) -> Bool {
         for (index, word) in words.enumerated() where ["shipped", "delivered", "sent", "mailed", "posted"].contains(word) {
-            let before = words[max(0, index - 2)..<index]
+            let before = words[max(0, index - 4)..<index]
             if before.contains(where: { ["get", "have", "want", "like", "need"].contains($0) })
-                && before.contains(where: { ["it", "them", "that", "those", "these", "one", "get", "have"].contains($0) })
+                && before.contains(where: { ["it", "them", "that", "those", "these", "one", "ones", "pair"].contains($0) })
             {
                 return true
             }
@@ -338,7 +338,8 @@ struct EntityExtractor: Sendable {
             entities.fulfillment = .shipping
         }
         let optionWords: [(String, String)] = [
-            ("size", "size"), ("color", "color"), ("colour", "color"), ("width", "width"), ("fit", "fit"),
+            ("size", "size"), ("sizes", "size"), ("color", "color"), ("colors", "color"), ("colour", "color"),
+            ("colours", "color"), ("width", "width"), ("widths", "width"), ("fit", "fit"), ("fits", "fit"),
             ("quantity", "quantity"), ("how many", "quantity"), ("store", "location"), ("location", "location"),
         ]
         entities.namedOptions = optionWords.filter { has($0.0) }.map(\.1)

@@ -32,6 +32,21 @@ extension Turn {
         state.flow = .availability(draft)
         guard accepted else { return }
 
+        // "What colors does it come in?": the values on offer, and which are in stock.
+        if let asked = entities.namedOptions.first(where: { product.optionNames.contains($0) && $0 != "size" }),
+            entities.options[asked] == nil
+        {
+            var open = draft.options
+            open[asked] = nil
+            let values = product.values(of: asked, among: product.variants(matching: open))
+            if values.count > 1 {
+                let sizeClause = open["size"].map { " in size \($0)" } ?? ""
+                ask(
+                    "We have \(product.theName)\(sizeClause) in \(Speech.choices(values, option: asked, conjunction: "and")). Which \(asked) would you like?",
+                    expecting: ExpectedSlot(option: asked) ?? .choice, hints: values)
+                return
+            }
+        }
         if product.optionNames.contains("size"), draft.options["size"] == nil {
             let sizes = product.values(of: "size")
             if sizes.count > 1 {

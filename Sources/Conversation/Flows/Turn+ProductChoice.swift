@@ -69,6 +69,7 @@ extension Turn {
         if let current { return .product(current) }
         if let focus = state.focus,
             useFocus || entities.refersToFocus || !entities.options.isEmpty || entities.allLocations || entities.locationID != nil
+                || entities.bareNumber != nil || !entities.namedOptions.isEmpty
         {
             return .product(focus.product)
         }
