@@ -137,7 +137,8 @@ enum Speech {
     /// Names an order by what is in it: "your Nike Air Max 90 order".
     static func orderName(_ order: Order, products: [String: Product]) -> String {
         guard let first = order.lines.first else { return "order \(order.number)" }
-        let name = products[first.productID]?.displayName ?? first.title
+        var name = products[first.productID]?.displayName ?? first.title
+        if name.lowercased().hasPrefix("the ") { name = String(name.dropFirst(4)) }
         switch order.lines.count {
         case 1: return "your \(name) order"
         case 2: return "your order with the \(name) and 1 other item"

@@ -117,9 +117,17 @@ public struct LanguageUnderstanding: Sendable {
         }
         var ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, found)
         // "Hi, um, where's my order": a greeting or a "yeah" in front of a request does not replace it.
-        if words.count >= 4, let leadIn = Self.leadIns.firstIndex(where: { words.starts(with: $0) }) {
-            let rest = Array(extracted.masked.drop { Self.leadIns[leadIn].contains($0) })
-            let restCues = cues.find(in: Array(words.dropFirst(Self.leadIns[leadIn].count)))
+        var leadLength = 0
+        while let leadIn = Self.leadIns.first(where: { words.dropFirst(leadLength).starts(with: $0) }) { leadLength += leadIn.count }
+        if words.count >= leadLength + 3, leadLength > 0 {
+            let leadWords = Set(words.prefix(leadLength))
+            var dropped = 0
+            let rest = Array(extracted.masked.drop { word in
+                guard dropped < leadLength, leadWords.contains(word) else { return false }
+                dropped += 1
+                return true
+            })
+            let restCues = cues.find(in: Array(words.dropFirst(leadLength)))
             let restRanking = Self.weighByCues(classifier.rank(rest), entities, restCues)
             if let top = restRanking.first, ![.greet, .affirm, .thanks].contains(top.intent), top.score >= Self.outOfScopeBelow {
                 ranking = restRanking
@@ -143,6 +151,7 @@ public struct LanguageUnderstanding: Sendable {
     /// Openings that carry no request of their own.
     private static let leadIns: [[String]] = [
         ["hi", "there"], ["hey", "there"], ["hello", "there"], ["good", "morning"], ["good", "afternoon"], ["good", "evening"],
-        ["hi"], ["hey"], ["hello"], ["yeah"], ["yes"], ["ok"], ["okay"], ["so"], ["well"], ["right"], ["alright"],
+        ["hi"], ["hey"], ["hello"], ["yeah"], ["yes"], ["ok"], ["okay"], ["so"], ["well"], ["right"], ["alright"], ["um"],
+        ["oh"], ["and"], ["also"],
     ]
 }
