@@ -277,6 +277,12 @@ struct Turn {
             say("Sure, take your time.")
             return
         }
+        // Prices, opening hours and addresses come straight from the catalog and the store list.
+        if !Self.coreIntents.contains(intent) || interpretation.confidence < Self.decisive || intent == .checkAvailability,
+            answerStoreQuestion(pending: pending, expecting: expecting)
+        {
+            return
+        }
         // "Sorry, what?", "can you repeat that": say the last reply again.
         if Self.repeatPhrases.contains(where: text.contains),
             let last = state.transcript.dropLast().last(where: { $0.speaker == .assistant })
@@ -284,6 +290,12 @@ struct Turn {
             state.pending = pending
             state.expecting = expecting
             say(last.text)
+            return
+        }
+
+        // "Actually use my Mastercard" while paying: about the card, not a cancellation.
+        if case .order = flow, entities.mentionsCard, intent == .cancel || intent == .deny {
+            await discussCard(pending: pending)
             return
         }
 

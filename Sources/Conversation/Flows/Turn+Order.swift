@@ -6,6 +6,12 @@ import Understanding
 /// choice → fulfillment and store → stock → quote and confirm → card → create order → take payment → confirm.
 extension Turn {
     mutating func startOrder() async {
+        guard state.customer != nil else {
+            // Said up front, before the caller spends time choosing sizes and colors.
+            offerPerson(
+                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can take your order?")
+            return
+        }
         state.flow = .order(OrderDraft())
         await continueOrder()
     }
@@ -301,8 +307,9 @@ extension Turn {
             }
             return
         }
-        let wantsSaved = [" on file ", " saved ", " same card ", " usual "].contains(where: words.contains)
-            && !words.contains(" not ")
+        let namesSavedCard = saved.map { words.contains(" \($0.brand.lowercased()) ") || words.contains(" \($0.last4) ") } ?? false
+        let wantsSaved = ([" on file ", " saved ", " same card ", " usual "].contains(where: words.contains) || namesSavedCard)
+            && !words.contains(" not ") && !words.contains(" different ") && !words.contains(" another ")
         if wantsSaved, let saved {
             draft.card = nil
             state.flow = .order(draft)

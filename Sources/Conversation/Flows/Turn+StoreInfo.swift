@@ -1,0 +1,75 @@
+import Commerce
+import RetailModel
+import Understanding
+
+/// Questions the catalog and the store list answer directly: prices, opening hours, addresses.
+extension Turn {
+    private static let priceWords = [" how much ", " price ", " prices ", " cost ", " costs ", " pricey "]
+    private static let hoursWords = [" open ", " close ", " closing ", " hours ", " what time "]
+    private static let addressWords = [" where is the ", " where is your ", " address ", " located ", " where are you "]
+
+    /// Answers a price, opening-hours or address question, keeping any open question open.
+    ///
+    /// - Returns: false when the utterance is not such a question.
+    mutating func answerStoreQuestion(pending: PendingQuestion?, expecting: ExpectedSlot?) -> Bool {
+        let text = " \(interpretation.redactedText) "
+        let entities = interpretation.entities
+        if Self.priceWords.contains(where: text.contains) {
+            return answerPrice(pending: pending, expecting: expecting)
+        }
+        let asksHours = Self.hoursWords.contains(where: text.contains)
+        let asksAddress = Self.addressWords.contains(where: text.contains)
+        guard asksHours || asksAddress else { return false }
+        let named = location(entities.locationID)
+        guard named != nil || text.contains(" store") || text.contains(" you ") else { return false }
+        let stores = named.map { [$0] } ?? Array(locations.filter { !$0.hours.isEmpty || !$0.address.isEmpty }.prefix(3))
+        guard !stores.isEmpty else { return false }
+        for store in stores {
+            var facts: [String] = []
+            if asksHours, !store.hours.isEmpty { facts.append("is open \(store.hours)") }
+            if asksAddress, !store.address.isEmpty { facts.append("is at \(store.address)") }
+            if !facts.isEmpty { say("\(Speech.store(store).capitalizedFirst) \(Speech.list(facts)).") }
+        }
+        carryOn(pending: pending, expecting: expecting)
+        return true
+    }
+
+    private mutating func answerPrice(pending: PendingQuestion?, expecting: ExpectedSlot?) -> Bool {
+        let entities = interpretation.entities
+        // In an order being quoted, the price question is about the quote.
+        if case .order(let draft) = state.flow, let product = draft.product, let variant = product.variants(matching: draft.options).first,
+            let store = location(draft.locationID), entities.productIDs.isEmpty
+        {
+            let quote = Quote(lines: [(variant.price, draft.quantity)], at: store, currency: variant.price.currency)
+            say("It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total.")
+            carryOn(pending: pending, expecting: expecting)
+            return true
+        }
+        let named = entities.productIDs.count == 1 ? products[entities.productIDs[0]] : nil
+        guard let product = named ?? state.focus?.product else { return false }
+        let chosen = product.variants(matching: state.focus?.product.id == product.id ? state.focus!.options : [:])
+        let prices = Set((chosen.isEmpty ? product.variants : chosen).map(\.price))
+        guard let low = prices.min(), let high = prices.max() else { return false }
+        let price = low == high ? "\(low)" : "from \(low) to \(high), depending on the color and size"
+        say("\(product.theName.capitalizedFirst) is \(price), before tax.")
+        if state.flow == nil, pending == nil || pending == .offerOrder || pending == .anythingElse {
+            state.focus = state.focus?.product.id == product.id ? state.focus : ProductFocus(product: product, options: [:])
+            let one = product.unit.map { "a \($0)" } ?? "one"
+            confirm("Would you like to order \(one)?", .offerOrder)
+        } else {
+            carryOn(pending: pending, expecting: expecting)
+        }
+        return true
+    }
+
+    /// Keeps the question that was open before an aside, and asks it again.
+    private mutating func carryOn(pending: PendingQuestion?, expecting: ExpectedSlot?) {
+        guard pending != nil || expecting != nil, let question = state.lastQuestion else {
+            if state.flow == nil { offerMoreHelp() }
+            return
+        }
+        state.pending = pending
+        state.expecting = expecting
+        say(question)
+    }
+}
