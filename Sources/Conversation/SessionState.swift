@@ -117,7 +117,10 @@ struct OrderChoice: Sendable, Hashable {
 }
 
 struct StatusDraft: Sendable {
+    /// The orders offered for the caller to choose from.
     var candidates: [Order] = []
+    /// Every recent order, for a choice that names one not offered ("the jacket I got last week").
+    var recent: [Order] = []
 }
 
 struct ReturnDraft: Sendable {

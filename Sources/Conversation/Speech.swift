@@ -38,6 +38,11 @@ enum Speech {
         }
     }
 
+    /// Whole days from one date to another, in the calendar's time zone.
+    static func daysBetween(_ start: Date, _ end: Date, calendar: Calendar) -> Int {
+        calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
+    }
+
     /// "the Downtown store".
     static func store(_ location: Location) -> String {
         let placeWords = ["store", "shop", "center", "centre", "warehouse", "kiosk", "outlet", "depot", "mall"]

@@ -368,6 +368,7 @@ struct Turn {
         // An answer to the question just asked, or a correction inside the flow under way.
         // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
         let freeForm = expecting == .reason || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent))
+            || (expecting == .quantity && flow?.intent == .returnItem)
         let answersReason = freeForm
             && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
         if let flow, bringsValues || answersReason {

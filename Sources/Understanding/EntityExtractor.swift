@@ -369,6 +369,8 @@ struct EntityExtractor: Sendable {
         for (position, word) in words.enumerated() where !consumed[position] {
             if let ordinal = Self.ordinals[word], position + 1 < words.count || position > 0 {
                 if word == "recent" || word == "latest", !(position > 0 && ["most", "the", "my"].contains(words[position - 1])) { continue }
+                // "last week", "first thing": times, not positions in a list.
+                if position + 1 < words.count, ["week", "month", "year", "time", "night", "weekend", "thing", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(words[position + 1]) { continue }
                 entities.ordinal = ordinal
             }
             if Self.referenceWords.contains(word) { entities.refersToFocus = true }

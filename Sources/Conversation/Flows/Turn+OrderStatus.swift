@@ -30,6 +30,7 @@ extension Turn {
                     ask("I don't see any orders on your account. If you have an order number, I can look it up.", expecting: .orderNumber)
                     return
                 }
+                draft.recent = orders
                 let named = orders.filter { matches($0, entities) }
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
                 let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
@@ -54,6 +55,11 @@ extension Turn {
                 var chosen = draft.candidates.filter { matches($0, entities) }
                 if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
                 if chosen.count != 1 { chosen = pickByWhen(draft.candidates) }
+                if chosen.isEmpty {
+                    // Not one of those offered: any recent order that matches what was named.
+                    chosen = draft.recent.filter { matches($0, entities) }
+                    if chosen.count != 1 { chosen = pickByWhen(draft.recent).count == 1 && !entities.isEmpty ? pickByWhen(draft.recent) : chosen }
+                }
                 guard chosen.count == 1 else {
                     state.flow = .status(draft)
                     let names = Speech.orderNames(Array(draft.candidates.prefix(3)), products: products, now: now, calendar: calendar)
@@ -85,6 +91,10 @@ extension Turn {
             return text.contains(" \(day) ")
         }
         if byDay.count == 1 { return byDay }
+        if text.contains(" last week ") {
+            let lastWeek = candidates.filter { (7...13).contains(Speech.daysBetween($0.placedAt, now, calendar: calendar)) }
+            if lastWeek.count == 1 { return lastWeek }
+        }
         let oldestFirst = candidates.sorted { $0.placedAt < $1.placedAt }
         if [" older ", " oldest ", " earlier ", " first one "].contains(where: text.contains), let oldest = oldestFirst.first { return [oldest] }
         if [" newer ", " newest ", " latest ", " new one ", " recent "].contains(where: text.contains), let newest = oldestFirst.last { return [newest] }
