@@ -195,6 +195,10 @@ struct Turn {
     }
 
     private static let coreIntents: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+    private static let whenWords = [
+        " today ", " yesterday ", " monday ", " tuesday ", " wednesday ", " thursday ", " friday ", " saturday ", " sunday ",
+        " older ", " oldest ", " newer ", " newest ", " latest ", " earlier ", " recent ", " last week ", " first one ",
+    ]
     private static let holdPhrases = [
         " hang on ", " hold on ", " one sec", " one second ", " just a sec", " give me a sec", " give me a second ",
         " just a moment ", " one moment ", " let me get my ", " let me find my ", " still looking ", " bear with me ",
@@ -250,6 +254,20 @@ struct Turn {
     }
 
     private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
+        // A card number read while an order is being paid for is the answer, whatever else was said with it.
+        if case .order = state.flow, interpretation.entities.cardNumber != nil {
+            interpretation.intent = .inform
+            await continueOrder()
+            return
+        }
+        if interpretation.entities.cardNumber != nil, state.flow == nil {
+            // Never kept: it is already redacted. Say when a card is needed.
+            state.pending = pending
+            state.expecting = expecting
+            say("Thanks — I don't need a card right now; I'll ask for one when you place an order.")
+            if let question = state.lastQuestion, pending != nil { say(question) }
+            return
+        }
         var intent = intentInContext(pending: pending, expecting: expecting)
         let entities = interpretation.entities
         let flow = state.flow
@@ -265,11 +283,6 @@ struct Turn {
         interpretation.intent = intent
         let text = " \(interpretation.redactedText) "
 
-        // A card number read while an order is being paid for is the answer, whatever else was said with it.
-        if case .order = flow, entities.cardNumber != nil {
-            await continueOrder()
-            return
-        }
         // "Hang on", "one sec": wait, and keep the question open.
         if Self.holdPhrases.contains(where: text.contains), entities.isEmpty {
             state.pending = pending
@@ -367,14 +380,28 @@ struct Turn {
 
         // An answer to the question just asked, or a correction inside the flow under way.
         // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
-        let freeForm = expecting == .reason || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent))
+        // A choice between orders is answered with something to pick by: a name, a number, a day, "the other one".
+        let picksSomething = !entities.isEmpty || entities.refersToOther
+            || Self.whenWords.contains { " \(interpretation.redactedText) ".contains($0) }
+        let freeForm = expecting == .reason
+            || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent) && picksSomething)
             || (expecting == .quantity && flow?.intent == .returnItem)
         let answersReason = freeForm
             && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
         if let flow, bringsValues || answersReason {
-            let relevant = isRelevant(entities, to: flow)
+            var relevant = isRelevant(entities, to: flow)
+            if case .status(let draft) = flow, cues.contains(.placeOrder) || cues.contains(.checkAvailability),
+                !entities.productIDs.isEmpty, !draft.recent.contains(where: { matches($0, entities) })
+            {
+                // "Can I order some Docs?" while choosing an order: a new request, not a choice.
+                relevant = false
+                if Self.coreIntents.contains(intent) == false || intent == .orderStatus {
+                    intent = cues.contains(.placeOrder) ? .placeOrder : .checkAvailability
+                    interpretation.intent = intent
+                }
+            }
             let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent
-                && interpretation.confidence > Self.decisive && !relevant
+                && (interpretation.confidence > Self.decisive || cues.contains(intent)) && !relevant
             let sameTopic = intent == flow.intent
             // A clear out-of-scope request ("cancel my order 7790") is answered as such, not read as a slot value.
             let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow

@@ -54,6 +54,7 @@ struct EntityExtractor: Sendable {
             "something", "anything", "stuff", "things", "it", "like", "check", "know", "return", "place", "talk", "speak",
             "a", "make", "other", "same", "different", "cheaper", "bigger", "smaller", "help", "refund", "money", "card",
             "person", "someone", "somebody", "human", "agent", "representative", "update", "status", "tracking", "rid",
+            "shipped", "delivered", "sent", "mailed", "posted", "picked", "pickup", "back", "refund", "exchange",
         ]
         guard let first = phrase.first, !meaningless.contains(first) else { return nil }
         return phrase.joined(separator: " ")

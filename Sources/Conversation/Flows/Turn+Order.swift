@@ -89,7 +89,10 @@ extension Turn {
     /// Asks for whatever the order still needs, or quotes it for confirmation.
     mutating func advanceOrder(_ start: OrderDraft) async {
         var draft = start
-        guard let product = draft.product else { return }
+        guard let product = draft.product else {
+            ask("Which product would you like to order?", expecting: .product)
+            return
+        }
         defer { if case .order = state.flow { state.flow = .order(draft) } }
         if let number = draft.orderNumber, draft.orderedAs != draft.choice {
             // The caller changed an order that was created but not paid: cancel it, a new one is made on payment.
