@@ -17,6 +17,7 @@ struct EntityExtractor: Sendable {
 
     private static let reasons: [(phrase: [String], reason: String)] = [
         (["too", "small"], "too small"), (["too", "tight"], "too small"), (["too", "short"], "too small"),
+        (["too", "narrow"], "too narrow"), (["too", "wide"], "too wide"), (["shrank"], "shrank"), (["shrunk"], "shrank"),
         (["too", "big"], "too big"), (["too", "large"], "too big"), (["too", "loose"], "too big"),
         (["too", "long"], "too big"), (["does", "not", "fit"], "does not fit"), (["did", "not", "fit"], "does not fit"),
         (["do", "not", "fit"], "does not fit"), (["doesnt", "fit"], "does not fit"), (["wrong", "size"], "wrong size"),
