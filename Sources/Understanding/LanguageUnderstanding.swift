@@ -129,7 +129,9 @@ public struct LanguageUnderstanding: Sendable {
             })
             let restCues = cues.find(in: Array(words.dropFirst(leadLength)))
             let restRanking = Self.weighByCues(classifier.rank(rest), entities, restCues)
-            if let top = restRanking.first, ![.greet, .affirm, .thanks].contains(top.intent), top.score >= Self.outOfScopeBelow {
+            // Only a real request behind the opening replaces it ("thanks for doing that" stays a thank-you).
+            let requests: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem, .humanAgent]
+            if let top = restRanking.first, requests.contains(top.intent), top.score >= Self.outOfScopeBelow {
                 ranking = restRanking
             }
         }
@@ -152,6 +154,6 @@ public struct LanguageUnderstanding: Sendable {
     private static let leadIns: [[String]] = [
         ["hi", "there"], ["hey", "there"], ["hello", "there"], ["good", "morning"], ["good", "afternoon"], ["good", "evening"],
         ["hi"], ["hey"], ["hello"], ["yeah"], ["yes"], ["ok"], ["okay"], ["so"], ["well"], ["right"], ["alright"], ["um"],
-        ["oh"], ["and"], ["also"],
+        ["oh"], ["and"], ["also"], ["great"], ["perfect"], ["cool"], ["thanks"], ["thank", "you"],
     ]
 }
