@@ -513,7 +513,7 @@ struct Turn {
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
-        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive:
+        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive && !cues.contains(.outOfScope):
             // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
             await startAvailability()
         case .outOfScope where text.contains(" cancel") && text.contains(" order"):
@@ -544,8 +544,10 @@ struct Turn {
         case .order:
             !entities.options.isEmpty || entities.quantity != nil || entities.bareNumber != nil || entities.fulfillment != nil
                 || entities.locationID != nil || entities.cardNumber != nil || !entities.namedOptions.isEmpty
+                || (asked == .product && namesProduct(entities))
         case .availability:
             !entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.bareNumber != nil
+                || (asked == .product && namesProduct(entities))
         case .status:
             entities.orderNumber != nil || entities.ordinal != nil || !entities.productIDs.isEmpty || entities.brand != nil
                 || entities.kind != nil
@@ -554,6 +556,12 @@ struct Turn {
                 || entities.refundMethod != nil || !entities.productIDs.isEmpty || entities.kind != nil
                 || entities.quantity != nil || entities.bareNumber != nil
         }
+    }
+
+    /// Whether the utterance names something to buy, known to the catalog or not (an answer to "which product?").
+    private func namesProduct(_ entities: Entities) -> Bool {
+        !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+            || entities.unknownProductPhrase != nil || entities.unmatchedModel != nil
     }
 
     private mutating func continueFlow(_ flow: Flow) async {

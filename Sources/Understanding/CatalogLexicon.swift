@@ -164,7 +164,7 @@ public struct CatalogLexicon: Sendable {
             let next = at(index + 1)
             switch (letter, next) {
             case ("i", "g") where at(index + 2) == "h": sounds.append("i"); index += 3; continue
-            case ("g", "h"): index += 2; continue
+            case ("g", "h") where index > 0: index += 2; continue
             case ("p", "h"): sounds.append("f"); index += 2; continue
             case ("c", "k"), ("q", "u"): sounds.append("k"); index += 2; continue
             case ("q", _): sounds.append("k")

@@ -67,6 +67,7 @@ struct EntityExtractor: Sendable {
         "any", "some", "got", "get", "want", "need", "order", "return", "please", "that", "this", "those", "these", "what",
         "where", "can", "would", "like", "with", "are", "was", "your", "me", "we", "or", "if", "so", "but", "not", "no",
         "yes", "stock", "store", "pair", "pairs", "there", "their", "they", "them", "one", "ones", "just", "about",
+        "oh", "ok", "okay", "um", "so", "well", "actually", "really", "yeah", "hey", "hi", "hello", "thanks", "please",
     ]
 
     /// Product and brand names heard a little wrong by a recognizer, where no exact name matched.
