@@ -33,6 +33,8 @@ struct SessionState: Sendable {
 struct ProductFocus: Sendable, Hashable {
     var product: Product
     var options: [String: String]
+    /// The store the caller asked about, for "can I pick them up there?".
+    var locationID: String?
 }
 
 /// The conversation under way.

@@ -272,28 +272,12 @@ struct Turn {
         let entities = interpretation.entities
         let flow = state.flow
         let cues = interpretation.cues
-        // A weak guess never cancels, hangs up or restarts a conversation under way: ask again instead.
-        if flow != nil || pending != nil, [.cancel, .goodbye, .greet].contains(intent),
-            interpretation.confidence < Self.weak, !cues.contains(intent), let question = state.lastQuestion
-        {
-            state.pending = pending
-            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
-            return
-        }
-        interpretation.intent = intent
         let text = " \(interpretation.redactedText) "
-
         // "Hang on", "one sec": wait, and keep the question open.
-        if Self.holdPhrases.contains(where: text.contains), entities.isEmpty {
+        if Self.holdPhrases.contains(where: text.contains), interpretation.entities.isEmpty {
             state.pending = pending
             state.expecting = expecting
             say("Sure, take your time.")
-            return
-        }
-        // Prices, opening hours and addresses come straight from the catalog and the store list.
-        if !Self.coreIntents.contains(intent) || interpretation.confidence < Self.decisive || intent == .checkAvailability,
-            answerStoreQuestion(pending: pending, expecting: expecting)
-        {
             return
         }
         // "Sorry, what?", "can you repeat that": say the last reply again.
@@ -312,6 +296,22 @@ struct Turn {
             return
         }
 
+        // A weak guess never cancels, hangs up or restarts a conversation under way: ask again instead.
+        if flow != nil || pending != nil, [.cancel, .goodbye, .greet].contains(intent),
+            interpretation.confidence < Self.weak, !cues.contains(intent), let question = state.lastQuestion
+        {
+            state.pending = pending
+            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            return
+        }
+        interpretation.intent = intent
+
+        // Prices, opening hours and addresses come straight from the catalog and the store list.
+        if !Self.coreIntents.contains(intent) || interpretation.confidence < Self.decisive || intent == .checkAvailability,
+            answerStoreQuestion(pending: pending, expecting: expecting)
+        {
+            return
+        }
         switch intent {
         case .humanAgent:
             transfer("Of course — I'm connecting you with a team member now.", reason: "Caller asked for a person.")
@@ -434,7 +434,7 @@ struct Turn {
             }
             let namesOrder = entities.orderNumber != nil || entities.ordinal != nil
                 || !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
-            if state.lastTopic == .orderStatus, namesOrder {
+            if state.lastTopic == .orderStatus, namesOrder, !cues.contains(.placeOrder), !cues.contains(.checkAvailability) {
                 await startStatus()
                 return
             }

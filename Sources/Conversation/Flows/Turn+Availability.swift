@@ -28,7 +28,7 @@ extension Turn {
             said["size"] = number
         }
         let accepted = applyOptions(said, to: &draft.options, of: product)
-        state.focus = ProductFocus(product: product, options: draft.options)
+        state.focus = ProductFocus(product: product, options: draft.options, locationID: draft.locationID)
         state.flow = .availability(draft)
         guard accepted else { return }
 

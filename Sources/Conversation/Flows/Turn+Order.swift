@@ -12,7 +12,12 @@ extension Turn {
                 "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can take your order?")
             return
         }
-        state.flow = .order(OrderDraft())
+        var draft = OrderDraft()
+        if " \(interpretation.redactedText) ".contains(" there "), let store = state.focus?.locationID {
+            // "Can I pick them up there?" — the store just talked about.
+            draft.locationID = store
+        }
+        state.flow = .order(draft)
         await continueOrder()
     }
 
@@ -79,7 +84,7 @@ extension Turn {
                 if draft.fulfillment == nil { draft.fulfillment = .pickup }
             }
             let accepted = applyOptions(said, to: &draft.options, of: product)
-            state.focus = ProductFocus(product: product, options: draft.options)
+            state.focus = ProductFocus(product: product, options: draft.options, locationID: state.focus?.locationID)
             state.flow = .order(draft)
             guard accepted else { return }
         }
