@@ -62,9 +62,14 @@ public struct CatalogLexicon: Sendable {
         for product in products {
             let brand = brandWords[product.brand] ?? Self.normalizer.normalize(product.brand)
             brandWords[product.brand] = brand
-            let phrases = [product.displayName, product.name] + product.aliases + product.aliases.map { product.brand + " " + $0 }
-            var keys = Set(phrases.map { Self.key(Self.normalizer.normalize($0)[...]) })
+            // Each phrase is normalized once; "brand + name" and "brand + alias" reuse the words.
             let nameWords = Self.normalizer.normalize(product.name)
+            let aliasWords = product.aliases.map { Self.normalizer.normalize($0) }
+            var keys = Set([Self.key((brand + nameWords)[...]), Self.key(nameWords[...])])
+            for words in aliasWords {
+                keys.insert(Self.key(words[...]))
+                keys.insert(Self.key((brand + words)[...]))
+            }
             for length in 1..<max(1, nameWords.count) {
                 let prefix = nameWords[0..<length]
                 if length == 1 {
