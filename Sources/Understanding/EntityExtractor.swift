@@ -133,6 +133,13 @@ struct EntityExtractor: Sendable {
         return false
     }
 
+    /// Color words callers use, whether or not the catalog sells them.
+    private static let commonColors: Set<String> = [
+        "black", "white", "grey", "gray", "red", "blue", "green", "yellow", "orange", "purple", "pink", "brown", "beige",
+        "tan", "navy", "cream", "ivory", "khaki", "olive", "maroon", "burgundy", "teal", "turquoise", "lavender", "lilac",
+        "charcoal", "chestnut", "camel", "coral", "mustard", "silver", "gold", "bronze", "chocolate", "sand", "stone",
+    ]
+
     struct Result {
         var entities: Entities
         var masked: [String]
@@ -206,6 +213,15 @@ struct EntityExtractor: Sendable {
             case .location: placeholder = "<loc>"
             }
             placeholderAt[span.range.lowerBound] = placeholder
+        }
+
+        // A color the catalog does not sell ("chestnut") is still a color: the conversation says we don't have it.
+        if entities.options["color"] == nil,
+            let position = words.indices.first(where: { !consumed[$0] && Self.commonColors.contains(words[$0]) })
+        {
+            entities.options["color"] = words[position]
+            consumed[position] = true
+            placeholderAt[position] = "<color>"
         }
 
         // Numbers: sizes, quantities, order and card numbers.
