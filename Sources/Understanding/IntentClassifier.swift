@@ -6,6 +6,9 @@ import Foundation
 /// an intent's score blends its nearest example with its three nearest, so one odd example
 /// cannot carry an utterance alone.
 struct IntentClassifier: Sendable {
+    /// How much of the nearest-example score stands without word evidence (1 turns Naive Bayes off).
+    static let bayesFloor = 0.85
+
     private var vocabulary: [String: Int] = [:]
     private var inverseFrequency: [Double] = []
     /// The intent of each example, by example index.
@@ -13,6 +16,9 @@ struct IntentClassifier: Sendable {
     /// For each feature, the examples that have it and its weight there: only examples sharing a feature
     /// with the utterance are ever touched.
     private var postings: [[(example: Int, weight: Double)]] = []
+    /// Naive Bayes word evidence: log P(feature | intent) for every feature, and for an unseen one.
+    private var logLikelihood: [Intent: [Double]] = [:]
+    private var logUnseen: [Intent: Double] = [:]
 
     /// - Parameter examples: masked example word lists per intent.
     init(examples labelled: [(intent: Intent, words: [String])]) {
@@ -34,6 +40,19 @@ struct IntentClassifier: Sendable {
         let count = Double(max(1, labelled.count))
         inverseFrequency = (0..<vocabulary.count).map { log((count + 1) / Double(documentFrequency[$0, default: 0] + 1)) + 1 }
         exampleIntents = labelled.map(\.intent)
+        // Word evidence per intent, smoothed, so a word seen in one intent's examples counts even when no
+        // single example is close.
+        var counts: [Intent: [Double]] = [:]
+        for (example, ids) in zip(labelled, featureLists) {
+            var row = counts[example.intent] ?? Array(repeating: 0, count: vocabulary.count)
+            for id in Set(ids) { row[id] += 1 }
+            counts[example.intent] = row
+        }
+        for (intent, row) in counts {
+            let total = row.reduce(0, +) + 0.5 * Double(vocabulary.count)
+            logLikelihood[intent] = row.map { log(($0 + 0.5) / total) }
+            logUnseen[intent] = log(0.5 / total)
+        }
         postings = Array(repeating: [], count: vocabulary.count)
         for (index, ids) in featureLists.enumerated() {
             for (id, weight) in vector(ids) { postings[id].append((index, weight)) }
@@ -72,11 +91,19 @@ struct IntentClassifier: Sendable {
         }
         var byIntent: [Intent: [Double]] = [:]
         for (index, value) in similarity.enumerated() where value > 0 { byIntent[exampleIntents[index], default: []].append(value) }
+        // Naive Bayes posterior over the intents, from the same features.
+        let ids = Self.features(words).compactMap { vocabulary[$0] }
+        var logPosterior: [Intent: Double] = [:]
+        for (intent, row) in logLikelihood { logPosterior[intent] = ids.reduce(0) { $0 + row[$1] } }
+        let peak = logPosterior.values.max() ?? 0
+        let mass = logPosterior.values.reduce(0) { $0 + exp($1 - peak) }
         return Intent.allCases.compactMap { intent -> (intent: Intent, score: Double)? in
             guard let values = byIntent[intent] else { return nil }
             let top = values.sorted(by: >)
             let topThree = top.prefix(3).reduce(0, +) / 3
-            return (intent, 0.4 * top[0] + 0.6 * topThree)
+            let nearest = 0.4 * top[0] + 0.6 * topThree
+            let posterior = logPosterior[intent].map { exp($0 - peak) / mass } ?? 0
+            return (intent, nearest * (Self.bayesFloor + (1 - Self.bayesFloor) * 2 * posterior))
         }
         .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }

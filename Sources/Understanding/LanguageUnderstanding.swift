@@ -76,6 +76,8 @@ public struct LanguageUnderstanding: Sendable {
             var boost = 0.0
             if let count = cues.counts[intent], count > 0 { boost += 0.15 + 0.04 * Double(min(count, 3) - 1) }
             if cues.opening == intent { boost += 0.05 }
+            // "Rent", "gift card", "password": things the store line never does outweigh shop words around them.
+            if intent == .outOfScope, cues.counts[.outOfScope] != nil { boost += 0.1 }
             let namesProduct = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
             if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
