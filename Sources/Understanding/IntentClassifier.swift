@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Each utterance is compared to every example (word and word-pair features, entities masked);
 /// an intent's score blends its nearest example with its three nearest, so one odd example
-/// cannot carry an utterance alone.
+/// cannot carry an utterance alone, and is weighed by Naive Bayes evidence from all the intent's
+/// words, so a sentence with no close example still leans on the words it shares.
 struct IntentClassifier: Sendable {
     /// How much of the nearest-example score stands without word evidence (1 turns Naive Bayes off).
     static let bayesFloor = 0.85
