@@ -19,11 +19,12 @@ struct IntentCues: Sendable {
         cues.sort { ($0.words.count, $0.words.joined(separator: " ")) > ($1.words.count, $1.words.joined(separator: " ")) }
     }
 
-    /// The cues the words contain, by intent, and the intent of a cue that opens the utterance
-    /// ("No, thank you" is a no before it is a thank-you).
-    func find(in words: [String]) -> (counts: [Intent: Int], opening: Intent?) {
+    /// The cues the words contain, by intent; the intent of a cue that opens the utterance ("No, thank
+    /// you" is a no before it is a thank-you); and how many words the cues cover.
+    func find(in words: [String]) -> (counts: [Intent: Int], opening: Intent?, covered: Int) {
         var counts: [Intent: Int] = [:]
         var opening: Intent?
+        var covered = 0
         var index = 0
         while index < words.count {
             var matched = 0
@@ -32,11 +33,12 @@ struct IntentCues: Sendable {
                     counts[cue.intent, default: 0] += 1
                     if index == 0 { opening = cue.intent }
                     matched = cue.words.count
+                    covered += matched
                     break
                 }
             }
             index += max(1, matched)
         }
-        return (counts, opening)
+        return (counts, opening, covered)
     }
 }

@@ -68,7 +68,7 @@ public struct LanguageUnderstanding: Sendable {
     /// status) and by what the utterance names: a pickup or delivery choice points to an order, a product
     /// with a size to stock or an order rather than small talk.
     private static func weighByCues(
-        _ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ cues: (counts: [Intent: Int], opening: Intent?)
+        _ ranking: [(intent: Intent, score: Double)], _ entities: Entities, _ cues: (counts: [Intent: Int], opening: Intent?, covered: Int)
     )
         -> [(intent: Intent, score: Double)]
     {
@@ -113,6 +113,13 @@ public struct LanguageUnderstanding: Sendable {
         }
         let content = extracted.masked.filter { !$0.hasPrefix("<") && !Self.slotOnlyWords.contains($0) }
         let found = cues.find(in: words)
+        // The whole utterance is one intent's keywords ("adios", "certainly", "i'll pass"): that intent.
+        let meaningful = words.filter { !Self.slotOnlyWords.contains($0) && !["a", "an", "oh", "so", "just", "well"].contains($0) }
+        if found.counts.count == 1, let only = found.counts.keys.first, found.covered >= meaningful.count, found.covered > 0,
+            entities.isEmpty
+        {
+            return Interpretation(intent: only, confidence: 0.9, entities: entities, redactedText: redacted, cues: [only])
+        }
         // Only values ("size ten", "the black ones"), or "that one" with no keyword ("go for it" has one).
         if content.isEmpty, !entities.isEmpty || (entities.refersToFocus && found.counts.isEmpty) {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
