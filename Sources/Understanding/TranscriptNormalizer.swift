@@ -30,7 +30,7 @@ public struct TranscriptNormalizer: Sendable {
         "wanna": "want to", "gotta": "got to", "lemme": "let me", "gimme": "give me", "dunno": "do not know",
         "hasnt": "has not", "havent": "have not", "doesnt": "does not", "dont": "do not", "didnt": "did not",
         "isnt": "is not", "wasnt": "was not", "cant": "can not", "wont": "will not", "im": "i am", "ive": "i have",
-        "whats": "what is", "wheres": "where is", "thats": "that is", "theyre": "they are", "youre": "you are",
+        "whats": "what is", "wheres": "where is", "lets": "let us", "thats": "that is", "theyre": "they are", "youre": "you are",
         "u": "you", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
     ]
 
