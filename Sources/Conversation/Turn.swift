@@ -198,6 +198,7 @@ struct Turn {
     private static let whenWords = [
         " today ", " yesterday ", " monday ", " tuesday ", " wednesday ", " thursday ", " friday ", " saturday ", " sunday ",
         " older ", " oldest ", " newer ", " newest ", " latest ", " earlier ", " recent ", " last week ", " first one ",
+        " new one ", " just placed ", " just ordered ", " just made ", " todays ",
     ]
     private static let holdPhrases = [
         " hang on ", " hold on ", " one sec", " one second ", " just a sec", " give me a sec", " give me a second ",
@@ -247,7 +248,7 @@ struct Turn {
             }
         }
         // "Bye" ends the call even behind a "no" or a "thanks".
-        if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm].contains(intent), !cues.contains(.humanAgent) {
+        if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm, .cancel].contains(intent), !cues.contains(.humanAgent) {
             intent = .goodbye
         }
         return intent
@@ -317,6 +318,7 @@ struct Turn {
             transfer("Of course — I'm connecting you with a team member now.", reason: "Caller asked for a person.")
             return
         case .goodbye:
+            await releaseUnpaidOrder()
             endCall()
             return
         case .cancel where flow == nil && text.contains(" order"):
@@ -387,7 +389,8 @@ struct Turn {
             || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent) && picksSomething)
             || (expecting == .quantity && flow?.intent == .returnItem)
         let answersReason = freeForm
-            && !(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
+            && (!(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
+                || (expecting == .choice && entities.isEmpty && picksSomething))
         if let flow, bringsValues || answersReason {
             var relevant = isRelevant(entities, to: flow)
             if case .status(let draft) = flow, cues.contains(.placeOrder) || cues.contains(.checkAvailability),
@@ -402,6 +405,7 @@ struct Turn {
             }
             let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent
                 && (interpretation.confidence > Self.decisive || cues.contains(intent)) && !relevant
+                && !(expecting == .choice && entities.isEmpty && picksSomething)
             let sameTopic = intent == flow.intent
             // A clear out-of-scope request ("cancel my order 7790") is answered as such, not read as a slot value.
             let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow

@@ -97,7 +97,11 @@ extension Turn {
         }
         let oldestFirst = candidates.sorted { $0.placedAt < $1.placedAt }
         if [" older ", " oldest ", " earlier ", " first one "].contains(where: text.contains), let oldest = oldestFirst.first { return [oldest] }
-        if [" newer ", " newest ", " latest ", " new one ", " recent "].contains(where: text.contains), let newest = oldestFirst.last { return [newest] }
+        if [" newer ", " newest ", " latest ", " new one ", " recent ", " just placed ", " just ordered ", " just made ", " todays "]
+            .contains(where: text.contains), let newest = oldestFirst.last
+        {
+            return [newest]
+        }
         if interpretation.entities.refersToOther, let discussed = state.focusOrderNumber {
             let others = candidates.filter { $0.number != discussed }
             if others.count == 1 { return others }

@@ -94,8 +94,14 @@ extension Turn {
         }
 
         var lines = draft.candidates.isEmpty ? orders.flatMap { order in order.lines.map { (order, $0) } } : draft.candidates
-        let named = entities.productIDs.isEmpty && entities.brand == nil && entities.kind == nil
-            ? lines : lines.filter { matches(line: $0.1, entities) }
+        let namesItem = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+        if !namesItem, draft.candidates.isEmpty, entities.orderNumber == nil, let focused = state.focusOrderNumber,
+            lines.contains(where: { $0.0.number == focused })
+        {
+            // "They're too big", right after talking about an order: that order, not another one.
+            lines = lines.filter { $0.0.number == focused }
+        }
+        let named = namesItem ? lines.filter { matches(line: $0.1, entities) } : lines
         if !draft.candidates.isEmpty, let picked = entities.ordinal?.pick(from: lines) {
             lines = [picked]
         } else if !named.isEmpty {

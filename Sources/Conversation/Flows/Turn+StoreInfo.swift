@@ -47,13 +47,16 @@ extension Turn {
         }
         let named = entities.productIDs.count == 1 ? products[entities.productIDs[0]] : nil
         guard let product = named ?? state.focus?.product else { return false }
-        let chosen = product.variants(matching: state.focus?.product.id == product.id ? state.focus!.options : [:])
+        // "How much are the red Air Max?": the options said now narrow the price, and are kept for an order.
+        var options = state.focus?.product.id == product.id ? state.focus!.options : [:]
+        for (name, value) in entities.options where product.values(of: name).contains(value) { options[name] = value }
+        state.focus = ProductFocus(product: product, options: options, locationID: state.focus?.locationID)
+        let chosen = product.variants(matching: options)
         let prices = Set((chosen.isEmpty ? product.variants : chosen).map(\.price))
         guard let low = prices.min(), let high = prices.max() else { return false }
         let price = low == high ? "\(low)" : "from \(low) to \(high), depending on the color and size"
         say("\(product.theName.capitalizedFirst) is \(price), before tax.")
         if state.flow == nil, pending == nil || pending == .offerOrder || pending == .anythingElse {
-            state.focus = state.focus?.product.id == product.id ? state.focus : ProductFocus(product: product, options: [:])
             let one = product.unit.map { "a \($0)" } ?? "one"
             confirm("Would you like to order \(one)?", .offerOrder)
         } else {
