@@ -5,8 +5,32 @@ import Understanding
 /// "I need to return the shoes": the order and line → the store's policy → reason → confirm → create return.
 extension Turn {
     mutating func startReturn() async {
+        if await answeredRefundQuestion() { return }
         state.flow = .returns(ReturnDraft())
         await continueReturn()
+    }
+
+    /// "Did I get my refund?": where the caller's last return stands, rather than a new return.
+    private mutating func answeredRefundQuestion() async -> Bool {
+        let text = " \(interpretation.redactedText) "
+        let asks = [" my refund", " been refunded", " refund yet", " refund status", " refund back"].contains(where: text.contains)
+        guard asks, interpretation.entities.returnReason == nil, let customer = state.customer else { return false }
+        let orders: [Order]
+        do {
+            orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+        } catch {
+            apologize(for: error)
+            return true
+        }
+        guard let returned = orders.first(where: { $0.status == .returned }) else {
+            say("I don't see a return on your account yet.")
+            offerMoreHelp()
+            return true
+        }
+        say("The return for \(Speech.orderName(returned, products: products)) is in progress; the refund goes out as soon as the items are back with us.")
+        state.focusOrderNumber = returned.number
+        offerMoreHelp()
+        return true
     }
 
     mutating func continueReturn() async {
