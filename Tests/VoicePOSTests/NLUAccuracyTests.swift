@@ -19,6 +19,13 @@ struct NLUAccuracyTests {
         #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.78)
     }
 
+    /// A second set, written last by someone who never saw `Intents/` or the first set, and not tuned on.
+    @Test func aFreshSetStaysAboveItsFloor() async throws {
+        let evaluation = try await evaluate("heldout-fresh.jsonl")
+        #expect(evaluation.count >= 400)
+        #expect(evaluation.accuracy >= 0.90, "fresh held-out intent accuracy \(evaluation.accuracy)")
+    }
+
     @Test func recognizerNoiseDegradesGracefully() async throws {
         let evaluation = try await evaluate("heldout-asr.jsonl")
         #expect(evaluation.accuracy >= 0.82, "noisy held-out intent accuracy \(evaluation.accuracy)")
