@@ -179,11 +179,6 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         faults.append(fault)
     }
 
-    /// Removes every injected fault.
-    public func clearFaults() {
-        faults.removeAll()
-    }
-
     /// A copy of the orders, payments, returns and stock as they are now.
     public func snapshot() -> Snapshot {
         Snapshot(
