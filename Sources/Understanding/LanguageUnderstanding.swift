@@ -10,6 +10,7 @@ public struct LanguageUnderstanding: Sendable {
     private let extractor: EntityExtractor
     private let classifier: IntentClassifier
     private let cues: IntentCues
+    private let speller: SpellingCorrector
 
     /// Below this score the utterance is not like any example, so it is out of scope.
     static let outOfScopeBelow = 0.3
@@ -38,6 +39,8 @@ public struct LanguageUnderstanding: Sendable {
         }
         classifier = IntentClassifier(examples: labelled)
         cues = IntentCues(intents, normalizer: normalizer)
+        let keywordWords = intents.flatMap { ($0.keywords ?? []).flatMap(normalizer.normalize) }
+        speller = SpellingCorrector(words: labelled.flatMap(\.words) + keywordWords + Array(Self.slotOnlyWords))
     }
 
     /// The catalog products by id, as the lexicon knows them.
@@ -50,7 +53,7 @@ public struct LanguageUnderstanding: Sendable {
             guard words.indices.contains(index), !extracted.consumed[index] else { return false }
             let word = words[index]
             if word.contains(where: \.isNumber) { return word.count >= 2 && Double(word).map { $0 > 20 } ?? true }
-            return word.count >= 3 && !classifier.knows(word) && !Self.slotOnlyWords.contains(word)
+            return word.count >= 3 && !classifier.knows(word) && !Self.slotOnlyWords.contains(word) && speller.mend(word) == nil
         }
         for (range, brandOnly) in extracted.nameSpans {
             var start = range.lowerBound
@@ -111,10 +114,13 @@ public struct LanguageUnderstanding: Sendable {
         guard !words.isEmpty else {
             return Interpretation(intent: .outOfScope, confidence: 0, entities: entities, redactedText: redacted)
         }
-        let content = extracted.masked.filter { !$0.hasPrefix("<") && !Self.slotOnlyWords.contains($0) }
-        let found = cues.find(in: words)
+        // Typed slips ("recieve", "oder") are mended for reading the intent; entities were read as written.
+        let mended = words.indices.flatMap { extracted.consumed[$0] ? [words[$0]] : speller.mend(words[$0]) ?? [words[$0]] }
+        let masked = speller.mendAll(extracted.masked)
+        let content = masked.filter { !$0.hasPrefix("<") && !Self.slotOnlyWords.contains($0) }
+        let found = cues.find(in: mended)
         // The whole utterance is one intent's keywords ("adios", "certainly", "i'll pass"): that intent.
-        let meaningful = words.filter { !Self.slotOnlyWords.contains($0) && !["a", "an", "oh", "so", "just", "well"].contains($0) }
+        let meaningful = mended.filter { !Self.slotOnlyWords.contains($0) && !["a", "an", "oh", "so", "just", "well"].contains($0) }
         if found.counts.count == 1, let only = found.counts.keys.first, found.covered >= meaningful.count, found.covered > 0,
             entities.isEmpty
         {
@@ -124,19 +130,19 @@ public struct LanguageUnderstanding: Sendable {
         if content.isEmpty, !entities.isEmpty || (entities.refersToFocus && found.counts.isEmpty) {
             return Interpretation(intent: .inform, confidence: 0.9, entities: entities, redactedText: redacted)
         }
-        var ranking = Self.weighByCues(classifier.rank(extracted.masked), entities, found)
+        var ranking = Self.weighByCues(classifier.rank(masked), entities, found)
         // "Hi, um, where's my order": a greeting or a "yeah" in front of a request does not replace it.
         var leadLength = 0
-        while let leadIn = Self.leadIns.first(where: { words.dropFirst(leadLength).starts(with: $0) }) { leadLength += leadIn.count }
-        if words.count >= leadLength + 3, leadLength > 0 {
-            let leadWords = Set(words.prefix(leadLength))
+        while let leadIn = Self.leadIns.first(where: { mended.dropFirst(leadLength).starts(with: $0) }) { leadLength += leadIn.count }
+        if mended.count >= leadLength + 3, leadLength > 0 {
+            let leadWords = Set(mended.prefix(leadLength))
             var dropped = 0
-            let rest = Array(extracted.masked.drop { word in
+            let rest = Array(masked.drop { word in
                 guard dropped < leadLength, leadWords.contains(word) else { return false }
                 dropped += 1
                 return true
             })
-            let restCues = cues.find(in: Array(words.dropFirst(leadLength)))
+            let restCues = cues.find(in: Array(mended.dropFirst(leadLength)))
             let restRanking = Self.weighByCues(classifier.rank(rest), entities, restCues)
             // Only a real request behind the opening replaces it ("thanks for doing that" stays a thank-you).
             let requests: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem, .humanAgent]

@@ -1,6 +1,6 @@
 /// Turns a transcript, typed or recognized, into the plain word list the rest of understanding reads.
 ///
-/// Lower-cases; expands contractions; drops punctuation, fillers ("um", "uh", filler "like") and
+/// Lower-cases; expands contractions; drops punctuation, an opening wake word ("olly", "alexa"), fillers ("um", "uh", filler "like") and
 /// self-repaired numbers ("nine, no, ten" → "10"); writes numbers as digits ("ten and a half" → "10.5",
 /// "seven eight two nine" → "7829", "thirty two by thirty" → "32 by 30").
 public struct TranscriptNormalizer: Sendable {
@@ -10,6 +10,7 @@ public struct TranscriptNormalizer: Sendable {
     /// The transcript as lower-case words with numbers in digits.
     public func normalize(_ text: String) -> [String] {
         var tokens = tokenize(text)
+        tokens = dropWakeWord(tokens)
         tokens = dropFillers(tokens)
         tokens = fixMisheardNumbers(tokens)
         tokens = NumberWords.convert(tokens)
@@ -69,6 +70,14 @@ public struct TranscriptNormalizer: Sendable {
             }
         }
         return tokens
+    }
+
+    /// Assistant names a caller may open with ("olly, stop", "alexa, order more socks").
+    private static let wakeWords: [[String]] = [["hey", "google"], ["ok", "google"], ["okay", "google"], ["hey", "siri"], ["alexa"], ["siri"], ["olly"]]
+
+    private func dropWakeWord(_ tokens: [String]) -> [String] {
+        guard let wake = Self.wakeWords.first(where: { tokens.starts(with: $0) }) else { return tokens }
+        return Array(tokens.dropFirst(wake.count))
     }
 
     private static let fillers: Set<String> = ["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "ah", "eh", "mmm"]

@@ -146,4 +146,23 @@ struct DialogueEngineTests {
         #expect(transcript.count == 20)
         #expect(zip(transcript, transcript.dropFirst()).allSatisfy { $0.speaker != $1.speaker })
     }
+
+    @Test func theRecognizerAlternativeThatAnswersTheQuestionWins() async throws {
+        let (replies, bench) = try await say(["I want to order the air max 90"])
+        #expect(replies[0].expecting == .size)
+        let reply = await bench.engine.respond(to: Utterance(
+            sessionID: "s", text: "I'd like sighs tin",
+            alternatives: [.init(text: "I'd like sighs tin", confidence: 0.55), .init(text: "size ten", confidence: 0.45)]))
+        #expect(reply.slots["size"] == "10")
+        #expect(reply.expecting == .color)
+    }
+
+    @Test func theRecognizerAlternativeThatNamesACatalogProductWins() async throws {
+        let bench = try await Fixtures.bench()
+        let reply = await bench.engine.respond(to: Utterance(
+            sessionID: "s", text: "do you have the hair maps ninety",
+            alternatives: [.init(text: "do you have the hair maps ninety", confidence: 0.5), .init(text: "do you have the air max ninety", confidence: 0.45)]))
+        #expect(reply.intent == .checkAvailability)
+        #expect(reply.slots["product"] == "nike-air-max-90")
+    }
 }
