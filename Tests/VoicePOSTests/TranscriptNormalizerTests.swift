@@ -21,8 +21,32 @@ struct TranscriptNormalizerTests {
         ("size mine", "size 9"),
         ("to pairs of the chucks", "2 pairs of the chucks"),
         ("what about a tenth then", "what about a 10 then"),
+        ("Olly, stop talking", "stop talking"),
+        ("alexa order more socks", "order more socks"),
+        ("hey google where is my parcel", "where is my parcel"),
+        ("hey there", "hey there"),
     ])
     func normalizes(input: String, expected: String) {
         #expect(TranscriptNormalizer().normalize(input).joined(separator: " ") == expected)
+    }
+}
+
+struct SpellingCorrectorTests {
+    private let speller = SpellingCorrector(words: ["receive", "appreciate", "order", "this", "refund", "address", "receive", "stock"])
+
+    @Test(arguments: [
+        ("recieve", ["receive"]),
+        ("apprecaite", ["appreciate"]),
+        ("refundd", ["refund"]),
+        ("adress", ["address"]),
+        ("thisorder", ["this", "order"]),
+    ])
+    func mendsOneSlip(word: String, mended: [String]) {
+        #expect(speller.mend(word) == mended)
+    }
+
+    @Test(arguments: ["receive", "oder", "stocks2", "zzzzzzzz", "refuuund"])
+    func leavesKnownShortNumericAndFarWordsAlone(word: String) {
+        #expect(speller.mend(word) == nil)
     }
 }
