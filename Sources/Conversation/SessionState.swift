@@ -18,6 +18,8 @@ struct SessionState: Sendable {
     var misunderstandings = 0
     /// The last question asked, to repeat when an answer is not understood.
     var lastQuestion: String?
+    /// The recognizer hints given with the last question, given again when it is asked again.
+    var lastHints: [String] = []
     /// The topic of the last finished conversation, for follow-ups such as "and order 7781?".
     var lastTopic: Intent?
     /// An order set aside when the caller asked something else halfway through it.

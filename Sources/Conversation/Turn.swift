@@ -53,6 +53,7 @@ struct Turn {
         sentences.append(text)
         state.expecting = slot
         state.lastQuestion = Self.lastSentence(of: text)
+        state.lastHints = hints
         self.hints = hints
     }
 
@@ -62,6 +63,7 @@ struct Turn {
         state.expecting = .confirmation
         state.lastQuestion = Self.lastSentence(of: text)
         hints = ["yes", "no"]
+        state.lastHints = hints
     }
 
     /// Offers a person; "no" goes back to the question that was open before this turn.
@@ -114,7 +116,7 @@ struct Turn {
     }
 
     /// Counts a misunderstanding; the second in a row offers a person.
-    mutating func notUnderstood(_ reprompt: String, expecting slot: ExpectedSlot? = nil) {
+    mutating func notUnderstood(_ reprompt: String, expecting slot: ExpectedSlot? = nil, hints: [String]? = nil) {
         misunderstood = true
         state.misunderstandings += 1
         if state.misunderstandings >= 2 {
@@ -123,6 +125,7 @@ struct Turn {
         } else {
             say(reprompt)
             if let slot { state.expecting = slot }
+            if let hints { state.lastHints = hints }
         }
     }
 
@@ -148,6 +151,8 @@ struct Turn {
 
         if sentences.isEmpty { say("How else can I help you today?") }
         if state.pending == nil && state.expecting == nil { state.lastQuestion = nil }
+        // A question asked again ("Sorry, I didn't catch that…") keeps the hints it was asked with.
+        if hints.isEmpty, state.expecting != nil { hints = state.lastHints }
         if !misunderstood { state.misunderstandings = 0 }
         let text = sentences.joined(separator: " ")
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))

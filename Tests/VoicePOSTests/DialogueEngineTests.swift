@@ -165,4 +165,18 @@ struct DialogueEngineTests {
         #expect(reply.intent == .checkAvailability)
         #expect(reply.slots["product"] == "nike-air-max-90")
     }
+
+    @Test func aQuestionAskedAgainKeepsItsHints() async throws {
+        let (replies, _) = try await say(["I want to order the air max 90", "blorp"])
+        #expect(replies[1].text.hasPrefix("Sorry"))
+        #expect(replies[1].expecting == .size)
+        #expect(replies[1].hints == replies[0].hints)
+        #expect(!replies[1].hints.isEmpty)
+    }
+
+    @Test func anUnknownProductIsAQuestionWithBrandHints() async throws {
+        let (replies, _) = try await say(["do you have the zorblax 3000 runners"])
+        #expect(replies[0].expecting == .product)
+        #expect(replies[0].hints.contains("Nike"))
+    }
 }

@@ -81,10 +81,14 @@ extension Turn {
         let all = products.values.sorted { $0.id < $1.id }
         let categories = ProductCategory.allCases.filter { category in all.contains { $0.category == category } }
             .map { ["footwear": "shoes", "apparel": "clothing", "accessories": "accessories"][$0.rawValue]! }
+        return "We carry \(Speech.list(categories)) from brands like \(Speech.list(Array(brandHints.prefix(4))))."
+    }
+
+    /// The catalog's brands, most products first: recognizer hints when the next answer is a product.
+    var brandHints: [String] {
         var counts: [String: Int] = [:]
-        for product in all { counts[product.brand, default: 0] += 1 }
-        let brands = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map(\.key)
-        return "We carry \(Speech.list(categories)) from brands like \(Speech.list(brands))."
+        for product in products.values { counts[product.brand, default: 0] += 1 }
+        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map(\.key)
     }
 
     func matches(kind: String, _ product: Product) -> Bool {
@@ -133,7 +137,7 @@ extension Turn {
         case .notCarried(let model, let suggestions):
             let named = "\"\(model)\""
             guard !suggestions.isEmpty else {
-                notUnderstood("Sorry, we don't carry \(named). \(catalogPitch) What are you looking for?", expecting: .product)
+                notUnderstood("Sorry, we don't carry \(named). \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
                 return nil
             }
             let names = suggestions.prefix(3).map(\.theName)
@@ -147,14 +151,14 @@ extension Turn {
             return nil
         case .unknown(let words?):
             // Understood, just not carried: a helpful question, not a misunderstanding.
-            ask("Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product)
+            ask("Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
             return nil
         case .unknown(nil):
             let named = "that"
-            notUnderstood("Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product)
+            notUnderstood("Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
             return nil
         case .unnamed:
-            ask("Sure — which product \(verb)?", expecting: .product)
+            ask("Sure — which product \(verb)?", expecting: .product, hints: brandHints)
             return nil
         }
     }
