@@ -179,4 +179,24 @@ struct DialogueEngineTests {
         #expect(replies[0].expecting == .product)
         #expect(replies[0].hints.contains("Nike"))
     }
+
+    @Test func anUnsureReadingBetweenTwoTasksAsksWhichOne() async throws {
+        let store = try Fixtures.store()
+        let understanding = try await Fixtures.understanding()
+        let utterance = "I got the sambas"
+        let reading = understanding.interpret(utterance)
+        let configuration = DialogueConfiguration(
+            storeName: "Stride & Thread", returnPolicy: ReturnPolicy(windowDays: 30), clock: Fixtures.clock,
+            clarifyBelow: reading.confidence + 0.01)
+        let engine = DialogueEngine(
+            pointOfSale: store, tokenizer: store, understanding: understanding, locations: try await store.locations(),
+            configuration: configuration)
+        let reply = await engine.respond(to: Utterance(sessionID: "s", text: utterance))
+        #expect(reply.text.hasPrefix("Sorry — did you want to"))
+        #expect(reply.expecting == .choice)
+        #expect(reply.trace.calls.isEmpty)
+        // Naming the task settles it.
+        let next = await engine.respond(to: Utterance(sessionID: "s", text: "I want to return them"))
+        #expect(next.intent == .returnItem)
+    }
 }
