@@ -8,18 +8,12 @@ enum Speech {
         switch items.count {
         case 0: return ""
         case 1: return items[0]
-        default: return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
+        default: return items.dropLast().joined(separator: ",\(VoiceMarkup.pause) ") + "\(VoiceMarkup.pause) \(conjunction) " + items.last!
         }
     }
 
-    /// A number read digit by digit, grouped for long strings: "1 2 3 4 5 6 7 8 9".
-    static func digits(_ text: String) -> String {
-        let characters = text.filter { !$0.isWhitespace }.map(String.init)
-        guard characters.count > 10 else { return characters.joined(separator: " ") }
-        return stride(from: 0, to: characters.count, by: 4).map {
-            characters[$0..<min($0 + 4, characters.count)].joined(separator: " ")
-        }.joined(separator: ", ")
-    }
+    /// A number to be read digit by digit (a tracking number): as written in text, digit by digit in SSML.
+    static func digits(_ text: String) -> String { VoiceMarkup.digits(text) }
 
     /// "today", "tomorrow", "yesterday", "on Monday", "on November 20", relative to now.
     static func day(_ date: Date, now: Date, calendar: Calendar) -> String {

@@ -109,7 +109,9 @@ struct Turn {
                 summary.append("Order \(number) was created but is not paid.")
             }
         }
-        handoff = summary.joined(separator: " ")
+        let recent = state.transcript.suffix(6).map { "\($0.speaker == .caller ? "Caller" : "Assistant"): \($0.text)" }
+        if !recent.isEmpty { summary.append("Last turns — " + recent.joined(separator: " | ")) }
+        handoff = VoiceMarkup.plain(summary.joined(separator: " "))
         state.flow = nil
         state.pending = nil
         state.expecting = nil
@@ -154,10 +156,11 @@ struct Turn {
         // A question asked again ("Sorry, I didn't catch that…") keeps the hints it was asked with.
         if hints.isEmpty, state.expecting != nil { hints = state.lastHints }
         if !misunderstood { state.misunderstandings = 0 }
-        let text = sentences.joined(separator: " ")
+        let marked = sentences.joined(separator: " ")
+        let text = VoiceMarkup.plain(marked)
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))
         return Reply(
-            sessionID: state.id, text: text, action: action, intent: interpretation.intent,
+            sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
             confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
             expecting: state.expecting, hints: hints, handoff: handoff,
             trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls, caller: nil))

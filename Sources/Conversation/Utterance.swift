@@ -58,6 +58,9 @@ public struct Reply: Sendable, Hashable, Codable {
     public var sessionID: String
     /// What to say: short, friendly, no codes.
     public var text: String
+    /// The same reply as SSML for a text-to-speech engine: digits read one by one, prices as currency,
+    /// short pauses between list items.
+    public var ssml: String
     public var action: ReplyAction
     /// The intent understood this turn.
     public var intent: Intent
@@ -75,7 +78,7 @@ public struct Reply: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case sessionID = "session"
-        case text, action, intent, confidence, slots, expecting, hints, handoff, trace
+        case text, ssml, action, intent, confidence, slots, expecting, hints, handoff, trace
     }
 
     /// Writes `expecting` as null rather than leaving it out, so a front end always finds the key.
@@ -83,6 +86,7 @@ public struct Reply: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(sessionID, forKey: .sessionID)
         try container.encode(text, forKey: .text)
+        try container.encode(ssml, forKey: .ssml)
         try container.encode(action, forKey: .action)
         try container.encode(intent, forKey: .intent)
         try container.encode(confidence, forKey: .confidence)

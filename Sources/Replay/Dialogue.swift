@@ -29,6 +29,8 @@ public struct Dialogue: Sendable {
         public var reply: String?
         public var replyContains: [String] = []
         public var replyExcludes: [String] = []
+        /// Pieces the SSML rendering must contain, exactly (e.g. `<say-as interpret-as="digits">7829</say-as>`).
+        public var ssmlContains: [String] = []
         public var replyMatches: String?
         public var intent: String?
         public var slots: [String: String]?

@@ -117,6 +117,9 @@ public struct DialogueRunner: Sendable {
         for piece in turn.replyExcludes where text.localizedCaseInsensitiveContains(piece) {
             problems.append(("reply not to contain \"\(piece)\"", "\"\(text)\""))
         }
+        for piece in turn.ssmlContains where !reply.ssml.contains(piece) {
+            problems.append(("SSML to contain \"\(piece)\"", "\"\(reply.ssml)\""))
+        }
         if let pattern = turn.replyMatches, text.range(of: pattern, options: [.regularExpression, .caseInsensitive]) == nil {
             problems.append(("reply to match /\(pattern)/", "\"\(text)\""))
         }
