@@ -31,7 +31,12 @@ let package = Package(
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
-        .target(name: "Conversation", dependencies: ["RetailModel", "Understanding", "Commerce"], swiftSettings: strict),
+        .target(
+            name: "Conversation",
+            dependencies: ["RetailModel", "Understanding", "Commerce", "Yams"],
+            resources: [.copy("Resources/error-replies.yaml")],
+            swiftSettings: strict
+        ),
         .target(
             name: "Replay",
             dependencies: ["RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Yams"],

@@ -12,12 +12,18 @@ public struct DialogueConfiguration: Sendable {
     public var clock: StoreClock
     /// Below this confidence the assistant asks a short clarifying question instead of guessing.
     public var clarifyBelow: Double
+    /// What the caller hears for each POS failure (default: the bundled `error-replies.yaml`).
+    public var errorReplies: ErrorReplies
 
-    public init(storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3) {
+    public init(
+        storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
+        errorReplies: ErrorReplies = .standard
+    ) {
         self.storeName = storeName
         self.returnPolicy = returnPolicy
         self.clock = clock
         self.clarifyBelow = clarifyBelow
+        self.errorReplies = errorReplies
     }
 }
 

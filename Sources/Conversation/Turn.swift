@@ -131,10 +131,32 @@ struct Turn {
         }
     }
 
-    /// Says the POS could not do what was asked, and offers a person who can.
+    /// Says the POS could not do what was asked, as the error-reply table words it, and offers a person who can.
     mutating func apologize(for error: any Error) {
-        let posError = error as? POSError ?? .unavailable
-        offerPerson(posError.spoken + " Would you like me to connect you with a team member who can help?")
+        handle(error as? POSError ?? .unavailable, alternative: nil, failures: 1)
+    }
+
+    /// Tells the caller about a POS failure as the error-reply table says: its words, then the alternative
+    /// (`alternative`, asked as `offer`) or a person once the table's hand-off point is reached.
+    ///
+    /// - Parameter failures: how many failures of this kind the call has had, this one included.
+    mutating func handle(_ error: POSError, alternative: PendingQuestion?, failures: Int) {
+        let table = configuration.errorReplies
+        let entry = table.entry(for: error)
+        let said = table.say(error)
+        let personQuestion = entry.person ?? "Would you like me to connect you with a team member who can help?"
+        switch entry.handoff {
+        case .offer:
+            offerPerson("\(said) \(entry.offer)")
+        case .after(let limit) where failures >= limit:
+            confirm("\(said) \(personQuestion)", .transfer(resume: nil))
+        case .never, .after:
+            if let alternative {
+                confirm("\(said) \(entry.offer)", alternative)
+            } else {
+                offerPerson("\(said) \(personQuestion)")
+            }
+        }
     }
 
     // MARK: The turn

@@ -20,7 +20,7 @@ public struct Payment: Sendable, Hashable, Codable {
 }
 
 /// Why a card issuer declined a payment.
-public enum DeclineReason: String, Sendable, Hashable, Codable {
+public enum DeclineReason: String, Sendable, Hashable, Codable, CaseIterable {
     case insufficientFunds = "insufficient_funds"
     case expiredCard = "expired_card"
     case incorrectSecurityCode = "incorrect_cvc"

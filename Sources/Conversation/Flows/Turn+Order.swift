@@ -407,14 +407,7 @@ extension Turn {
             draft.declines += 1
             draft.card = nil
             state.flow = .order(draft)
-            let declined = POSError.paymentDeclined(reason).spoken
-            if draft.declines >= 2 {
-                confirm(
-                    "\(declined) Nothing was charged. Would you like me to connect you with a team member who can help finish your order?",
-                    .transfer(resume: nil))
-            } else {
-                confirm("\(declined) Nothing was charged. Would you like to try a different card?", .tryAnotherCard)
-            }
+            handle(.paymentDeclined(reason), alternative: .tryAnotherCard, failures: draft.declines)
             return
         } catch let error as POSError where error == .timeout {
             // The charge may or may not have gone through. The same idempotency key makes one retry safe;
