@@ -99,7 +99,11 @@ struct Turn {
         action = .transfer
         var summary = [reason]
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
+        if let topic = state.lastTopic { summary.append("Wanted to \(topic.task).") }
+        let slots = currentSlots
+        if !slots.isEmpty { summary.append("Slots: " + slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ".") }
         if let focus = state.focus { summary.append("Discussing \(Speech.describe(focus.product, options: focus.options)).") }
+        if let number = state.focusOrderNumber { summary.append("Order in focus: \(number).") }
         if case .order(let draft) = state.flow, let number = draft.orderNumber {
             if draft.paymentUncertain {
                 summary.append("Order \(number): the charge timed out; check whether it was paid before charging again.")
@@ -234,6 +238,15 @@ struct Turn {
         " hang on ", " hold on ", " one sec", " one second ", " just a sec", " give me a sec", " give me a second ",
         " just a moment ", " one moment ", " let me get my ", " let me find my ", " still looking ", " bear with me ",
     ]
+    /// Clear frustration: a person takes the call at once.
+    private static let frustrationPhrases = [
+        " ridiculous ", " useless ", " you are stupid ", " this is stupid ", " waste of time ", " wasting my time ",
+        " not helping ", " no help ", " fed up ", " sick of this ", " so annoying ", " this is annoying ", " frustrating ",
+        " frustrated ", " pointless ", " terrible service ", " awful service ", " are you kidding ", " this is a joke ",
+        " for gods sake ", " for god sake ", " i give up ", " hopeless ", " bloody machine ", " stupid machine ", " stupid bot ",
+    ]
+    /// The caller wants to begin again.
+    private static let startOverPhrases = [" start over ", " start again ", " begin again ", " from the top ", " restart ", " start from scratch "]
     private static let repeatPhrases = [
         " repeat that ", " say that again ", " sorry what ", " come again ", " what was that ", " pardon ",
         " say it again ", " repeat it ", " what did you say ",
@@ -284,7 +297,7 @@ struct Turn {
         return intent
     }
 
-    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?) async {
+    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?, restarted: Bool = false) async {
         // A card number read while an order is being paid for is the answer, whatever else was said with it.
         if case .order = state.flow, interpretation.entities.cardNumber != nil {
             interpretation.intent = .inform
@@ -319,6 +332,27 @@ struct Turn {
             state.expecting = expecting
             say(last.text)
             return
+        }
+
+        // "This is ridiculous", "you're useless": no more questions; a person takes over.
+        if Self.frustrationPhrases.contains(where: text.contains) {
+            transfer(
+                "I'm sorry this has been frustrating. Let me connect you with a team member right away.",
+                reason: "The caller is frustrated (\"\(interpretation.redactedText)\").")
+            return
+        }
+        // "Start over": drop whatever was under way, keep who the caller is.
+        if !restarted, Self.startOverPhrases.contains(where: text.contains) {
+            await releaseUnpaidOrder()
+            state.flow = nil
+            state.focus = nil
+            state.suspendedOrder = nil
+            // "Start over — I want the sambas": begin again with what was just said.
+            guard Self.coreIntents.contains(intent), !entities.isEmpty else {
+                say("Sure, let's start over. What can I help you with?")
+                return
+            }
+            return await route(pending: nil, expecting: nil, restarted: true)
         }
 
         // "Actually use my Mastercard" while paying: about the card, not a cancellation.

@@ -117,6 +117,9 @@ public struct DialogueRunner: Sendable {
         for piece in turn.replyExcludes where text.localizedCaseInsensitiveContains(piece) {
             problems.append(("reply not to contain \"\(piece)\"", "\"\(text)\""))
         }
+        for piece in turn.handoffContains where !(reply.handoff ?? "").localizedCaseInsensitiveContains(piece) {
+            problems.append(("hand-off summary to contain \"\(piece)\"", "\"\(reply.handoff ?? "")\""))
+        }
         for piece in turn.ssmlContains where !reply.ssml.contains(piece) {
             problems.append(("SSML to contain \"\(piece)\"", "\"\(reply.ssml)\""))
         }
