@@ -88,7 +88,7 @@ struct Turn {
         if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
         let question = sentences.last { $0.hasSuffix("?") } ?? sentences.last ?? text
         // "Sure — which product…?" is asked again as "which product…?".
-        for opener in ["Sure — ", "Great. ", "Okay — ", "Okay. "] where question.hasPrefix(opener) {
+        for opener in ["Sure — ", "Great. ", "Okay — ", "Okay. ", "Or "] where question.hasPrefix(opener) {
             return String(question.dropFirst(opener.count)).capitalizedFirst
         }
         return question
@@ -126,13 +126,25 @@ struct Turn {
         misunderstood = true
         state.misunderstandings += 1
         if state.misunderstandings >= 2 {
+            // The second miss: the shortest rephrasing of a slot question, and a person offered beside it.
             state.misunderstandings = 0
-            offerPerson("I'm sorry, I'm having trouble understanding. Would you like me to connect you with a team member?")
+            if let slot, let shortest = Reprompts.rephrase(slot, miss: 2, hints: hints ?? state.lastHints) {
+                offerPerson("Sorry, I still didn't catch that. \(shortest) Or would you like me to connect you with a team member?")
+            } else {
+                offerPerson("I'm sorry, I'm having trouble understanding. Would you like me to connect you with a team member?")
+            }
         } else {
             say(reprompt)
             if let slot { state.expecting = slot }
             if let hints { state.lastHints = hints }
         }
+    }
+
+    /// The open question was not understood: asked again shorter (the reprompt ladder; the second miss
+    /// also offers a person).
+    mutating func askAgain(_ question: String, expecting slot: ExpectedSlot?) {
+        let rephrased = slot.flatMap { Reprompts.rephrase($0, miss: 1, hints: state.lastHints) }
+        notUnderstood("Sorry, I didn't catch that. \(rephrased ?? question)", expecting: slot)
     }
 
     /// Says the POS could not do what was asked, as the error-reply table words it, and offers a person who can.
@@ -366,7 +378,7 @@ struct Turn {
             interpretation.confidence < Self.weak, !cues.contains(intent), let question = state.lastQuestion
         {
             state.pending = pending
-            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            askAgain(question, expecting: expecting)
             return
         }
         interpretation.intent = intent
@@ -518,7 +530,7 @@ struct Turn {
             || (flow != nil && [.affirm, .deny].contains(intent))
         if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
             state.pending = pending
-            notUnderstood("Sorry, I didn't catch that. \(question)", expecting: expecting)
+            askAgain(question, expecting: expecting)
             return
         }
 

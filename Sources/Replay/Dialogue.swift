@@ -31,6 +31,8 @@ public struct Dialogue: Sendable {
         public var replyExcludes: [String] = []
         /// Pieces the SSML rendering must contain, exactly (e.g. `<say-as interpret-as="digits">7829</say-as>`).
         public var ssmlContains: [String] = []
+        /// Phrases the reply's recognizer hints must include.
+        public var hints: [String] = []
         /// Pieces the hand-off summary for a person must contain (case-insensitive).
         public var handoffContains: [String] = []
         public var replyMatches: String?

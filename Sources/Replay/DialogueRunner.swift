@@ -117,6 +117,9 @@ public struct DialogueRunner: Sendable {
         for piece in turn.replyExcludes where text.localizedCaseInsensitiveContains(piece) {
             problems.append(("reply not to contain \"\(piece)\"", "\"\(text)\""))
         }
+        if !turn.hints.isEmpty, !Set(turn.hints).isSubset(of: reply.hints) {
+            problems.append(("hints to include \(turn.hints)", "\(reply.hints)"))
+        }
         for piece in turn.handoffContains where !(reply.handoff ?? "").localizedCaseInsensitiveContains(piece) {
             problems.append(("hand-off summary to contain \"\(piece)\"", "\"\(reply.handoff ?? "")\""))
         }
