@@ -14,16 +14,19 @@ public struct DialogueConfiguration: Sendable {
     public var clarifyBelow: Double
     /// What the caller hears for each POS failure (default: the bundled `error-replies.yaml`).
     public var errorReplies: ErrorReplies
+    /// At or below this many units at a store, stock is called low and not promised.
+    public var lowStockAt: Int
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
-        errorReplies: ErrorReplies = .standard
+        errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2
     ) {
         self.storeName = storeName
         self.returnPolicy = returnPolicy
         self.clock = clock
         self.clarifyBelow = clarifyBelow
         self.errorReplies = errorReplies
+        self.lowStockAt = lowStockAt
     }
 }
 

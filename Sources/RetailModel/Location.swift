@@ -11,10 +11,16 @@ public struct Location: Sendable, Hashable, Codable, Identifiable {
     public var pickupReadyHours: Int
     /// Opening hours as said aloud: "10am to 8pm".
     public var hours: String
+    /// Units the assistant never promises: the last ones on the shelf may be damaged, on display or miscounted.
+    public var safetyStock: Int
+    /// Whether stock can be sent here from another store for pickup.
+    public var acceptsTransfers: Bool
+    /// Other locations, nearest first: where to look when this one is out.
+    public var nearby: [String]
 
     public init(
         id: String, name: String, address: String, taxRatePerMillion: Int, acceptsPickup: Bool,
-        pickupReadyHours: Int, hours: String
+        pickupReadyHours: Int, hours: String, safetyStock: Int = 0, acceptsTransfers: Bool = false, nearby: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -23,7 +29,13 @@ public struct Location: Sendable, Hashable, Codable, Identifiable {
         self.acceptsPickup = acceptsPickup
         self.pickupReadyHours = pickupReadyHours
         self.hours = hours
+        self.safetyStock = safetyStock
+        self.acceptsTransfers = acceptsTransfers
+        self.nearby = nearby
     }
+
+    /// Units that may be promised out of `available` on hand.
+    public func sellable(_ available: Int) -> Int { max(0, available - safetyStock) }
 }
 
 /// Units of one variant available to sell at one location.

@@ -33,11 +33,15 @@ public struct StoreFixture: Sendable, Decodable {
         var pickup: Bool?
         var pickupReadyHours: Int?
         var hours: String?
+        var safetyStock: Int?
+        var transfers: Bool?
+        var nearby: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, address, pickup, hours
+            case id, name, address, pickup, hours, transfers, nearby
             case taxPercent = "tax_percent"
             case pickupReadyHours = "pickup_ready_hours"
+            case safetyStock = "safety_stock"
         }
     }
 
@@ -129,7 +133,7 @@ public struct StoreFixture: Sendable, Decodable {
     private static let fields: [String: Set<String>] = [
         "": ["store", "locations", "products", "customers", "orders"],
         "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone"],
-        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers"],
+        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby"],
         "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
         "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],
         "card_on_file": ["token", "brand", "last4"],

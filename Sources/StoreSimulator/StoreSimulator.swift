@@ -79,10 +79,19 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             Location(
                 id: entry.id, name: entry.name, address: entry.address ?? "",
                 taxRatePerMillion: Int(((entry.taxPercent ?? 0) * 10_000).rounded()), acceptsPickup: entry.pickup ?? true,
-                pickupReadyHours: entry.pickupReadyHours ?? 2, hours: entry.hours ?? "")
+                pickupReadyHours: entry.pickupReadyHours ?? 2, hours: entry.hours ?? "", safetyStock: entry.safetyStock ?? 0,
+                acceptsTransfers: entry.transfers ?? false, nearby: entry.nearby ?? [])
         }
         self.locationList = locationList
         let locationIDs = Set(locationList.map(\.id))
+        for entry in fixture.locations {
+            if let unknown = entry.nearby?.first(where: { !locationIDs.contains($0) }) {
+                throw StoreFixtureError(source: source, message: "location \(entry.id): nearby names unknown location '\(unknown)'")
+            }
+            if let safety = entry.safetyStock, safety < 0 {
+                throw StoreFixtureError(source: source, message: "location \(entry.id): safety_stock must be 0 or more")
+            }
+        }
 
         var stock: [SKU: [String: Int]] = [:]
         var bySKU: [SKU: (product: Product, variant: Variant)] = [:]

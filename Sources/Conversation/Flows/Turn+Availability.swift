@@ -62,7 +62,7 @@ extension Turn {
         others["size"] = nil
         let levels: [StockLevel]
         do {
-            levels = try await pos.stock(skus: product.variants(matching: others).map(\.sku))
+            levels = try await sellableStock(skus: product.variants(matching: others).map(\.sku))
         } catch {
             apologize(for: error)
             return
@@ -71,12 +71,7 @@ extension Turn {
         var byLocation: [String: Int] = [:]
         for level in levels where wantedSKUs.contains(level.sku) { byLocation[level.locationID, default: 0] += level.available }
         let preferred = draft.locationID ?? state.customer?.homeLocationID
-        let inStock = locations.filter { (byLocation[$0.id] ?? 0) > 0 }
-            .sorted { lhs, rhs in
-                if lhs.id == preferred { return true }
-                if rhs.id == preferred { return false }
-                return (byLocation[lhs.id] ?? 0) > (byLocation[rhs.id] ?? 0)
-            }
+        let inStock = nearestFirst(locations.filter { (byLocation[$0.id] ?? 0) > 0 }, from: preferred, units: byLocation)
         let what = Speech.describe(product, options: draft.options)
 
         guard !inStock.isEmpty else {
@@ -93,10 +88,15 @@ extension Turn {
                 ? "\(Speech.count(count, of: product))\(clause) at \(Speech.store(location))"
                 : "\(count) at \(Speech.store(location))"
         }
-        if let wanted = draft.locationID, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
-            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)).")
+        if let wanted = preferred, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
+            // The caller's store (named, or their home store) is out: the nearest that has it, and shipping.
+            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(Speech.pronoun(product, quantity: 1)) to you.")
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
+        }
+        // Honest about the last few: stock counts can be off until an order takes them.
+        if let first = inStock.first, let count = byLocation[first.id], count <= configuration.lowStockAt {
+            say("We show just \(count) left at \(Speech.store(first)), so \(count == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
         }
         let one = product.unit.map { "a \($0)" } ?? "one"
         confirm("Would you like to order \(one)?", .offerOrder)

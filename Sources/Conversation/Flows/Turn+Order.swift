@@ -117,7 +117,7 @@ extension Turn {
         if let open = nextOpenOption(of: product, options: &draft.options) {
             if draft.stock.count < product.variants.count {
                 do {
-                    for level in try await pos.stock(skus: product.variants.map(\.sku)) {
+                    for level in try await sellableStock(skus: product.variants.map(\.sku)) {
                         draft.stock[level.sku, default: [:]][level.locationID] = level.available
                     }
                 } catch {
@@ -147,7 +147,7 @@ extension Turn {
         // A fresh stock read for the exact variant before choosing a store and quoting it.
         let levels: [StockLevel]
         do {
-            levels = try await pos.stock(skus: [variant.sku])
+            levels = try await sellableStock(skus: [variant.sku])
         } catch {
             apologize(for: error)
             return
@@ -157,8 +157,8 @@ extension Turn {
         let what = Speech.describe(product, options: draft.options)
         let home = state.customer?.homeLocationID
         let eligible = draft.fulfillment == .shipping ? locations : pickupStores
-        let stocked = eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }
-            .sorted { ($0.id == home ? 1 : 0, available[$0.id] ?? 0) > ($1.id == home ? 1 : 0, available[$1.id] ?? 0) }
+        let stocked = nearestFirst(
+            eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }, from: draft.fulfillment == .shipping ? home : draft.locationID ?? home, units: available)
 
         if stocked.isEmpty, draft.fulfillment == .pickup,
             locations.contains(where: { (available[$0.id] ?? 0) >= draft.quantity })
