@@ -25,6 +25,16 @@ struct IntentClassifierTests {
         ("what time do you close on sunday", .outOfScope),
         ("I need to cancel my order", .outOfScope),
         ("what's the weather tomorrow", .outOfScope),
+        // Typed chat, assistant commands and items on display, as real users write them.
+        ("i want a reimbursment for these boots", .returnItem),
+        ("i realy apreciate your help", .thanks),
+        ("olly stop", .cancel),
+        ("alexa whats the weather like", .outOfScope),
+        ("set a timer for ten minutes", .outOfScope),
+        ("transfer 200 dollars to my savings account", .outOfScope),
+        ("add the black one to my cart", .placeOrder),
+        ("what sizes does the jacket on the left rack come in", .checkAvailability),
+        ("is this product genuine or fake", .outOfScope),
     ])
     func classifies(text: String, intent: Intent) async throws {
         #expect(try await Fixtures.understanding().interpret(text).intent == intent)

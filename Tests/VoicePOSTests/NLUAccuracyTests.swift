@@ -15,20 +15,29 @@ struct NLUAccuracyTests {
     @Test func heldOutAccuracyStaysAboveItsFloor() async throws {
         let evaluation = try await evaluate("heldout.jsonl")
         #expect(evaluation.count >= 400)
-        #expect(evaluation.accuracy >= 0.90, "held-out intent accuracy \(evaluation.accuracy)")
-        #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.78)
+        #expect(evaluation.accuracy >= 0.95, "held-out intent accuracy \(evaluation.accuracy)")
+        #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.90)
     }
 
     /// A second set, written last by someone who never saw `Intents/` or the first set, and not tuned on.
     @Test func aFreshSetStaysAboveItsFloor() async throws {
         let evaluation = try await evaluate("heldout-fresh.jsonl")
         #expect(evaluation.count >= 400)
-        #expect(evaluation.accuracy >= 0.90, "fresh held-out intent accuracy \(evaluation.accuracy)")
+        #expect(evaluation.accuracy >= 0.92, "fresh held-out intent accuracy \(evaluation.accuracy)")
     }
 
-    @Test func recognizerNoiseDegradesGracefully() async throws {
-        let evaluation = try await evaluate("heldout-asr.jsonl")
-        #expect(evaluation.accuracy >= 0.82, "noisy held-out intent accuracy \(evaluation.accuracy)")
+    /// A third set in the public datasets' styles (typed chat, assistant commands, items on display).
+    @Test func aSetInRealUsersStylesStaysAboveItsFloor() async throws {
+        let evaluation = try await evaluate("heldout-styles.jsonl")
+        #expect(evaluation.count >= 500)
+        #expect(evaluation.accuracy >= 0.93, "styles held-out intent accuracy \(evaluation.accuracy)")
+        #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.88)
+    }
+
+    @Test(arguments: ["heldout-asr.jsonl", "heldout-styles-asr.jsonl"])
+    func recognizerNoiseDegradesGracefully(file: String) async throws {
+        let evaluation = try await evaluate(file)
+        #expect(evaluation.accuracy >= 0.85, "noisy held-out intent accuracy \(evaluation.accuracy) on \(file)")
     }
 
     @Test func anUnknownLabelNamesTheLine() {
