@@ -16,10 +16,15 @@ public struct DialogueConfiguration: Sendable {
     public var errorReplies: ErrorReplies
     /// At or below this many units at a store, stock is called low and not promised.
     public var lowStockAt: Int
+    /// Where holds on stock live while callers order; share one book between engines that share a store.
+    public var reservations: any ReservationBook
+    /// How long a hold lasts from the moment a caller starts ordering a variant at a store.
+    public var holdMinutes: Int
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
-        errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2
+        errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2,
+        reservations: any ReservationBook = InMemoryReservations(), holdMinutes: Int = 10
     ) {
         self.storeName = storeName
         self.returnPolicy = returnPolicy
@@ -27,6 +32,8 @@ public struct DialogueConfiguration: Sendable {
         self.clarifyBelow = clarifyBelow
         self.errorReplies = errorReplies
         self.lowStockAt = lowStockAt
+        self.reservations = reservations
+        self.holdMinutes = holdMinutes
     }
 }
 
@@ -109,6 +116,8 @@ public actor DialogueEngine {
             locations: locations, configuration: configuration)
         var reply = await turn.run(utterance)
         reply.trace.caller = identified
+        // A call handed to a person or ended holds nothing any more.
+        if reply.action != .continue { await configuration.reservations.releaseAll(holder: utterance.sessionID) }
         sessions[utterance.sessionID] = turn.state
         return reply
     }

@@ -26,6 +26,8 @@ struct Turn {
     private(set) var asked: ExpectedSlot?
     /// Where the conversation stood before this turn: the question asked and the yes/no pending.
     private var before: ResumePoint?
+    /// Units other callers hold, by SKU and location, as of this turn's stock reads.
+    var reservedByOthers: [SKU: [String: Int]] = [:]
 
     init(
         state: SessionState, pos: RecordingPointOfSale, tokenizer: any CardTokenizer,
@@ -56,13 +58,35 @@ struct Turn {
         return stores.sorted { (rank($0), -(units[$0.id] ?? 0), $0.id) < (rank($1), -(units[$1.id] ?? 0), $1.id) }
     }
 
-    /// Stock the assistant may promise: what the POS reports less each store's safety stock.
-    func sellableStock(skus: [SKU]) async throws -> [StockLevel] {
-        try await pos.stock(skus: skus).map { level in
-            var level = level
-            level.available = location(level.locationID)?.sellable(level.available) ?? level.available
-            return level
+    /// Stock the assistant may promise this caller: what the POS reports less each store's safety stock and
+    /// less what other callers hold; what others hold is noted in `reservedByOthers`.
+    mutating func sellableStock(skus: [SKU]) async throws -> [StockLevel] {
+        let now = configuration.clock.now
+        var result: [StockLevel] = []
+        for var level in try await pos.stock(skus: skus) {
+            let onHand = location(level.locationID)?.sellable(level.available) ?? level.available
+            let others = onHand > 0
+                ? await configuration.reservations.heldByOthers(level.sku, at: level.locationID, excluding: state.id, now: now) : 0
+            reservedByOthers[level.sku, default: [:]][level.locationID] = others
+            level.available = max(0, onHand - others)
+            result.append(level)
         }
+        return result
+    }
+
+    /// Holds the units being ordered for this call, dropping any other hold it had.
+    ///
+    /// - Parameter available: the units this caller may have there (others' holds already taken out).
+    /// - Returns: false when another caller took them first.
+    mutating func hold(_ sku: SKU, at locationID: String, quantity: Int, available: Int) async -> Bool {
+        let book = configuration.reservations
+        let now = configuration.clock.now
+        if await book.holds(sku, at: locationID, quantity: quantity, for: state.id, now: now) { return true }
+        await book.releaseAll(holder: state.id)
+        let others = reservedByOthers[sku]?[locationID] ?? 0
+        return await book.hold(
+            sku, at: locationID, quantity: quantity, for: state.id,
+            until: now.addingTimeInterval(Double(configuration.holdMinutes) * 60), available: available + others, now: now)
     }
 
     // MARK: Output
@@ -692,6 +716,7 @@ struct Turn {
         if case .order(let draft) = state.flow, let number = draft.orderNumber { numbers.append(number) }
         if let number = state.suspendedOrder?.orderNumber { numbers.append(number) }
         for number in numbers { _ = try? await pos.cancelOrder(number: number) }
+        await configuration.reservations.releaseAll(holder: state.id)
     }
 
     mutating func endCall() {

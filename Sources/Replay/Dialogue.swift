@@ -31,6 +31,10 @@ public struct Dialogue: Sendable {
         public var replyExcludes: [String] = []
         /// Pieces the SSML rendering must contain, exactly (e.g. `<say-as interpret-as="digits">7829</say-as>`).
         public var ssmlContains: [String] = []
+        /// Another call this turn belongs to (default: the dialogue's own call), to replay callers racing.
+        public var session: String?
+        /// The caller of that other call.
+        public var caller: String?
         /// Phrases the reply's recognizer hints must include.
         public var hints: [String] = []
         /// Pieces the hand-off summary for a person must contain (case-insensitive).

@@ -83,7 +83,7 @@ public struct DialogueParser: Sendable {
     }
 
     private static let turnFields: Set<String> = [
-        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "intent", "slots", "calls", "action",
+        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller", "intent", "slots", "calls", "action",
         "expecting",
     ]
 
@@ -94,6 +94,8 @@ public struct DialogueParser: Sendable {
         turn.reply = try fields["reply"].map { try reader.string($0, "\(path).reply") }
         turn.replyContains = try fields["reply_contains"].map { try reader.strings($0, "\(path).reply_contains") } ?? []
         turn.replyExcludes = try fields["reply_excludes"].map { try reader.strings($0, "\(path).reply_excludes") } ?? []
+        turn.session = try fields["session"].map { try reader.string($0, "\(path).session") }
+        turn.caller = try fields["caller"].map { try reader.string($0, "\(path).caller") }
         turn.hints = try fields["hints"].map { try reader.strings($0, "\(path).hints") } ?? []
         turn.handoffContains = try fields["handoff_contains"].map { try reader.strings($0, "\(path).handoff_contains") } ?? []
         turn.ssmlContains = try fields["ssml_contains"].map { try reader.strings($0, "\(path).ssml_contains") } ?? []

@@ -92,7 +92,10 @@ public struct DialogueRunner: Sendable {
         let caller = dialogue.caller.map { Caller(customerID: $0) }
 
         for (index, turn) in dialogue.turns.enumerated() {
-            let reply = await bench.engine.respond(to: Utterance(sessionID: "replay", text: turn.user, caller: caller))
+            // A turn may speak for a second, simultaneous call (another session, maybe another caller).
+            let session = turn.session ?? "replay"
+            let speaker = turn.caller.map { Caller(customerID: $0) } ?? (turn.session == nil ? caller : nil)
+            let reply = await bench.engine.respond(to: Utterance(sessionID: session, text: turn.user, caller: speaker))
             // The report quotes what was understood (card numbers redacted), never the raw utterance.
             let context = "turn \(index + 1) «\(reply.trace.normalized)»"
             result.failures += Self.check(turn, reply).map {

@@ -92,7 +92,7 @@ extension Turn {
     }
 
     /// Asks for whatever the order still needs, or quotes it for confirmation.
-    mutating func advanceOrder(_ start: OrderDraft) async {
+    mutating func advanceOrder(_ start: OrderDraft, retried: Bool = false) async {
         var draft = start
         guard let product = draft.product else {
             ask("Which product would you like to order?", expecting: .product)
@@ -182,7 +182,7 @@ extension Turn {
                     .takeAvailable(quantity: have, locationID: most.id))
                 return
             }
-            soldOut(what, product: product, draft: &draft)
+            await soldOut(what, product: product, draft: &draft)
             return
         }
         if draft.fulfillment == .shipping {
@@ -204,7 +204,10 @@ extension Turn {
             if (available[chosen.id] ?? 0) < draft.quantity {
                 let other = stocked[0]
                 let have = available[chosen.id] ?? 0
-                let shortfall = have == 0 ? "doesn't have \(what) right now" : "only has \(have) of \(what)"
+                let justHeld = (reservedByOthers[variant.sku]?[chosen.id] ?? 0) > 0
+                let shortfall = have == 0
+                    ? (justHeld ? "had \(what), but another caller just reserved it" : "doesn't have \(what) right now")
+                    : "only has \(have) of \(what)"
                 confirm(
                     "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up there instead?",
                     .pickupElsewhere(locationID: other.id))
@@ -219,6 +222,16 @@ extension Turn {
             return
         }
         guard let (_, location, quote) = quote(for: draft) else { return }
+        // Held for this call from now until the order is placed, cancelled or the hold runs out.
+        guard await hold(variant.sku, at: location.id, quantity: draft.quantity, available: available[location.id] ?? 0) else {
+            say("I'm sorry — \(what) at \(Speech.store(location)) was just reserved by another caller.")
+            if !retried {
+                draft.stock = [:]
+                if draft.fulfillment == .pickup { draft.locationID = nil }
+                await advanceOrder(draft, retried: true)
+            }
+            return
+        }
         let amount = product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
             ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
         let delivery = draft.fulfillment == .pickup
@@ -259,8 +272,15 @@ extension Turn {
     }
 
     /// The chosen variant is sold out everywhere it could come from: say so and reopen the last choice.
-    private mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) {
-        say("Sorry, \(what) is sold out.")
+    private mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) async {
+        let heldElsewhere = product.variants(matching: draft.options).contains { variant in
+            (reservedByOthers[variant.sku]?.values.reduce(0, +) ?? 0) > 0
+        }
+        say(heldElsewhere ? "Sorry, the last of \(what) was just reserved by another caller." : "Sorry, \(what) is sold out.")
+        // The other values are offered with their stock, so read it for the whole product.
+        if draft.stock.count < product.variants.count, let levels = try? await sellableStock(skus: product.variants.map(\.sku)) {
+            for level in levels { draft.stock[level.sku, default: [:]][level.locationID] = level.available }
+        }
         let last = Speech.orderedOptions(product).last { draft.options[$0] != nil && product.values(of: $0).count > 1 }
         guard let name = last else {
             state.flow = nil
@@ -368,6 +388,21 @@ extension Turn {
             if let number = draft.orderNumber {
                 order = try await pos.order(number: number)
             } else {
+                // Still held for this call? A hold that ran out is taken again if the units are still free.
+                let book = configuration.reservations
+                if !(await book.holds(priced.variant.sku, at: priced.location.id, quantity: draft.quantity, for: state.id, now: configuration.clock.now)) {
+                    let free = try await sellableStock(skus: [priced.variant.sku])
+                        .filter { $0.locationID == priced.location.id }.reduce(0) { $0 + $1.available }
+                    guard await hold(priced.variant.sku, at: priced.location.id, quantity: draft.quantity, available: free) else {
+                        say("I'm sorry — the hold on \(what) at \(Speech.store(priced.location)) ran out, and another caller has just reserved it.")
+                        draft.stock = [:]
+                        draft.agreedTotal = nil
+                        if draft.fulfillment == .pickup { draft.locationID = nil }
+                        state.flow = .order(draft)
+                        await advanceOrder(draft, retried: true)
+                        return
+                    }
+                }
                 order = try await pos.createOrder(
                     OrderRequest(
                         customerID: customer.id, lines: [.init(sku: priced.variant.sku, quantity: draft.quantity)],
@@ -375,11 +410,13 @@ extension Turn {
                 draft.orderNumber = order.number
                 draft.orderedAs = draft.choice
                 state.flow = .order(draft)
+                // The POS order now takes the stock; the hold has done its job.
+                await book.releaseAll(holder: state.id)
             }
         } catch POSError.outOfStock {
             say("I'm sorry — \(what) just sold out at \(Speech.store(priced.location)).")
             draft.stock = [:]
-            soldOut(what, product: product, draft: &draft)
+            await soldOut(what, product: product, draft: &draft)
             if case .order = state.flow { state.flow = .order(draft) }
             return
         } catch {
