@@ -84,7 +84,22 @@ struct AvailabilityDraft: Sendable {
     var locationID: String?
 }
 
+/// One finished line of the cart: a product with every option chosen.
+struct CartItem: Sendable {
+    var product: Product
+    var options: [String: String]
+    var quantity: Int
+}
+
+/// The order under way: finished cart lines, the item being chosen now (product, options, quantity), items
+/// named in the same breath still to choose, and what applies to the whole order.
 struct OrderDraft: Sendable {
+    /// Items already chosen in full.
+    var cart: [CartItem] = []
+    /// Items named together with the current one ("… and a black hoodie"), chosen after it.
+    var queued: [Entities] = []
+    /// What was said about the item being chosen now, kept until its product is settled ("which hoodie?").
+    var itemRequest: Entities?
     var product: Product?
     var candidates: [Product] = []
     var options: [String: String] = [:]
@@ -108,7 +123,9 @@ struct OrderDraft: Sendable {
 
     /// What the caller has chosen, as one comparable value.
     var choice: OrderChoice {
-        OrderChoice(productID: product?.id, options: options, quantity: quantity, fulfillment: fulfillment, locationID: locationID)
+        OrderChoice(
+            productID: product?.id, options: options, quantity: quantity, fulfillment: fulfillment, locationID: locationID,
+            cart: cart.map { "\($0.product.id) \($0.options.sorted { $0.key < $1.key }) ×\($0.quantity)" })
     }
 }
 
@@ -118,6 +135,8 @@ struct OrderChoice: Sendable, Hashable {
     var quantity: Int
     var fulfillment: Fulfillment?
     var locationID: String?
+    /// The cart lines before the current item, as comparable text.
+    var cart: [String]
 }
 
 struct StatusDraft: Sendable {

@@ -14,7 +14,7 @@ struct Turn {
     let locations: [Location]
     let configuration: DialogueConfiguration
 
-    private(set) var interpretation = Interpretation(intent: .outOfScope, confidence: 0, entities: Entities(), redactedText: "")
+    var interpretation = Interpretation(intent: .outOfScope, confidence: 0, entities: Entities(), redactedText: "")
     private var sentences: [String] = []
     private var action = ReplyAction.continue
     var hints: [String] = []
@@ -74,19 +74,30 @@ struct Turn {
         return result
     }
 
-    /// Holds the units being ordered for this call, dropping any other hold it had.
+    /// Holds the units being ordered for this call (every line, at one store), dropping any other hold it had.
     ///
-    /// - Parameter available: the units this caller may have there (others' holds already taken out).
-    /// - Returns: false when another caller took them first.
-    mutating func hold(_ sku: SKU, at locationID: String, quantity: Int, available: Int) async -> Bool {
+    /// - Parameter available: by SKU, the units this caller may have there (others' holds already taken out).
+    /// - Returns: false, holding nothing, when another caller took some of them first.
+    mutating func hold(_ lines: [(sku: SKU, quantity: Int)], at locationID: String, available: [SKU: Int]) async -> Bool {
         let book = configuration.reservations
         let now = configuration.clock.now
-        if await book.holds(sku, at: locationID, quantity: quantity, for: state.id, now: now) { return true }
+        var alreadyHeld = true
+        for line in lines where !(await book.holds(line.sku, at: locationID, quantity: line.quantity, for: state.id, now: now)) {
+            alreadyHeld = false
+        }
+        if alreadyHeld { return true }
         await book.releaseAll(holder: state.id)
-        let others = reservedByOthers[sku]?[locationID] ?? 0
-        return await book.hold(
-            sku, at: locationID, quantity: quantity, for: state.id,
-            until: now.addingTimeInterval(Double(configuration.holdMinutes) * 60), available: available + others, now: now)
+        let until = now.addingTimeInterval(Double(configuration.holdMinutes) * 60)
+        for line in lines {
+            let others = reservedByOthers[line.sku]?[locationID] ?? 0
+            let free = (available[line.sku] ?? 0) + others
+            guard await book.hold(line.sku, at: locationID, quantity: line.quantity, for: state.id, until: until, available: free, now: now)
+            else {
+                await book.releaseAll(holder: state.id)
+                return false
+            }
+        }
+        return true
     }
 
     // MARK: Output
@@ -357,6 +368,12 @@ struct Turn {
         // A card number read while an order is being paid for is the answer, whatever else was said with it.
         if case .order = state.flow, interpretation.entities.cardNumber != nil {
             interpretation.intent = .inform
+            await continueOrder()
+            return
+        }
+        // "Drop the socks", "make the hoodie a large": an edit of the order under way, never a cancellation.
+        if case .order(let draft) = state.flow, !draft.cart.isEmpty || draft.product != nil, editsCart(draft) {
+            interpretation.intent = .placeOrder
             await continueOrder()
             return
         }

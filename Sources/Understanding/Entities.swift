@@ -45,6 +45,9 @@ public struct Entities: Sendable, Hashable {
     public var refersToOther = false
     /// "the first one", "the second", "the last one".
     public var ordinal: Int?
+    /// Several things named in one breath ("two Air Max in 10 and a black hoodie in medium"): what each
+    /// part names, in order. Empty when the utterance names one thing or none.
+    public var items: [Entities] = []
 
     public init() {}
 
@@ -77,6 +80,7 @@ public struct Entities: Sendable, Hashable {
         if let unknownProductPhrase { result["unknown_product"] = unknownProductPhrase }
         if let bareNumber { result["number"] = bareNumber }
         if mentionsCard { result["mentions_card"] = "true" }
+        if !items.isEmpty { result["items"] = String(items.count) }
         return result
     }
 }

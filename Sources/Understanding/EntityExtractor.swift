@@ -145,6 +145,8 @@ struct EntityExtractor: Sendable {
         var masked: [String]
         /// Where the utterance named a product or a brand, and which words no entity used.
         var nameSpans: [(range: Range<Int>, brandOnly: Bool)] = []
+        /// Where each thing named begins: a product, a kind ("a hoodie"), or a brand not followed by either.
+        var itemStarts: [Int] = []
         var consumed: [Bool] = []
     }
 
@@ -418,6 +420,18 @@ struct EntityExtractor: Sendable {
             default: nil
             }
         }
-        return Result(entities: entities, masked: masked, nameSpans: nameSpans, consumed: consumed)
+        // A brand right before a product or kind ("nike air max") names one thing, not two.
+        var itemStarts: [Int] = []
+        var lastEnd = -1
+        for span in spans {
+            guard let meaning = span.meanings.first else { continue }
+            switch meaning {
+            case .products, .brand, .kind:
+                if span.range.lowerBound > lastEnd { itemStarts.append(span.range.lowerBound) }
+                lastEnd = span.range.upperBound
+            default: continue
+            }
+        }
+        return Result(entities: entities, masked: masked, nameSpans: nameSpans, itemStarts: itemStarts, consumed: consumed)
     }
 }

@@ -67,6 +67,35 @@ public struct LanguageUnderstanding: Sendable {
         return nil
     }
 
+    /// Words that join two things named in one breath.
+    private static let itemJoiners: Set<String> = ["and", "plus", "also", "with"]
+
+    /// Splits "2 pairs of the air max in 10 and a black hoodie in medium" at the joining word before each
+    /// further thing named, and reads each part on its own; empty when fewer than two parts result.
+    private func items(_ words: [String], _ extracted: EntityExtractor.Result) -> [Entities] {
+        guard extracted.itemStarts.count >= 2 else { return [] }
+        var cuts: [Int] = []
+        var previous = extracted.itemStarts[0]
+        for start in extracted.itemStarts.dropFirst() {
+            // The last joining word between the previous thing and this one.
+            if let cut = (previous..<start).last(where: { Self.itemJoiners.contains(words[$0]) && !extracted.consumed[$0] }) {
+                cuts.append(cut)
+            }
+            previous = start
+        }
+        guard !cuts.isEmpty else { return [] }
+        var parts: [ArraySlice<String>] = []
+        var from = 0
+        for cut in cuts {
+            parts.append(words[from..<cut])
+            from = cut + 1
+        }
+        parts.append(words[from...])
+        let items = parts.map { extractor.extract(Array($0), expecting: nil).entities }
+            .filter { !$0.productIDs.isEmpty || $0.kind != nil || $0.brand != nil }
+        return items.count >= 2 ? items : []
+    }
+
     /// Nudges intent scores by keyword cues from `Intents/` ("refund" points to a return, "parcel" to order
     /// status) and by what the utterance names: a pickup or delivery choice points to an order, a product
     /// with a size to stock or an order rather than small talk.
@@ -102,6 +131,7 @@ public struct LanguageUnderstanding: Sendable {
         let extracted = extractor.extract(words, expecting: expecting)
         var entities = extracted.entities
         entities.unmatchedModel = unmatchedModel(words, extracted)
+        entities.items = items(words, extracted)
         let redacted = words.map { word in
             if word == entities.cardNumber { return "card ending \(word.suffix(4))" }
             // While a card number is being read, or next to one (expiry, security code), no digits are kept;

@@ -98,4 +98,21 @@ struct EntityExtractionTests {
         #expect(entities.productIDs == [product])
         #expect(entities.unmatchedModel == nil)
     }
+
+    @Test func severalItemsInOneBreathAreReadApart() async throws {
+        let understanding = try await Fixtures.understanding()
+        let items = understanding.interpret("two pairs of the air max 90 in 10 and a black hoodie in medium").entities.items
+        #expect(items.count == 2)
+        #expect(items.first?.productIDs == ["nike-air-max-90"])
+        #expect(items.first?.quantity == 2)
+        #expect(items.first?.options["size"] == "10")
+        #expect(items.last?.kind != nil)
+        #expect(items.last?.options["color"] == "black")
+        #expect(items.last?.options["size"] == "M" || items.last?.alternativeOptions["size"] == "M")
+    }
+
+    @Test(arguments: ["do you have the air max 90 in black and white", "the nike air max 90 in a ten", "air max 90 and"])
+    func oneThingIsNotACart(text: String) async throws {
+        #expect(try await Fixtures.understanding().interpret(text).entities.items.isEmpty)
+    }
 }

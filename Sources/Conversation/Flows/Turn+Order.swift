@@ -23,7 +23,7 @@ extension Turn {
 
     mutating func continueOrder() async {
         guard case .order(var draft) = state.flow else { return }
-        let entities = interpretation.entities
+        var entities = interpretation.entities
 
         if let number = entities.cardNumber {
             await takeCard(number, draft: draft)
@@ -34,8 +34,21 @@ extension Turn {
             ask("I only caught part of that. Please read me the whole card number in one go.", expecting: .cardNumber)
             return
         }
+        if await editCart(&draft) { return }
+        entities = interpretation.entities
         do {
-            guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: true, verb: "would you like to order") else {
+            guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: draft.cart.isEmpty, verb: "would you like to order") else {
+                // Values said while the product is still being settled ("white") are kept for it.
+                if !entities.options.isEmpty || entities.fulfillment != nil || entities.locationID != nil {
+                    var request = draft.itemRequest ?? Entities()
+                    request.options.merge(entities.options) { $1 }
+                    draft.itemRequest = request
+                    if let fulfillment = entities.fulfillment { draft.fulfillment = fulfillment }
+                    if let id = entities.locationID {
+                        draft.locationID = id
+                        if draft.fulfillment == nil { draft.fulfillment = .pickup }
+                    }
+                }
                 state.flow = .order(draft)
                 return
             }
@@ -46,6 +59,15 @@ extension Turn {
             draft.product = product
             draft.candidates = []
             var said = entities.options
+            if let request = draft.itemRequest {
+                // The item was named with its options before its product was settled ("a black hoodie in medium").
+                for (name, value) in request.options where said[name] == nil { said[name] = value }
+                for (name, value) in request.alternativeOptions where interpretation.entities.alternativeOptions[name] == nil {
+                    interpretation.entities.alternativeOptions[name] = value
+                }
+                if entities.quantity == nil, let quantity = request.quantity { draft.quantity = quantity }
+                draft.itemRequest = nil
+            }
             if let number = entities.bareNumber {
                 // A bare number: a size while sizes are being chosen or when it is one, otherwise how many.
                 let sizes = product.values(of: "size")
@@ -131,19 +153,20 @@ extension Turn {
         }
         state.focus?.options = draft.options
         guard let variant = product.variants(matching: draft.options).first else { return }
+        // More items were named with this one: choose the next; with a cart, place the whole cart.
+        if await startNextQueuedItem(&draft) {
+            if case .order(let latest) = state.flow { draft = latest }
+            return
+        }
+        if !draft.cart.isEmpty {
+            state.flow = .order(draft)
+            await advanceCart(draft, retried: retried)
+            if case .order(let latest) = state.flow { draft = latest }
+            return
+        }
 
-        if draft.fulfillment == nil {
-            let it = Speech.pronoun(product, quantity: draft.quantity)
-            ask("Would you like to pick \(it) up at one of our stores, or have \(it) shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
-            return
-        }
+        guard settleFulfillment(&draft, it: Speech.pronoun(product, quantity: draft.quantity)) else { return }
         let pickupStores = locations.filter(\.acceptsPickup)
-        if draft.fulfillment == .pickup && pickupStores.isEmpty {
-            draft.fulfillment = nil
-            draft.locationID = nil
-            ask("Sorry, none of our stores offer pickup. I can ship \(Speech.pronoun(product, quantity: draft.quantity)) to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
-            return
-        }
         // A fresh stock read for the exact variant before choosing a store and quoting it.
         let levels: [StockLevel]
         do {
@@ -215,15 +238,10 @@ extension Turn {
             }
         }
 
-        guard state.customer != nil else {
-            confirm(
-                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can finish the order?",
-                .transfer(resume: nil))
-            return
-        }
-        guard let (_, location, quote) = quote(for: draft) else { return }
+        guard knowsCustomer() else { return }
+        guard let (_, location, quote, _) = quote(for: draft) else { return }
         // Held for this call from now until the order is placed, cancelled or the hold runs out.
-        guard await hold(variant.sku, at: location.id, quantity: draft.quantity, available: available[location.id] ?? 0) else {
+        guard await hold([(variant.sku, draft.quantity)], at: location.id, available: [variant.sku: available[location.id] ?? 0]) else {
             say("I'm sorry — \(what) at \(Speech.store(location)) was just reserved by another caller.")
             if !retried {
                 draft.stock = [:]
@@ -239,6 +257,33 @@ extension Turn {
         confirm(
             "That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
             .placeOrder)
+    }
+
+    /// Whether the caller's account is known; if not, offers a person who can finish the order.
+    mutating func knowsCustomer() -> Bool {
+        guard state.customer == nil else { return true }
+        confirm(
+            "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can finish the order?",
+            .transfer(resume: nil))
+        return false
+    }
+
+    /// Asks pickup or shipping when not yet said, and offers shipping when no store takes pickups.
+    ///
+    /// - Parameter it: how the items are called ("it", "them").
+    /// - Returns: false when a question was asked.
+    mutating func settleFulfillment(_ draft: inout OrderDraft, it: String) -> Bool {
+        if draft.fulfillment == nil {
+            ask("Would you like to pick \(it) up at one of our stores, or have \(it) shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
+            return false
+        }
+        if draft.fulfillment == .pickup && !locations.contains(where: \.acceptsPickup) {
+            draft.fulfillment = nil
+            draft.locationID = nil
+            ask("Sorry, none of our stores offer pickup. I can ship \(it) to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
+            return false
+        }
+        return true
     }
 
     /// Asks for one option, saying which values are in stock where the caller will get it.
@@ -293,12 +338,16 @@ extension Turn {
         askOption(name, values: values, product: product, draft: draft)
     }
 
-    /// The quote for the draft as it stands, with the variant and store it is for.
-    private func quote(for draft: OrderDraft) -> (variant: Variant, location: Location, quote: Quote)? {
+    /// The quote for the whole order as it stands — cart lines and the current item — with the current item's
+    /// variant, every line's variant, and the store it is for.
+    func quote(for draft: OrderDraft) -> (variant: Variant, location: Location, quote: Quote, lines: [(variant: Variant, quantity: Int)])? {
         guard let product = draft.product, let variant = product.variants(matching: draft.options).first,
             let location = location(draft.locationID)
         else { return nil }
-        return (variant, location, Quote(lines: [(variant.price, draft.quantity)], at: location, currency: variant.price.currency))
+        let lines = draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
+            + [(variant, draft.quantity)]
+        let quote = Quote(lines: lines.map { ($0.0.price, $0.1) }, at: location, currency: variant.price.currency)
+        return (variant, location, quote, lines.map { (variant: $0.0, quantity: $0.1) })
     }
 
     /// Remembers the total the caller is being asked to agree to.
@@ -390,11 +439,19 @@ extension Turn {
             } else {
                 // Still held for this call? A hold that ran out is taken again if the units are still free.
                 let book = configuration.reservations
-                if !(await book.holds(priced.variant.sku, at: priced.location.id, quantity: draft.quantity, for: state.id, now: configuration.clock.now)) {
-                    let free = try await sellableStock(skus: [priced.variant.sku])
-                        .filter { $0.locationID == priced.location.id }.reduce(0) { $0 + $1.available }
-                    guard await hold(priced.variant.sku, at: priced.location.id, quantity: draft.quantity, available: free) else {
-                        say("I'm sorry — the hold on \(what) at \(Speech.store(priced.location)) ran out, and another caller has just reserved it.")
+                let wanted = priced.lines.map { (sku: $0.variant.sku, quantity: $0.quantity) }
+                var held = true
+                for line in wanted where !(await book.holds(line.sku, at: priced.location.id, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
+                    held = false
+                }
+                if !held {
+                    var free: [SKU: Int] = [:]
+                    for level in try await sellableStock(skus: wanted.map(\.sku)) where level.locationID == priced.location.id {
+                        free[level.sku, default: 0] += level.available
+                    }
+                    guard await hold(wanted, at: priced.location.id, available: free) else {
+                        let gone = draft.cart.isEmpty ? what : "part of your order"
+                        say("I'm sorry — the hold on \(gone) at \(Speech.store(priced.location)) ran out, and another caller has just reserved it.")
                         draft.stock = [:]
                         draft.agreedTotal = nil
                         if draft.fulfillment == .pickup { draft.locationID = nil }
@@ -405,7 +462,7 @@ extension Turn {
                 }
                 order = try await pos.createOrder(
                     OrderRequest(
-                        customerID: customer.id, lines: [.init(sku: priced.variant.sku, quantity: draft.quantity)],
+                        customerID: customer.id, lines: priced.lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) },
                         fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id))
                 draft.orderNumber = order.number
                 draft.orderedAs = draft.choice

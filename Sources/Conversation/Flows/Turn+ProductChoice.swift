@@ -25,6 +25,12 @@ extension Turn {
                     && (entities.brand != nil || entities.kind != nil))
             }
             if named.count == 1 { return .product(named[0]) }
+            // Nothing named at all ("white", "pickup please"): the choice is still open.
+            if entities.productIDs.isEmpty, entities.brand == nil, entities.kind == nil, entities.unmatchedModel == nil,
+                entities.unknownProductPhrase == nil, current == nil, !entities.refersToFocus
+            {
+                return .ambiguous(candidates)
+            }
         }
         if let model = entities.unmatchedModel {
             let query = entities.productIDs.compactMap { products[$0]?.displayName }.first ?? entities.brand ?? model

@@ -1,0 +1,273 @@
+import RetailModel
+import Understanding
+
+/// Several items in one order: named in one breath ("two Air Max in 10 and a black hoodie in medium") or
+/// added later ("and a pair of socks"), removed ("drop the socks") or changed ("make the hoodie a large").
+/// Each item is chosen in turn with its own options; the whole cart is then placed at one store, held,
+/// and read back with the total before confirmation.
+extension Turn {
+    private static let addWords = [" add ", " also ", " as well ", " too ", " plus ", " another ", " and a ", " and an ", " and the ", " and some ", " and one "]
+    private static let removeWords = [
+        " drop ", " remove ", " take off ", " take out ", " without the ", " no more ", " delete ", " do not want the ",
+        " scrap the ", " lose the ", " get rid of ",
+    ]
+
+    /// The current item as a cart line, when every option is chosen.
+    func finishedItem(_ draft: OrderDraft) -> CartItem? {
+        guard let product = draft.product else { return nil }
+        var options = draft.options
+        guard nextOpenOption(of: product, options: &options) == nil, !product.variants(matching: options).isEmpty else { return nil }
+        return CartItem(product: product, options: options, quantity: draft.quantity)
+    }
+
+    /// Moves the finished current item into the cart, leaving the current slot (and the focus) free.
+    private mutating func shelve(_ item: CartItem, in draft: inout OrderDraft) {
+        state.focus = nil
+        draft.cart.append(item)
+        draft.product = nil
+        draft.options = [:]
+        draft.quantity = 1
+        draft.stock = [:]
+        draft.candidates = []
+        draft.agreedTotal = nil
+    }
+
+    /// "2 pairs of the Nike Air Max 90 in black, size 10", "the Carhartt hoodie in black, size M".
+    static func amount(_ product: Product, options: [String: String], quantity: Int) -> String {
+        let what = Speech.describe(product, options: options)
+        return product.unit.map { "\(quantity) \($0)\(quantity == 1 ? "" : "s") of \(what)" }
+            ?? (quantity == 1 ? what : "\(quantity) of \(what)")
+    }
+
+    /// Which lines the caller names: cart indices, and whether the current item is one of them.
+    private func namedLines(_ entities: Entities, _ draft: OrderDraft) -> (cart: [Int], current: Bool) {
+        func names(_ product: Product) -> Bool {
+            if entities.productIDs.contains(product.id) { return true }
+            guard entities.productIDs.isEmpty else { return false }
+            if let kind = entities.kind, matches(kind: kind, product) { return true }
+            return entities.kind == nil && entities.brand == product.brand
+        }
+        return (draft.cart.indices.filter { names(draft.cart[$0].product) }, draft.product.map(names) ?? false)
+    }
+
+    /// Whether the utterance removes or changes a line of the order ("drop the socks", "make the hoodie a large").
+    func editsCart(_ draft: OrderDraft) -> Bool {
+        let entities = interpretation.entities
+        let named = namedLines(entities, draft)
+        let text = " \(interpretation.redactedText) "
+        if Self.removeWords.contains(where: text.contains), !named.cart.isEmpty || named.current { return true }
+        return !named.cart.isEmpty && !named.current && (!entities.options.isEmpty || entities.quantity != nil)
+    }
+
+    /// Cart edits that come before the usual order handling: several items in one breath, removing an item,
+    /// changing an item already in the cart, adding one more.
+    ///
+    /// - Returns: true when the turn is answered; false to carry on with `interpretation.entities` (which may
+    ///   now be the first of several items).
+    mutating func editCart(_ draft: inout OrderDraft) async -> Bool {
+        let entities = interpretation.entities
+        let text = " \(interpretation.redactedText) "
+        let adding = Self.addWords.contains(where: text.contains)
+
+        if entities.items.count >= 2 {
+            var items = entities.items
+            if let current = finishedItem(draft) {
+                shelve(current, in: &draft)
+            } else if draft.product != nil {
+                // Finish the item under way first; the new ones follow.
+                draft.queued += items
+                state.flow = .order(draft)
+                await advanceOrder(draft)
+                return true
+            }
+            var first = items.removeFirst()
+            draft.queued += items
+            // What applies to the whole order ("for pickup downtown") travels with the first item.
+            first.fulfillment = first.fulfillment ?? entities.fulfillment
+            first.locationID = first.locationID ?? entities.locationID
+            interpretation.entities = first
+            draft.itemRequest = first
+            state.flow = .order(draft)
+            return false
+        }
+        guard !draft.cart.isEmpty || draft.product != nil else { return false }
+        let named = namedLines(entities, draft)
+
+        if Self.removeWords.contains(where: text.contains), !named.cart.isEmpty || named.current {
+            let removed: String
+            if let index = named.cart.last {
+                let item = draft.cart.remove(at: index)
+                removed = Speech.describe(item.product, options: item.options)
+            } else {
+                removed = draft.product.map { Speech.describe($0, options: draft.options) } ?? "that"
+                draft.product = nil
+                draft.options = [:]
+                draft.quantity = 1
+                draft.stock = [:]
+            }
+            if draft.product == nil, draft.candidates.isEmpty, let last = draft.cart.popLast() {
+                draft.product = last.product
+                draft.options = last.options
+                draft.quantity = last.quantity
+            }
+            draft.agreedTotal = nil
+            guard draft.product != nil || !draft.candidates.isEmpty else {
+                await releaseUnpaidOrder()
+                state.flow = nil
+                say("Okay, I've taken \(removed) off, so there's nothing left on the order.")
+                offerMoreHelp()
+                return true
+            }
+            say("Okay, I've taken \(removed) off your order.")
+            state.flow = .order(draft)
+            if draft.product == nil {
+                // Still choosing the next item: ask that again.
+                let names = draft.candidates.prefix(3).map(\.theName)
+                ask("Which one would you like to order: \(Speech.list(names, conjunction: "or"))?", expecting: .product, hints: draft.candidates.prefix(8).map(\.name))
+                return true
+            }
+            await advanceOrder(draft)
+            return true
+        }
+
+        if let index = named.cart.last, !adding, !named.current, !entities.options.isEmpty || entities.quantity != nil {
+            // "Make the hoodie a large": a line already in the cart.
+            var item = draft.cart[index]
+            var options = item.options
+            for (name, value) in entities.options where item.product.optionNames.contains(name) { options[name] = value }
+            guard !item.product.variants(matching: options).isEmpty else {
+                let values = entities.options.keys.sorted().compactMap { name -> String? in
+                    item.product.optionNames.contains(name) ? Speech.choices(item.product.values(of: name), option: name, conjunction: "and") : nil
+                }
+                say("Sorry, \(item.product.theName) comes in \(Speech.list(values)).")
+                state.flow = .order(draft)
+                await advanceOrder(draft)
+                return true
+            }
+            item.options = options
+            if let quantity = entities.quantity { item.quantity = quantity }
+            draft.cart[index] = item
+            draft.agreedTotal = nil
+            say("Sure — \(Self.amount(item.product, options: item.options, quantity: item.quantity)).")
+            state.flow = .order(draft)
+            await advanceOrder(draft)
+            return true
+        }
+
+        let namesSomethingNew = (!entities.productIDs.isEmpty || entities.kind != nil) && named.cart.isEmpty && !named.current
+        if adding, namesSomethingNew {
+            if let current = finishedItem(draft) {
+                shelve(current, in: &draft)
+                state.flow = .order(draft)
+                return false
+            }
+            if draft.product != nil {
+                draft.queued.append(entities)
+                say("Sure, I'll add that next.")
+                state.flow = .order(draft)
+                await advanceOrder(draft)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// When the current item is chosen and more were named with it: shelve it and start the next.
+    ///
+    /// - Returns: true when the next item took over the turn.
+    mutating func startNextQueuedItem(_ draft: inout OrderDraft) async -> Bool {
+        guard !draft.queued.isEmpty, let current = finishedItem(draft) else { return false }
+        shelve(current, in: &draft)
+        let next = draft.queued.removeFirst()
+        interpretation.entities = next
+        draft.itemRequest = next
+        state.flow = .order(draft)
+        await continueOrder()
+        return true
+    }
+
+    /// The whole cart: how it is fulfilled, a store that has every line, holds, and the read-back with the total.
+    mutating func advanceCart(_ start: OrderDraft, retried: Bool) async {
+        var draft = start
+        defer { if case .order = state.flow { state.flow = .order(draft) } }
+        guard settleFulfillment(&draft, it: "them") else { return }
+        let pickupStores = locations.filter(\.acceptsPickup)
+        guard let lines = quote(for: draft)?.lines ?? allLines(draft) else { return }
+        var units: [SKU: [String: Int]] = [:]
+        do {
+            for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
+                units[level.sku, default: [:]][level.locationID, default: 0] += level.available
+            }
+        } catch {
+            apologize(for: error)
+            return
+        }
+        func hasAll(_ store: Location) -> Bool {
+            lines.allSatisfy { (units[$0.variant.sku]?[store.id] ?? 0) >= $0.quantity }
+        }
+        let home = state.customer?.homeLocationID
+        let eligible = draft.fulfillment == .shipping ? locations : pickupStores
+        let stocked = nearestFirst(eligible.filter(hasAll), from: draft.fulfillment == .shipping ? home : draft.locationID ?? home, units: [:])
+        if stocked.isEmpty {
+            if draft.fulfillment == .pickup, locations.contains(where: hasAll) {
+                draft.locationID = nil
+                confirm(
+                    "None of our pickup stores has everything on your order right now, but we can ship it all to you. Would you like it shipped?",
+                    .shipInstead)
+                return
+            }
+            let short = lines.first { line in !locations.contains { (units[line.variant.sku]?[$0.id] ?? 0) >= line.quantity } } ?? lines[0]
+            let item = Speech.describe(productOf(short.variant, draft) ?? draft.product!, options: short.variant.options)
+            say("I'm sorry — no single store has \(item) for this order right now. You can say \"drop\" and the item to take it off, or I can connect you with a team member.")
+            return
+        }
+        if draft.fulfillment == .shipping {
+            draft.locationID = stocked[0].id
+        } else {
+            if draft.locationID == nil, let home, pickupStores.contains(where: { $0.id == home }) { draft.locationID = home }
+            let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
+            guard let chosen = location(draft.locationID), chosen.acceptsPickup else {
+                draft.locationID = nil
+                ask("Which store would you like to pick them up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
+                return
+            }
+            if !hasAll(chosen) {
+                let missing = lines.filter { (units[$0.variant.sku]?[chosen.id] ?? 0) < $0.quantity }
+                    .map { Speech.describe(productOf($0.variant, draft) ?? draft.product!, options: $0.variant.options) }
+                confirm(
+                    "\(Speech.store(chosen).capitalizedFirst) doesn't have \(Speech.list(missing)), but \(Speech.store(stocked[0])) has everything on your order. Would you like to pick it all up there instead?",
+                    .pickupElsewhere(locationID: stocked[0].id))
+                return
+            }
+        }
+        guard knowsCustomer() else { return }
+        guard let priced = quote(for: draft) else { return }
+        let free = Dictionary(lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: +)
+        guard await hold(lines.map { ($0.variant.sku, $0.quantity) }, at: priced.location.id, available: free) else {
+            say("I'm sorry — part of your order at \(Speech.store(priced.location)) was just reserved by another caller.")
+            if !retried {
+                if draft.fulfillment == .pickup { draft.locationID = nil }
+                await advanceCart(draft, retried: true)
+            }
+            return
+        }
+        let read = priced.lines.map { line in
+            Self.amount(productOf(line.variant, draft) ?? draft.product!, options: line.variant.options, quantity: line.quantity)
+        }
+        let delivery = draft.fulfillment == .pickup ? "for pickup at \(Speech.store(priced.location))" : "shipped to your address on file"
+        confirm(
+            "That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
+            .placeOrder)
+    }
+
+    /// Every line of the order with its variant, before a store is chosen.
+    private func allLines(_ draft: OrderDraft) -> [(variant: Variant, quantity: Int)]? {
+        guard let product = draft.product, let variant = product.variants(matching: draft.options).first else { return nil }
+        return draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { (variant: $0, quantity: item.quantity) } }
+            + [(variant: variant, quantity: draft.quantity)]
+    }
+
+    private func productOf(_ variant: Variant, _ draft: OrderDraft) -> Product? {
+        ([draft.product].compactMap { $0 } + draft.cart.map(\.product)).first { $0.variants.contains { $0.sku == variant.sku } }
+    }
+}
