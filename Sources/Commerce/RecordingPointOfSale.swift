@@ -59,6 +59,10 @@ public struct RecordingPointOfSale: PointOfSale {
         try await record(.customer, id, { $0.name }) { try await base.customer(id: id) }
     }
 
+    public func customer(phone: String) async throws -> Customer {
+        try await record(.customer, "phone ending \(phone.filter(\.isNumber).suffix(4))", { $0.name }) { try await base.customer(phone: phone) }
+    }
+
     public func createOrder(_ request: OrderRequest) async throws -> Order {
         let summary = request.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
             + " \(request.fulfillment.rawValue) \(request.locationID)"

@@ -97,9 +97,14 @@ public actor DialogueEngine {
             // Identifying the caller belongs to the call, not to the turn's flow, so it is traced apart.
             state.customer = nil
             state.resolvedCaller = caller
-            if let id = caller.customerID {
+            if caller.customerID != nil || caller.phone != nil {
+                let id = caller.customerID ?? "phone ending \(caller.phone!.filter(\.isNumber).suffix(4))"
                 do {
-                    let customer = try await pointOfSale.customer(id: id)
+                    let customer = if let customerID = caller.customerID {
+                        try await pointOfSale.customer(id: customerID)
+                    } else {
+                        try await pointOfSale.customer(phone: caller.phone!)
+                    }
                     state.customer = customer
                     identified = "\(customer.name) (\(customer.id))"
                 } catch let error as POSError where error.isTransient {

@@ -33,13 +33,17 @@ public struct Utterance: Sendable, Hashable, Codable {
 public struct Caller: Sendable, Hashable, Codable {
     /// The POS customer id, when the front end has identified the caller (caller ID, a logged-in app).
     public var customerID: String?
+    /// The caller's phone number (caller ID), looked up in the POS when there is no customer id.
+    public var phone: String?
 
-    public init(customerID: String? = nil) {
+    public init(customerID: String? = nil, phone: String? = nil) {
         self.customerID = customerID
+        self.phone = phone
     }
 
     enum CodingKeys: String, CodingKey {
         case customerID = "customer_id"
+        case phone
     }
 }
 

@@ -17,6 +17,8 @@ public struct Dialogue: Sendable {
     public var store: StoreSource
     /// The caller's customer id; nil for an unknown caller.
     public var caller: String?
+    /// The caller's phone number as caller ID would give it, looked up when there is no customer id.
+    public var phone: String?
     public var clock: Date
     public var faults: [StoreSimulator.Fault]
     public var turns: [Turn]

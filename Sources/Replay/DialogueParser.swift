@@ -36,7 +36,7 @@ public struct DialogueParser: Sendable {
         } catch let error as YamlError {
             throw reader.yamlError(error)
         }
-        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "clock", "faults", "turns", "after"])
+        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "turns", "after"])
 
         var store = Dialogue.StoreSource.demo
         if let node = fields["store"] {
@@ -59,7 +59,9 @@ public struct DialogueParser: Sendable {
                 }
             }
         }
-        var caller: String? = "C-1001"
+        let phone = try fields["phone"].map { try reader.string($0, "phone") }
+        // A caller known only by caller ID is no demo customer unless named too.
+        var caller: String? = phone == nil ? "C-1001" : nil
         if let node = fields["caller"] {
             let value = try reader.string(node, "caller")
             caller = ["none", "unknown", ""].contains(value) ? nil : value
@@ -79,7 +81,7 @@ public struct DialogueParser: Sendable {
         let after = try fields["after"].map { try expectations($0, reader) } ?? StoreExpectations()
         let name = try fields["name"].map { try reader.string($0, "name") } ?? URL(fileURLWithPath: file).lastPathComponent
         return Dialogue(
-            file: file, name: name, store: store, caller: caller, clock: clock, faults: faults, turns: turns, after: after)
+            file: file, name: name, store: store, caller: caller, phone: phone, clock: clock, faults: faults, turns: turns, after: after)
     }
 
     private static let turnFields: Set<String> = [

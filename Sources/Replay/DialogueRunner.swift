@@ -89,7 +89,7 @@ public struct DialogueRunner: Sendable {
         }
         for fault in dialogue.faults { await bench.store.inject(fault) }
         let before = await bench.store.snapshot()
-        let caller = dialogue.caller.map { Caller(customerID: $0) }
+        let caller = dialogue.caller != nil || dialogue.phone != nil ? Caller(customerID: dialogue.caller, phone: dialogue.phone) : nil
 
         for (index, turn) in dialogue.turns.enumerated() {
             // A turn may speak for a second, simultaneous call (another session, maybe another caller).

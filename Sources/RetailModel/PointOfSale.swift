@@ -13,6 +13,10 @@ public protocol PointOfSale: Sendable {
     func locations() async throws -> [Location]
     /// A known customer: name, home store, card on file.
     func customer(id: String) async throws -> Customer
+    /// The customer whose phone number this is (caller ID), compared by digits only.
+    ///
+    /// - Throws: `POSError.notFound` when no customer has it.
+    func customer(phone: String) async throws -> Customer
     /// Creates a pending order priced by the POS, tax included; its units are held for it.
     func createOrder(_ request: OrderRequest) async throws -> Order
     /// Charges a tokenized card for an order.

@@ -25,6 +25,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "The caller's customer id (REPL default: C-1001, a demo customer with orders; \"\" for an unknown caller). With --json, the caller of turns that name none.")
     var customer: String?
 
+    @Option(help: "The caller's phone number, as caller ID gives it; looked up in the store when no --customer is given.")
+    var phone: String?
+
     @Flag(help: "Speak the speech front end's JSON protocol: one JSON turn per line in, one reply per line out.")
     var json = false
 
@@ -46,10 +49,10 @@ struct ChatCommand: AsyncParsableCommand {
         var debug = self.debug
         var session = "chat-1"
         var sessionCount = 1
-        let customer = self.customer ?? "C-1001"
-        let caller = Caller(customerID: customer.isEmpty ? nil : customer)
+        let customer = self.customer ?? (phone == nil ? "C-1001" : "")
+        let caller = Caller(customerID: customer.isEmpty ? nil : customer, phone: phone)
         if interactive {
-            let who = customer.isEmpty ? "an unknown caller" : "customer \(customer)"
+            let who = !customer.isEmpty ? "customer \(customer)" : phone.map { "phone \($0)" } ?? "an unknown caller"
             print("VoicePOS on \(storeName), calling as \(who). Type /help for commands.\n")
         }
         while true {
@@ -133,7 +136,8 @@ struct ChatCommand: AsyncParsableCommand {
             let output: Data
             do {
                 let turn = try decoder.decode(JSONTurn.self, from: Data(line.utf8))
-                let caller = turn.caller ?? customer.flatMap { $0.isEmpty ? nil : Caller(customerID: $0) }
+                let caller = turn.caller
+                    ?? (customer?.isEmpty == false || phone != nil ? Caller(customerID: customer?.isEmpty == false ? customer : nil, phone: phone) : nil)
                 let reply = await engine.respond(
                     to: Utterance(sessionID: turn.session, text: turn.text, alternatives: turn.alternatives ?? [], caller: caller))
                 // A transferred or finished call is over: its session is forgotten.
