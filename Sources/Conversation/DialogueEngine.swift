@@ -16,6 +16,8 @@ public struct DialogueConfiguration: Sendable {
     public var errorReplies: ErrorReplies
     /// At or below this many units at a store, stock is called low and not promised.
     public var lowStockAt: Int
+    /// A stock count older than this (seconds) is said with its age.
+    public var staleStockAfter: TimeInterval
     /// Where holds on stock live while callers order; share one book between engines that share a store.
     public var reservations: any ReservationBook
     /// How long a hold lasts from the moment a caller starts ordering a variant at a store.
@@ -23,7 +25,7 @@ public struct DialogueConfiguration: Sendable {
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
-        errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2,
+        errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2, staleStockAfter: TimeInterval = 30 * 60,
         reservations: any ReservationBook = InMemoryReservations(), holdMinutes: Int = 10
     ) {
         self.storeName = storeName
@@ -32,6 +34,7 @@ public struct DialogueConfiguration: Sendable {
         self.clarifyBelow = clarifyBelow
         self.errorReplies = errorReplies
         self.lowStockAt = lowStockAt
+        self.staleStockAfter = staleStockAfter
         self.reservations = reservations
         self.holdMinutes = holdMinutes
     }

@@ -15,6 +15,16 @@ enum Speech {
     /// A number to be read digit by digit (a tracking number): as written in text, digit by digit in SSML.
     static func digits(_ text: String) -> String { VoiceMarkup.digits(text) }
 
+    /// A span of time as said aloud: "20 minutes", "an hour", "3 hours", "2 days".
+    static func age(_ seconds: TimeInterval) -> String {
+        let minutes = Int(seconds / 60)
+        switch minutes {
+        case ..<60: return minutes == 1 ? "a minute" : "\(minutes) minutes"
+        case ..<(60 * 24): return minutes / 60 == 1 ? "an hour" : "\(minutes / 60) hours"
+        default: return minutes / 1440 == 1 ? "a day" : "\(minutes / 1440) days"
+        }
+    }
+
     /// "today", "tomorrow", "yesterday", "on Monday", "on November 20", relative to now.
     static func day(_ date: Date, now: Date, calendar: Calendar) -> String {
         let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: date)).day ?? 0

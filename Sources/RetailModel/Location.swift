@@ -1,3 +1,5 @@
+import Foundation
+
 /// A store (or kiosk) that holds stock and may take pickup orders.
 public struct Location: Sendable, Hashable, Codable, Identifiable {
     public var id: String
@@ -43,10 +45,13 @@ public struct StockLevel: Sendable, Hashable, Codable {
     public var sku: SKU
     public var locationID: String
     public var available: Int
+    /// When the count was last known to be right; nil for a live count. An old count is said as such.
+    public var countedAt: Date?
 
-    public init(sku: SKU, locationID: String, available: Int) {
+    public init(sku: SKU, locationID: String, available: Int, countedAt: Date? = nil) {
         self.sku = sku
         self.locationID = locationID
         self.available = available
+        self.countedAt = countedAt
     }
 }

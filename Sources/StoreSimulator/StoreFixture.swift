@@ -36,12 +36,15 @@ public struct StoreFixture: Sendable, Decodable {
         var safetyStock: Int?
         var transfers: Bool?
         var nearby: [String]?
+        /// When the store's counts were last synced ("-3h"); absent for live counts.
+        var stockCounted: String?
 
         enum CodingKeys: String, CodingKey {
             case id, name, address, pickup, hours, transfers, nearby
             case taxPercent = "tax_percent"
             case pickupReadyHours = "pickup_ready_hours"
             case safetyStock = "safety_stock"
+            case stockCounted = "stock_counted"
         }
     }
 
@@ -133,7 +136,7 @@ public struct StoreFixture: Sendable, Decodable {
     private static let fields: [String: Set<String>] = [
         "": ["store", "locations", "products", "customers", "orders"],
         "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone"],
-        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby"],
+        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted"],
         "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
         "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],
         "card_on_file": ["token", "brand", "last4"],

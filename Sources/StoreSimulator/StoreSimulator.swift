@@ -41,6 +41,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     private let products: [Product]
     private let productBySKU: [SKU: (product: Product, variant: Variant)]
     private let locationList: [Location]
+    /// When each location's counts were last synced, where the fixture says they are not live.
+    private let countedAt: [String: Date]
     private let customers: [String: Customer]
     private var stockBySKU: [SKU: [String: Int]]
     private var orders: [String: Order]
@@ -84,14 +86,22 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         }
         self.locationList = locationList
         let locationIDs = Set(locationList.map(\.id))
+        var counted: [String: Date] = [:]
         for entry in fixture.locations {
             if let unknown = entry.nearby?.first(where: { !locationIDs.contains($0) }) {
                 throw StoreFixtureError(source: source, message: "location \(entry.id): nearby names unknown location '\(unknown)'")
+            }
+            if let text = entry.stockCounted {
+                guard let date = FixtureDate.resolve(text, now: now, calendar: clock.calendar) else {
+                    throw StoreFixtureError(source: source, message: "location \(entry.id): stock_counted '\(text)' is not -3h, -2d or ISO-8601")
+                }
+                counted[entry.id] = date
             }
             if let safety = entry.safetyStock, safety < 0 {
                 throw StoreFixtureError(source: source, message: "location \(entry.id): safety_stock must be 0 or more")
             }
         }
+        countedAt = counted
 
         var stock: [SKU: [String: Int]] = [:]
         var bySKU: [SKU: (product: Product, variant: Variant)] = [:]
@@ -227,7 +237,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         try checkFaults(.stock)
         return try skus.flatMap { sku -> [StockLevel] in
             guard let levels = stockBySKU[sku] else { throw POSError.notFound("SKU \(sku)") }
-            return locationList.map { StockLevel(sku: sku, locationID: $0.id, available: levels[$0.id] ?? 0) }
+            return locationList.map { StockLevel(sku: sku, locationID: $0.id, available: levels[$0.id] ?? 0, countedAt: countedAt[$0.id]) }
         }
     }
 

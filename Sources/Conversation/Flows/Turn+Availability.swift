@@ -1,3 +1,4 @@
+import Foundation
 import RetailModel
 import Understanding
 
@@ -69,7 +70,11 @@ extension Turn {
         }
         let wantedSKUs = Set(product.variants(matching: draft.options).map(\.sku))
         var byLocation: [String: Int] = [:]
-        for level in levels where wantedSKUs.contains(level.sku) { byLocation[level.locationID, default: 0] += level.available }
+        var countedAt: [String: Date] = [:]
+        for level in levels where wantedSKUs.contains(level.sku) {
+            byLocation[level.locationID, default: 0] += level.available
+            if let date = level.countedAt { countedAt[level.locationID] = min(countedAt[level.locationID] ?? date, date) }
+        }
         let preferred = draft.locationID ?? state.customer?.homeLocationID
         let inStock = nearestFirst(locations.filter { (byLocation[$0.id] ?? 0) > 0 }, from: preferred, units: byLocation)
         let what = Speech.describe(product, options: draft.options)
@@ -94,9 +99,17 @@ extension Turn {
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }
-        // Honest about the last few: stock counts can be off until an order takes them.
-        if let first = inStock.first, let count = byLocation[first.id], count <= configuration.lowStockAt {
-            say("We show just \(count) left at \(Speech.store(first)), so \(count == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
+        // Honest about the last few and about old counts: stock can be off until an order takes it.
+        if let first = inStock.first, let count = byLocation[first.id] {
+            let now = configuration.clock.now
+            let age = countedAt[first.id].flatMap { now.timeIntervalSince($0) >= configuration.staleStockAfter ? Speech.age(now.timeIntervalSince($0)) : nil }
+            let store = Speech.store(first)
+            if count <= configuration.lowStockAt {
+                let when = age.map { " as of \($0) ago" } ?? ""
+                say("We show just \(count) left at \(store)\(when), so \(count == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
+            } else if let age {
+                say("That count at \(store) is from \(age) ago, so availability isn't guaranteed until you order.")
+            }
         }
         let one = product.unit.map { "a \($0)" } ?? "one"
         confirm("Would you like to order \(one)?", .offerOrder)
