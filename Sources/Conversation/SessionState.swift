@@ -74,6 +74,8 @@ indirect enum PendingQuestion: Sendable, Hashable {
     case resumeOrder
     /// "We only have 5 there — would you like 5?"
     case takeAvailable(quantity: Int, locationID: String)
+    /// "I can have it sent from the Old Town store to the Pier store for pickup — would you like that?"
+    case sendFrom(locationID: String)
 }
 
 struct AvailabilityDraft: Sendable {
@@ -106,6 +108,8 @@ struct OrderDraft: Sendable {
     var quantity = 1
     var fulfillment: Fulfillment?
     var locationID: String?
+    /// The store that sends the units to the pickup store, when they come by transfer.
+    var sourceLocationID: String?
     /// Stock of every variant of the product, read once when choices are offered.
     var stock: [SKU: [String: Int]] = [:]
     var card: CardToken?
@@ -124,7 +128,8 @@ struct OrderDraft: Sendable {
     /// What the caller has chosen, as one comparable value.
     var choice: OrderChoice {
         OrderChoice(
-            productID: product?.id, options: options, quantity: quantity, fulfillment: fulfillment, locationID: locationID,
+            productID: product?.id, options: options, quantity: quantity, fulfillment: fulfillment,
+            locationID: [locationID, sourceLocationID].compactMap { $0 }.joined(separator: "←"),
             cart: cart.map { "\($0.product.id) \($0.options.sorted { $0.key < $1.key }) ×\($0.quantity)" })
     }
 }

@@ -757,6 +757,13 @@ struct Turn {
         case .pickupElsewhere(let locationID):
             if case .order(var draft) = state.flow {
                 draft.locationID = locationID
+                draft.sourceLocationID = nil
+                state.flow = .order(draft)
+            }
+            await continueOrder()
+        case .sendFrom(let locationID):
+            if case .order(var draft) = state.flow {
+                draft.sourceLocationID = locationID
                 state.flow = .order(draft)
             }
             await continueOrder()
@@ -810,7 +817,19 @@ struct Turn {
             state.flow = nil
             say("Okay, I haven't charged anything, and I've cancelled the order.")
             offerMoreHelp()
-        case .pickupElsewhere, .takeAvailable:
+        case .pickupElsewhere(let other):
+            // Not that store: where both stores allow it, the units can come to the caller's store instead.
+            if case .order(let draft) = state.flow, draft.cart.isEmpty, let wanted = location(draft.locationID), wanted.acceptsTransfers,
+                let from = location(other), from.acceptsTransfers, let product = draft.product
+            {
+                let it = Speech.pronoun(product, quantity: draft.quantity)
+                confirm(
+                    "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in about \(wanted.transferDays) days. Would you like that?",
+                    .sendFrom(locationID: other))
+            } else {
+                ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
+            }
+        case .takeAvailable, .sendFrom:
             ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
         case .shipInstead:
             ask("No problem. Would you like a different size or color instead?", expecting: .choice)

@@ -19,10 +19,13 @@ public struct Location: Sendable, Hashable, Codable, Identifiable {
     public var acceptsTransfers: Bool
     /// Other locations, nearest first: where to look when this one is out.
     public var nearby: [String]
+    /// Days a transfer from another store takes to be ready for pickup here.
+    public var transferDays: Int
 
     public init(
         id: String, name: String, address: String, taxRatePerMillion: Int, acceptsPickup: Bool,
-        pickupReadyHours: Int, hours: String, safetyStock: Int = 0, acceptsTransfers: Bool = false, nearby: [String] = []
+        pickupReadyHours: Int, hours: String, safetyStock: Int = 0, acceptsTransfers: Bool = false, nearby: [String] = [],
+        transferDays: Int = 2
     ) {
         self.id = id
         self.name = name
@@ -34,6 +37,7 @@ public struct Location: Sendable, Hashable, Codable, Identifiable {
         self.safetyStock = safetyStock
         self.acceptsTransfers = acceptsTransfers
         self.nearby = nearby
+        self.transferDays = transferDays
     }
 
     /// Units that may be promised out of `available` on hand.

@@ -68,11 +68,13 @@ public struct Order: Sendable, Hashable, Codable {
     public var deliveredAt: Date?
     /// When a pickup order is (or will be) ready.
     public var readyAt: Date?
+    /// Where the units come from when another store sends them to the pickup store (a transfer).
+    public var sourceLocationID: String?
 
     public init(
         number: String, customerID: String, status: OrderStatus, fulfillment: Fulfillment, locationID: String,
         lines: [OrderLine], subtotal: Money, tax: Money, placedAt: Date, shipment: Shipment? = nil,
-        deliveredAt: Date? = nil, readyAt: Date? = nil
+        deliveredAt: Date? = nil, readyAt: Date? = nil, sourceLocationID: String? = nil
     ) {
         self.number = number
         self.customerID = customerID
@@ -86,6 +88,7 @@ public struct Order: Sendable, Hashable, Codable {
         self.shipment = shipment
         self.deliveredAt = deliveredAt
         self.readyAt = readyAt
+        self.sourceLocationID = sourceLocationID
     }
 
     public var total: Money { subtotal + tax }
@@ -108,12 +111,16 @@ public struct OrderRequest: Sendable, Hashable, Codable {
     public var lines: [LineItem]
     public var fulfillment: Fulfillment
     public var locationID: String
+    /// For a pickup sent over from another store: the store the units come from (it must take transfers,
+    /// as must the pickup store). Tax is the pickup store's.
+    public var sourceLocationID: String?
 
-    public init(customerID: String, lines: [LineItem], fulfillment: Fulfillment, locationID: String) {
+    public init(customerID: String, lines: [LineItem], fulfillment: Fulfillment, locationID: String, sourceLocationID: String? = nil) {
         self.customerID = customerID
         self.lines = lines
         self.fulfillment = fulfillment
         self.locationID = locationID
+        self.sourceLocationID = sourceLocationID
     }
 }
 

@@ -38,6 +38,7 @@ public struct StoreFixture: Sendable, Decodable {
         var nearby: [String]?
         /// When the store's counts were last synced ("-3h"); absent for live counts.
         var stockCounted: String?
+        var transferDays: Int?
 
         enum CodingKeys: String, CodingKey {
             case id, name, address, pickup, hours, transfers, nearby
@@ -45,6 +46,7 @@ public struct StoreFixture: Sendable, Decodable {
             case pickupReadyHours = "pickup_ready_hours"
             case safetyStock = "safety_stock"
             case stockCounted = "stock_counted"
+            case transferDays = "transfer_days"
         }
     }
 
@@ -136,7 +138,7 @@ public struct StoreFixture: Sendable, Decodable {
     private static let fields: [String: Set<String>] = [
         "": ["store", "locations", "products", "customers", "orders"],
         "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone"],
-        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted"],
+        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted", "transfer_days"],
         "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
         "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],
         "card_on_file": ["token", "brand", "last4"],

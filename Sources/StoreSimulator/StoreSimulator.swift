@@ -82,7 +82,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 id: entry.id, name: entry.name, address: entry.address ?? "",
                 taxRatePerMillion: Int(((entry.taxPercent ?? 0) * 10_000).rounded()), acceptsPickup: entry.pickup ?? true,
                 pickupReadyHours: entry.pickupReadyHours ?? 2, hours: entry.hours ?? "", safetyStock: entry.safetyStock ?? 0,
-                acceptsTransfers: entry.transfers ?? false, nearby: entry.nearby ?? [])
+                acceptsTransfers: entry.transfers ?? false, nearby: entry.nearby ?? [], transferDays: entry.transferDays ?? 2)
         }
         self.locationList = locationList
         let locationIDs = Set(locationList.map(\.id))
@@ -274,20 +274,29 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard !request.lines.isEmpty, request.lines.allSatisfy({ $0.quantity > 0 }) else {
             throw POSError.invalidRequest("an order needs at least one line with a positive quantity")
         }
+        var source = location
+        if let id = request.sourceLocationID, id != location.id {
+            guard let from = locationList.first(where: { $0.id == id }) else { throw POSError.notFound("location \(id)") }
+            guard request.fulfillment == .pickup, from.acceptsTransfers, location.acceptsTransfers else {
+                throw POSError.invalidRequest("no transfer from \(from.name) to \(location.name)")
+            }
+            source = from
+        }
         let lines = try request.lines.map { line -> OrderLine in
             guard let item = productBySKU[line.sku] else { throw POSError.notFound("SKU \(line.sku)") }
-            let available = stockBySKU[line.sku]?[location.id] ?? 0
+            let available = stockBySKU[line.sku]?[source.id] ?? 0
             guard available >= line.quantity else { throw POSError.outOfStock(sku: line.sku, available: available) }
             return OrderLine(item: item, quantity: line.quantity)
         }
-        for line in lines { stockBySKU[line.sku, default: [:]][location.id, default: 0] -= line.quantity }
+        for line in lines { stockBySKU[line.sku, default: [:]][source.id, default: 0] -= line.quantity }
         let subtotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
         let number = String(nextOrderNumber)
         nextOrderNumber += 1
         let order = Order(
             number: number, customerID: request.customerID, status: .pending, fulfillment: request.fulfillment,
             locationID: location.id, lines: lines, subtotal: subtotal,
-            tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: clock.now)
+            tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: clock.now,
+            sourceLocationID: source.id == location.id ? nil : source.id)
         orders[number] = order
         return order
     }
@@ -321,7 +330,9 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard paid >= order.total.minorUnits else { throw POSError.invalidRequest("order \(number) is not paid") }
         order.status = .confirmed
         if order.fulfillment == .pickup, let location = locationList.first(where: { $0.id == order.locationID }) {
-            order.readyAt = clock.now.addingTimeInterval(Double(location.pickupReadyHours) * 3600)
+            order.readyAt = order.sourceLocationID == nil
+                ? clock.now.addingTimeInterval(Double(location.pickupReadyHours) * 3600)
+                : clock.calendar.date(byAdding: .day, value: location.transferDays, to: clock.now)
         }
         orders[number] = order
         return order
@@ -334,7 +345,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard order.status == .pending, !payments.contains(where: { $0.orderNumber == number }) else {
             throw POSError.invalidRequest("order \(number) is paid or \(order.status.rawValue)")
         }
-        for line in order.lines { stockBySKU[line.sku, default: [:]][order.locationID, default: 0] += line.quantity }
+        for line in order.lines { stockBySKU[line.sku, default: [:]][order.sourceLocationID ?? order.locationID, default: 0] += line.quantity }
         order.status = .cancelled
         orders[number] = order
         return order

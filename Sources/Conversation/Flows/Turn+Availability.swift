@@ -95,7 +95,10 @@ extension Turn {
         }
         if let wanted = preferred, (byLocation[wanted] ?? 0) == 0, let asked = location(wanted) {
             // The caller's store (named, or their home store) is out: the nearest that has it, and shipping.
-            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(Speech.pronoun(product, quantity: 1)) to you.")
+            let it = Speech.pronoun(product, quantity: 1)
+            let canSend = asked.acceptsTransfers && inStock.contains(where: \.acceptsTransfers)
+            let transfer = canSend ? ", or have \(it) sent to \(Speech.store(asked)) for pickup in about \(asked.transferDays) days" : ""
+            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(it) to you\(transfer).")
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }

@@ -102,6 +102,7 @@ extension Turn {
             }
             if let fulfillment = entities.fulfillment { draft.fulfillment = fulfillment }
             if let id = entities.locationID {
+                if id != draft.locationID { draft.sourceLocationID = nil }
                 draft.locationID = id
                 if draft.fulfillment == nil { draft.fulfillment = .pickup }
             }
@@ -224,7 +225,9 @@ extension Turn {
                     expecting: .location, hints: stocked.map(\.name))
                 return
             }
-            if (available[chosen.id] ?? 0) < draft.quantity {
+            let sentOver = draft.sourceLocationID.map { (available[$0] ?? 0) >= draft.quantity } ?? false
+            if !sentOver { draft.sourceLocationID = nil }
+            if (available[chosen.id] ?? 0) < draft.quantity, !sentOver {
                 let other = stocked[0]
                 let have = available[chosen.id] ?? 0
                 let justHeld = (reservedByOthers[variant.sku]?[chosen.id] ?? 0) > 0
@@ -241,7 +244,8 @@ extension Turn {
         guard knowsCustomer() else { return }
         guard let (_, location, quote, _) = quote(for: draft) else { return }
         // Held for this call from now until the order is placed, cancelled or the hold runs out.
-        guard await hold([(variant.sku, draft.quantity)], at: location.id, available: [variant.sku: available[location.id] ?? 0]) else {
+        let stockFrom = draft.sourceLocationID ?? location.id
+        guard await hold([(variant.sku, draft.quantity)], at: stockFrom, available: [variant.sku: available[stockFrom] ?? 0]) else {
             say("I'm sorry — \(what) at \(Speech.store(location)) was just reserved by another caller.")
             if !retried {
                 draft.stock = [:]
@@ -252,8 +256,11 @@ extension Turn {
         }
         let amount = product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
             ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
-        let delivery = draft.fulfillment == .pickup
+        var delivery = draft.fulfillment == .pickup
             ? "for pickup at \(Speech.store(location))" : "shipped to your address on file"
+        if let from = self.location(draft.sourceLocationID) {
+            delivery += " in about \(location.transferDays) days, sent over from \(Speech.store(from))"
+        }
         confirm(
             "That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
             .placeOrder)
@@ -441,15 +448,16 @@ extension Turn {
                 let book = configuration.reservations
                 let wanted = priced.lines.map { (sku: $0.variant.sku, quantity: $0.quantity) }
                 var held = true
-                for line in wanted where !(await book.holds(line.sku, at: priced.location.id, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
+                let stockFrom = draft.sourceLocationID ?? priced.location.id
+                for line in wanted where !(await book.holds(line.sku, at: stockFrom, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
                     held = false
                 }
                 if !held {
                     var free: [SKU: Int] = [:]
-                    for level in try await sellableStock(skus: wanted.map(\.sku)) where level.locationID == priced.location.id {
+                    for level in try await sellableStock(skus: wanted.map(\.sku)) where level.locationID == stockFrom {
                         free[level.sku, default: 0] += level.available
                     }
-                    guard await hold(wanted, at: priced.location.id, available: free) else {
+                    guard await hold(wanted, at: stockFrom, available: free) else {
                         let gone = draft.cart.isEmpty ? what : "part of your order"
                         say("I'm sorry — the hold on \(gone) at \(Speech.store(priced.location)) ran out, and another caller has just reserved it.")
                         draft.stock = [:]
@@ -463,7 +471,8 @@ extension Turn {
                 order = try await pos.createOrder(
                     OrderRequest(
                         customerID: customer.id, lines: priced.lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) },
-                        fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id))
+                        fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id,
+                        sourceLocationID: draft.sourceLocationID))
                 draft.orderNumber = order.number
                 draft.orderedAs = draft.choice
                 state.flow = .order(draft)
@@ -542,7 +551,8 @@ extension Turn {
         state.focusOrderNumber = confirmed.number
         if confirmed.fulfillment == .pickup {
             let hours = priced.location.pickupReadyHours
-            let when = hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
+            let when = confirmed.sourceLocationID != nil ? "in about \(priced.location.transferDays) days, once it arrives"
+                : hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
             say("Your order is confirmed! Pickup at \(Speech.store(priced.location)) \(when). Confirmation #\(confirmed.number).")
         } else {
             say("Your order is confirmed! It ships from \(Speech.store(priced.location)) and we'll email you the tracking number. Confirmation #\(confirmed.number).")
