@@ -91,11 +91,13 @@ public struct DialogueRunner: Sendable {
         let before = await bench.store.snapshot()
         let caller = dialogue.caller != nil || dialogue.phone != nil ? Caller(customerID: dialogue.caller, phone: dialogue.phone) : nil
 
+        var replies: [Reply] = []
         for (index, turn) in dialogue.turns.enumerated() {
             // A turn may speak for a second, simultaneous call (another session, maybe another caller).
             let session = turn.session ?? "replay"
             let speaker = turn.caller.map { Caller(customerID: $0) } ?? (turn.session == nil ? caller : nil)
             let reply = await bench.engine.respond(to: Utterance(sessionID: session, text: turn.user, caller: speaker))
+            replies.append(reply)
             // The report quotes what was understood (card numbers redacted), never the raw utterance.
             let context = "turn \(index + 1) «\(reply.trace.normalized)»"
             result.failures += Self.check(turn, reply).map {
@@ -106,8 +108,30 @@ public struct DialogueRunner: Sendable {
         result.failures += Self.check(dialogue.after, before: before, after: after).map {
             DialogueResult.Failure(line: $0.line, context: "after the conversation", expected: $0.expected, actual: $0.actual)
         }
+        // Every dialogue: no card number a caller read out may appear in anything the call produced.
+        let sessions = Set(dialogue.turns.map { $0.session ?? "replay" })
+        var transcripts: [TranscriptLine] = []
+        for session in sessions.sorted() { transcripts += await bench.engine.transcript(of: session) }
+        let produced = [
+            String(decoding: (try? JSONEncoder().encode(replies)) ?? Data(), as: UTF8.self),
+            String(decoding: (try? JSONEncoder().encode(transcripts)) ?? Data(), as: UTF8.self),
+            "\(after)",
+        ].joined(separator: "\n")
+        for number in Self.cardNumbers(in: dialogue.turns.map(\.user)) where produced.contains(String(number.prefix(12))) {
+            result.failures.append(DialogueResult.Failure(
+                line: 0, context: "after the conversation", expected: "no card number in replies, transcript, trace or store",
+                actual: "the card ending \(number.suffix(4)) appears in full"))
+        }
         result.seconds = Date().timeIntervalSince(started)
         return result
+    }
+
+    /// Card numbers read out in the caller's lines, as understanding reads them (digits, Luhn-valid).
+    public static func cardNumbers(in lines: [String]) -> [String] {
+        let normalizer = TranscriptNormalizer()
+        return lines.flatMap { line in
+            normalizer.normalize(line).filter { (13...19).contains($0.count) && $0.allSatisfy(\.isNumber) && $0.passesLuhnCheck }
+        }
     }
 
     static func check(_ turn: Dialogue.Turn, _ reply: Reply) -> [(expected: String, actual: String)] {

@@ -88,3 +88,15 @@ struct DialogueRunnerTests {
         #expect(ReplayReport.junit([result], relativeTo: "/").contains("<failure"))
     }
 }
+
+struct CardScanTests {
+    @Test func spokenAndTypedCardNumbersAreFoundForTheLeakScan() {
+        let lines = [
+            "my card is four two four two four two four two four two four two four two four two",
+            "use 5555 5555 5555 4444 please",
+            "order 7829 and size 10",
+            "1234 5678 9012 3456",
+        ]
+        #expect(DialogueRunner.cardNumbers(in: lines) == ["4242424242424242", "5555555555554444"])
+    }
+}
