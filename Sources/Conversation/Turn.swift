@@ -154,7 +154,14 @@ struct Turn {
         action = .transfer
         var summary = [reason]
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
-        if let topic = state.lastTopic { summary.append("Wanted to \(topic.task).") }
+        let topic: Intent? = switch state.flow {
+        case .order: .placeOrder
+        case .availability: .checkAvailability
+        case .status: .orderStatus
+        case .returns: .returnItem
+        case nil: state.lastTopic
+        }
+        if let topic { summary.append("Wanted to \(topic.task).") }
         let slots = currentSlots
         if !slots.isEmpty { summary.append("Slots: " + slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ".") }
         if let focus = state.focus { summary.append("Discussing \(Speech.describe(focus.product, options: focus.options)).") }
