@@ -179,6 +179,13 @@ extension Turn {
             let firstReadingFits = said.contains { product.optionNames.contains($0.key) && product.values(of: $0.key).contains($0.value) }
             if said[name] == nil, !firstReadingFits { said[name] = value }
         }
+        // "In a 10 wide" for a boot made in one width: said, not silently dropped.
+        for name in ["width", "fit"] where !product.optionNames.contains(name) {
+            guard let value = said[name], !["regular", "standard", "medium", "normal"].contains(value.lowercased()),
+                !interpretation.entities.alternativeOptions.keys.contains(where: { product.optionNames.contains($0) })
+            else { continue }
+            say("Just so you know, \(product.theName) only comes in one \(name), not \(value).")
+        }
         for name in Speech.orderedOptions(product) {
             guard let value = said[name] else { continue }
             let offered = product.values(of: name)
