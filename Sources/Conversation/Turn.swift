@@ -47,17 +47,6 @@ struct Turn {
 
     func location(_ id: String?) -> Location? { locations.first { $0.id == id } }
 
-    /// Stores ordered for the caller: the reference store (named, else the caller's home store) first, then
-    /// the others nearest first as the reference store lists them, then by most units.
-    func nearestFirst(_ stores: [Location], from reference: String?, units: [String: Int]) -> [Location] {
-        let nearby = location(reference)?.nearby ?? []
-        func rank(_ store: Location) -> Int {
-            if store.id == reference { return -1 }
-            return nearby.firstIndex(of: store.id) ?? nearby.count
-        }
-        return stores.sorted { (rank($0), -(units[$0.id] ?? 0), $0.id) < (rank($1), -(units[$1.id] ?? 0), $1.id) }
-    }
-
     /// Stock the assistant may promise this caller: what the POS reports less each store's safety stock and
     /// less what other callers hold; what others hold is noted in `reservedByOthers`.
     mutating func sellableStock(skus: [SKU]) async throws -> [StockLevel] {

@@ -123,3 +123,18 @@ struct ReservationTests {
         #expect(await book.heldByOthers("S", at: "x", excluding: "c", now: until) == 0)
     }
 }
+
+struct NearestStoresTests {
+    private func store(_ id: String, nearby: [String] = []) -> Location {
+        Location(id: id, name: id, address: "", taxRatePerMillion: 0, acceptsPickup: true, pickupReadyHours: 1, hours: "", nearby: nearby)
+    }
+
+    @Test func theCallersStoreThenTheNearestThenTheMostUnits() {
+        let home = store("home", nearby: ["near", "far"])
+        let stores = [store("far"), store("other"), store("near"), home]
+        #expect(stores.nearestFirst(from: home, units: ["far": 9, "other": 20]).map(\.id) == ["home", "near", "far", "other"])
+        // The reference store need not be among those that have stock.
+        #expect([store("far"), store("near")].nearestFirst(from: home).map(\.id) == ["near", "far"])
+        #expect(stores.nearestFirst(from: nil, units: ["far": 9, "other": 20]).map(\.id) == ["other", "far", "home", "near"])
+    }
+}

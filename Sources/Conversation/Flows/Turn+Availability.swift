@@ -76,7 +76,7 @@ extension Turn {
             if let date = level.countedAt { countedAt[level.locationID] = min(countedAt[level.locationID] ?? date, date) }
         }
         let preferred = draft.locationID ?? state.customer?.homeLocationID
-        let inStock = nearestFirst(locations.filter { (byLocation[$0.id] ?? 0) > 0 }, from: preferred, units: byLocation)
+        let inStock = locations.filter { (byLocation[$0.id] ?? 0) > 0 }.nearestFirst(from: location(preferred), units: byLocation)
         let what = Speech.describe(product, options: draft.options)
 
         guard !inStock.isEmpty else {

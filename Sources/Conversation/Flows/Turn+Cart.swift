@@ -207,7 +207,7 @@ extension Turn {
         }
         let home = state.customer?.homeLocationID
         let eligible = draft.fulfillment == .shipping ? locations : pickupStores
-        let stocked = nearestFirst(eligible.filter(hasAll), from: draft.fulfillment == .shipping ? home : draft.locationID ?? home, units: [:])
+        let stocked = eligible.filter(hasAll).nearestFirst(from: location(draft.fulfillment == .shipping ? home : draft.locationID ?? home))
         if stocked.isEmpty {
             if draft.fulfillment == .pickup, locations.contains(where: hasAll) {
                 draft.locationID = nil

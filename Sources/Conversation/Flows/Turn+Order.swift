@@ -181,8 +181,8 @@ extension Turn {
         let what = Speech.describe(product, options: draft.options)
         let home = state.customer?.homeLocationID
         let eligible = draft.fulfillment == .shipping ? locations : pickupStores
-        let stocked = nearestFirst(
-            eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }, from: draft.fulfillment == .shipping ? home : draft.locationID ?? home, units: available)
+        let stocked = eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }
+            .nearestFirst(from: location(draft.fulfillment == .shipping ? home : draft.locationID ?? home), units: available)
 
         if stocked.isEmpty, draft.fulfillment == .pickup,
             locations.contains(where: { (available[$0.id] ?? 0) >= draft.quantity })
