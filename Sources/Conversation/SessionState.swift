@@ -79,6 +79,10 @@ indirect enum PendingQuestion: Sendable, Hashable {
 }
 
 struct AvailabilityDraft: Sendable {
+    /// Further things asked about in the same breath ("… and a black hoodie?"), answered after this one.
+    var queued: [Entities] = []
+    /// What was said about the item being looked up, kept until its product is settled ("which hoodie?").
+    var itemRequest: Entities?
     var product: Product?
     /// Products the caller must choose between.
     var candidates: [Product] = []

@@ -11,6 +11,16 @@ extension Turn {
 
     mutating func continueAvailability() async {
         guard case .availability(var draft) = state.flow else { return }
+        if interpretation.entities.items.count >= 2, draft.product == nil {
+            // Several things in one breath: answer them one after another.
+            var items = interpretation.entities.items
+            var first = items.removeFirst()
+            first.locationID = first.locationID ?? interpretation.entities.locationID
+            first.allLocations = first.allLocations || interpretation.entities.allLocations
+            draft.queued = items
+            draft.itemRequest = first
+            interpretation.entities = first
+        }
         let entities = interpretation.entities
         if let id = entities.locationID { draft.locationID = id }
         if entities.allLocations { draft.locationID = nil }
@@ -25,6 +35,8 @@ extension Turn {
         draft.product = product
         draft.candidates = []
         var said = entities.options
+        recall(draft.itemRequest, into: &said)
+        draft.itemRequest = nil
         if let number = entities.bareNumber, said["size"] == nil, product.values(of: "size").contains(number) {
             said["size"] = number
         }
@@ -113,6 +125,13 @@ extension Turn {
             } else if let age {
                 say("That count at \(store) is from \(age) ago, so availability isn't guaranteed until you order.")
             }
+        }
+        if !draft.queued.isEmpty {
+            let next = draft.queued.removeFirst()
+            state.flow = .availability(AvailabilityDraft(queued: draft.queued, itemRequest: next))
+            interpretation.entities = next
+            await continueAvailability()
+            return
         }
         let one = product.unit.map { "a \($0)" } ?? "one"
         confirm("Would you like to order \(one)?", .offerOrder)

@@ -60,11 +60,7 @@ extension Turn {
             draft.candidates = []
             var said = entities.options
             if let request = draft.itemRequest {
-                // The item was named with its options before its product was settled ("a black hoodie in medium").
-                for (name, value) in request.options where said[name] == nil { said[name] = value }
-                for (name, value) in request.alternativeOptions where interpretation.entities.alternativeOptions[name] == nil {
-                    interpretation.entities.alternativeOptions[name] = value
-                }
+                recall(request, into: &said)
                 if entities.quantity == nil, let quantity = request.quantity { draft.quantity = quantity }
                 draft.itemRequest = nil
             }

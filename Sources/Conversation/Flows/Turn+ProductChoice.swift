@@ -169,6 +169,16 @@ extension Turn {
         }
     }
 
+    /// Adds what was said about an item before its product was settled ("a black hoodie in medium", then
+    /// "the Champion one") to the values heard this turn, which win.
+    mutating func recall(_ request: Entities?, into said: inout [String: String]) {
+        guard let request else { return }
+        for (name, value) in request.options where said[name] == nil { said[name] = value }
+        for (name, value) in request.alternativeOptions where interpretation.entities.alternativeOptions[name] == nil {
+            interpretation.entities.alternativeOptions[name] = value
+        }
+    }
+
     /// Takes the option values said this turn that the product has; says so when one does not exist.
     ///
     /// - Returns: false when a value was refused (and the caller was told).
