@@ -316,7 +316,7 @@ struct Turn {
     ]
 
     /// Words that, alone, say yes to a yes/no question.
-    private static let shortYes: Set<String> = [
+    static let shortYes: Set<String> = [
         "ok", "okay", "k", "kk", "ya", "yea", "yah", "yeah", "yes", "yep", "sure", "cool", "alright", "fine", "great", "perfect",
         "please", "sounds", "good", "go", "ahead", "right", "correct", "definitely",
     ]
@@ -352,6 +352,15 @@ struct Turn {
             } else if cues.contains(.deny) && !cues.contains(.affirm) && !cues.contains(.goodbye) {
                 intent = .deny
             }
+        }
+        // "Yes, let me try another one": a yes that opens the answer to a yes/no question is the answer,
+        // unless it names something new to talk about.
+        let entities = interpretation.entities
+        if let pending, pending != .anythingElse, Self.coreIntents.contains(intent),
+            let first = interpretation.redactedText.split(separator: " ").first, ["yes", "yeah", "yep", "sure", "ok", "okay"].contains(String(first)),
+            entities.productIDs.isEmpty, entities.kind == nil, entities.brand == nil, entities.orderNumber == nil, entities.items.isEmpty
+        {
+            intent = .affirm
         }
         // "Bye" ends the call even behind a "no" or a "thanks".
         if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm, .cancel].contains(intent), !cues.contains(.humanAgent) {
@@ -585,6 +594,12 @@ struct Turn {
         let unclear = (intent == .outOfScope && interpretation.confidence < Self.guess)
             || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
             || (flow != nil && [.affirm, .deny].contains(intent))
+            // A weak guess at another task with no keyword for it ("gibberish words here") is not a topic change.
+            || (flow != nil && Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence < Self.weak
+                && cues.isEmpty && entities.isEmpty)
+            // A word or two that is no answer ("banana") at a slot question is a miss, not a request.
+            || (intent == .outOfScope && expecting != nil && expecting != .confirmation && !cues.contains(.outOfScope)
+                && interpretation.redactedText.split(separator: " ").count <= 2)
         if unclear, flow != nil || pending != nil, let question = state.lastQuestion {
             state.pending = pending
             askAgain(question, expecting: expecting)

@@ -189,7 +189,11 @@ public struct LanguageUnderstanding: Sendable {
         }
         let runnerUp = ranking.count > 1 ? ranking[1] : nil
         let margin = best.score - (runnerUp?.score ?? 0)
-        let confidence = min(1, max(0, 0.45 * min(1, best.score / 0.7) + 0.55 * min(1, margin / 0.25)))
+        var confidence = min(1, max(0, 0.45 * min(1, best.score / 0.7) + 0.55 * min(1, margin / 0.25)))
+        // Mostly words no example has ("gibberish words here"): one known word decides the intent, but
+        // the reading stays a guess.
+        let unknown = content.filter { !classifier.knows($0) }.count
+        if content.count >= 2, unknown * 2 > content.count { confidence = min(confidence, 0.45) }
         return Interpretation(
             intent: best.intent, confidence: confidence, alternative: runnerUp?.intent, entities: entities,
             redactedText: redacted, cues: heard)

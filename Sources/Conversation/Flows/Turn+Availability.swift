@@ -99,7 +99,8 @@ extension Turn {
         finishedSlots = currentSlots
         state.flow = nil
         let clause = Speech.variantClause(product, options: draft.options)
-        let counts = inStock.prefix(draft.locationID == nil && entities.allLocations ? 5 : 3).enumerated().map { index, location in
+        let listed = Array(inStock.prefix(draft.locationID == nil && entities.allLocations ? 5 : 3))
+        let counts = listed.enumerated().map { index, location in
             let count = byLocation[location.id] ?? 0
             return index == 0
                 ? "\(Speech.count(count, of: product))\(clause) at \(Speech.store(location))"
@@ -114,17 +115,19 @@ extension Turn {
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }
-        // Honest about the last few and about old counts: stock can be off until an order takes it.
-        if let first = inStock.first, let count = byLocation[first.id] {
-            let now = configuration.clock.now
-            let age = countedAt[first.id].flatMap { now.timeIntervalSince($0) >= configuration.staleStockAfter ? Speech.age(now.timeIntervalSince($0)) : nil }
-            let store = Speech.store(first)
-            if count <= configuration.lowStockAt {
-                let when = age.map { " as of \($0) ago" } ?? ""
-                say("We show just \(count) left at \(store)\(when), so \(count == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
-            } else if let age {
-                say("That count at \(store) is from \(age) ago, so availability isn't guaranteed until you order.")
+        // Honest about the last few and about old counts, at every store said: stock can be off until an order takes it.
+        let low = listed.filter { (byLocation[$0.id] ?? 0) <= configuration.lowStockAt }
+        if !low.isEmpty {
+            let parts = low.enumerated().map { index, store in
+                "\(byLocation[store.id] ?? 0)\(index == 0 ? " left" : "") at \(Speech.store(store))"
             }
+            let units = low.reduce(0) { $0 + (byLocation[$1.id] ?? 0) }
+            say("We show just \(Speech.list(parts)), so \(units == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
+        }
+        let now = configuration.clock.now
+        for store in listed {
+            guard let counted = countedAt[store.id], now.timeIntervalSince(counted) >= configuration.staleStockAfter else { continue }
+            say("That count at \(Speech.store(store)) is from \(Speech.age(now.timeIntervalSince(counted))) ago, so availability isn't guaranteed until you order.")
         }
         if !draft.queued.isEmpty {
             let next = draft.queued.removeFirst()

@@ -206,9 +206,17 @@ extension Turn {
                 options[name] = match
                 // A new choice may rule out an earlier one ("actually red" when red has no 10.5): say so.
                 if product.variants(matching: options).isEmpty {
-                    let dropped = options.filter { $0.key != name && product.variants(matching: [name: match, $0.key: $0.value]).isEmpty }
-                    options = options.filter { dropped[$0.key] == nil }
-                    if product.variants(matching: options).isEmpty { options = [name: match] }
+                    // Drop earlier choices until the new one fits: first those that clash with it outright, then
+                    // those not said this turn, then the rest.
+                    var dropped: [String: String] = [:]
+                    let others = options.keys.filter { $0 != name }
+                    let clashing = others.filter { product.variants(matching: [name: match, $0: options[$0]!]).isEmpty }.sorted()
+                    let older = others.filter { !clashing.contains($0) && said[$0] == nil }.sorted()
+                    let newer = others.filter { !clashing.contains($0) && said[$0] != nil }.sorted()
+                    for key in clashing + older + newer where product.variants(matching: options).isEmpty {
+                        dropped[key] = options[key]
+                        options[key] = nil
+                    }
                     let spokenNew = name == "size" ? "size \(match)" : match
                     let spokenOld = Speech.list(dropped.sorted { $0.key < $1.key }.map { $0.key == "size" ? "size \($0.value)" : $0.value })
                     say("\(product.theName.capitalizedFirst) in \(spokenNew) doesn't come in \(spokenOld).")

@@ -54,7 +54,9 @@ extension Turn {
                     }
                     // The answer to "what's the reason?" in the caller's own words — if it says anything.
                     let words = interpretation.redactedText.split(separator: " ")
-                    if words.count >= 2 || interpretation.intent == .inform {
+                    // "Yes" or "okay" is no reason: the question stays open.
+                    let onlyYes = words.allSatisfy { Self.shortYes.contains(String($0)) }
+                    if !onlyYes, words.count >= 2 || interpretation.intent == .inform {
                         draft.reason = String(interpretation.redactedText.prefix(120))
                     }
                 }
