@@ -15,7 +15,7 @@ struct Turn {
     let configuration: DialogueConfiguration
 
     var interpretation = Interpretation(intent: .outOfScope, confidence: 0, entities: Entities(), redactedText: "")
-    private var sentences: [String] = []
+    private(set) var sentences: [String] = []
     private var action = ReplyAction.continue
     var hints: [String] = []
     private var handoff: String?
@@ -26,6 +26,8 @@ struct Turn {
     private(set) var asked: ExpectedSlot?
     /// Where the conversation stood before this turn: the question asked and the yes/no pending.
     private var before: ResumePoint?
+    /// This turn adds another item to the order ("and add a cleaning kit"): said when its product is settled.
+    var addingItem = false
     /// Units other callers hold, by SKU and location, as of this turn's stock reads.
     var reservedByOthers: [SKU: [String: Int]] = [:]
 

@@ -25,6 +25,8 @@ struct EntityExtractor: Sendable {
         (["not", "what", "i", "ordered"], "wrong item"), (["damaged"], "damaged"), (["broken"], "damaged"),
         (["ripped"], "damaged"), (["torn"], "damaged"), (["stain"], "damaged"), (["stained"], "damaged"),
         (["defective"], "defective"), (["faulty"], "defective"), (["fell", "apart"], "defective"),
+        (["wore", "out"], "worn out"), (["worn", "out"], "worn out"), (["has", "a", "hole"], "damaged"), (["have", "a", "hole"], "damaged"),
+        (["holes"], "damaged"),
         (["changed", "my", "mind"], "changed mind"), (["do", "not", "need"], "changed mind"),
         (["do", "not", "want"], "changed mind"), (["do", "not", "like"], "did not like"),
         (["did", "not", "like"], "did not like"), (["not", "comfortable"], "uncomfortable"),

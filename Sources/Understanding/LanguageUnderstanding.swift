@@ -114,6 +114,8 @@ public struct LanguageUnderstanding: Sendable {
             if entities.fulfillment != nil, intent == .placeOrder { boost += 0.12 }
             if entities.returnReason != nil || entities.refundMethod != nil, intent == .returnItem { boost += 0.12 }
             if entities.orderNumber != nil, intent == .orderStatus || intent == .returnItem { boost += 0.05 }
+            // "Return two pairs … from order 5801": a return word with an order number is about that order.
+            if entities.orderNumber != nil, intent == .returnItem, cues.counts[.returnItem] != nil { boost += 0.1 }
             if namesProduct, !entities.options.isEmpty, intent == .checkAvailability || intent == .placeOrder { boost += 0.05 }
             return boost
         }
@@ -145,7 +147,12 @@ public struct LanguageUnderstanding: Sendable {
             return Interpretation(intent: .outOfScope, confidence: 0, entities: entities, redactedText: redacted)
         }
         // Typed slips ("recieve", "oder") are mended for reading the intent; entities were read as written.
-        let mended = words.indices.flatMap { extracted.consumed[$0] ? [words[$0]] : speller.mend(words[$0]) ?? [words[$0]] }
+        // Words of a catalog name are no cue ("cleaning" in the Jason Markk Cleaning Kit is not about cleaning).
+        let inName = Set(extracted.nameSpans.flatMap { Array($0.range) })
+        let mended = words.indices.flatMap { index -> [String] in
+            if inName.contains(index) { return ["<item>"] }
+            return extracted.consumed[index] ? [words[index]] : speller.mend(words[index]) ?? [words[index]]
+        }
         let masked = speller.mendAll(extracted.masked)
         let content = masked.filter { !$0.hasPrefix("<") && !Self.slotOnlyWords.contains($0) }
         let found = cues.find(in: mended)

@@ -158,6 +158,7 @@ extension Turn {
         if adding, namesSomethingNew {
             if let current = finishedItem(draft) {
                 shelve(current, in: &draft)
+                addingItem = true
                 state.flow = .order(draft)
                 return false
             }

@@ -56,6 +56,7 @@ extension Turn {
                 draft.options = state.focus?.product.id == product.id ? state.focus!.options : [:]
                 draft.stock = [:]
             }
+            if addingItem, draft.product == nil { say("Sure, I'll add \(product.theName).") }
             draft.product = product
             draft.candidates = []
             var said = entities.options
@@ -187,7 +188,7 @@ extension Turn {
             draft.locationID = nil
             let them = Speech.pronoun(product, quantity: draft.quantity)
             confirm(
-                "None of our pickup stores has \(what) right now, but we can ship \(them) to you. Would you like \(them) shipped?",
+                "None of our pickup stores has \(draft.quantity > 1 ? "\(draft.quantity) of \(what)" : what) right now, but we can ship \(them) to you. Would you like \(them) shipped?",
                 .shipInstead)
             return
         }

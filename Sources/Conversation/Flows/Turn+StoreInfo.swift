@@ -73,6 +73,13 @@ extension Turn {
         }
         state.pending = pending
         state.expecting = expecting
-        say(question)
+        // After talking about another product, say which one the open question is about.
+        if case .order(let draft) = state.flow, let product = draft.product, !sentences.isEmpty,
+            !sentences.joined().contains(product.name), !question.contains(product.name)
+        {
+            say("Back to \(product.theName): \(question.prefix(1).lowercased() + question.dropFirst())")
+        } else {
+            say(question)
+        }
     }
 }
