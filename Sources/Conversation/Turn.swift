@@ -356,11 +356,11 @@ struct Turn {
             }
         }
         // "Yes, let me try another one": a yes that opens the answer to a yes/no question is the answer,
-        // unless it names something new to talk about.
+        // unless it brings values of its own ("yes, for pickup at East Gate" stays an order).
         let entities = interpretation.entities
         if let pending, pending != .anythingElse, Self.coreIntents.contains(intent),
             let first = interpretation.redactedText.split(separator: " ").first, ["yes", "yeah", "yep", "sure", "ok", "okay"].contains(String(first)),
-            entities.productIDs.isEmpty, entities.kind == nil, entities.brand == nil, entities.orderNumber == nil, entities.items.isEmpty
+            entities.isEmpty
         {
             intent = .affirm
         }
@@ -833,12 +833,14 @@ struct Turn {
         case .pickupElsewhere(let other):
             // Not that store: where both stores allow it, the units can come to the caller's store instead.
             if case .order(let draft) = state.flow, draft.cart.isEmpty, let wanted = location(draft.locationID), wanted.acceptsTransfers,
-                let from = location(other), from.acceptsTransfers, let product = draft.product
+                let product = draft.product, let sku = product.variants(matching: draft.options).first?.sku,
+                let from = ([location(other)].compactMap { $0 } + locations.nearestFirst(from: wanted))
+                    .first(where: { $0.id != wanted.id && $0.acceptsTransfers && (draft.stock[sku]?[$0.id] ?? 0) >= draft.quantity })
             {
                 let it = Speech.pronoun(product, quantity: draft.quantity)
                 confirm(
                     "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in about \(wanted.transferDays) days. Would you like that?",
-                    .sendFrom(locationID: other))
+                    .sendFrom(locationID: from.id))
             } else {
                 ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
             }

@@ -330,16 +330,26 @@ extension Turn {
         if draft.stock.count < product.variants.count, let levels = try? await sellableStock(skus: product.variants.map(\.sku)) {
             for level in levels { draft.stock[level.sku, default: [:]][level.locationID] = level.available }
         }
-        let last = Speech.orderedOptions(product).last { draft.options[$0] != nil && product.values(of: $0).count > 1 }
-        guard let name = last else {
-            state.flow = nil
-            say("Is there another product I can help you with?")
-            state.pending = .anythingElse
+        // Reopen the latest choice that has another value in stock somewhere (white size 9 gone: another size,
+        // not "which color?" with only white on offer).
+        let chosen = Speech.orderedOptions(product).filter { draft.options[$0] != nil && product.values(of: $0).count > 1 }
+        for name in chosen.reversed() {
+            var open = draft.options
+            open[name] = nil
+            let values = product.values(of: name, among: product.variants(matching: open))
+            let stocked = values.contains { value in
+                product.variants(matching: open.merging([name: value]) { $1 }).contains { variant in
+                    (draft.stock[variant.sku]?.values.contains { $0 >= draft.quantity }) ?? false
+                }
+            }
+            guard stocked else { continue }
+            draft.options = open
+            askOption(name, values: values, product: product, draft: draft)
             return
         }
-        draft.options[name] = nil
-        let values = product.values(of: name, among: product.variants(matching: draft.options))
-        askOption(name, values: values, product: product, draft: draft)
+        state.flow = nil
+        say("Is there another product I can help you with?")
+        state.pending = .anythingElse
     }
 
     /// The quote for the whole order as it stands — cart lines and the current item — with the current item's
