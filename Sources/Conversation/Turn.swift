@@ -735,6 +735,7 @@ struct Turn {
             // An open question rather than a yes/no one: "no" ends the call, anything else starts a new topic.
             let question = "Is there anything else I can help with?"
             say(question)
+            hints = ["no thanks", "check stock", "place an order", "where's my order", "start a return"]
             state.pending = .anythingElse
             state.lastQuestion = question
         }

@@ -115,6 +115,14 @@ extension Turn {
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }
+        // "Check all locations": the stores that are out are said too.
+        if entities.allLocations {
+            let out = locations.filter { (byLocation[$0.id] ?? 0) == 0 && $0.id != preferred }.map { Speech.store($0) }
+            if !out.isEmpty {
+                let also = (byLocation[preferred ?? ""] ?? 1) == 0 ? " too" : ""
+                say("\(Speech.list(out).capitalizedFirst) \(out.count == 1 ? "is" : "are") out of \(Speech.pronoun(product, quantity: 2))\(also).")
+            }
+        }
         // Honest about the last few and about old counts, at every store said: stock can be off until an order takes it.
         let low = listed.filter { (byLocation[$0.id] ?? 0) <= configuration.lowStockAt }
         if !low.isEmpty {
