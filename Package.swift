@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Conversation", targets: ["Conversation"]),
         .library(name: "StoreSimulator", targets: ["StoreSimulator"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "Connectors", targets: ["Connectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
         .target(
             name: "Conversation",
@@ -45,14 +47,14 @@ let package = Package(
         .executableTarget(
             name: "voicepos",
             dependencies: [
-                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay",
+                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "VoicePOSTests",
-            dependencies: ["Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel"],
+            dependencies: ["Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors"],
             swiftSettings: strict
         ),
     ]

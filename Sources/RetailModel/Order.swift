@@ -135,6 +135,20 @@ public struct OrderStatusReport: Sendable, Hashable, Codable {
     public var deliveredAt: Date?
     public var readyAt: Date?
 
+    public init(
+        number: String, status: OrderStatus, carrier: String? = nil, trackingNumber: String? = nil, shippedAt: Date? = nil,
+        estimatedDelivery: Date? = nil, deliveredAt: Date? = nil, readyAt: Date? = nil
+    ) {
+        self.number = number
+        self.status = status
+        self.carrier = carrier
+        self.trackingNumber = trackingNumber
+        self.shippedAt = shippedAt
+        self.estimatedDelivery = estimatedDelivery
+        self.deliveredAt = deliveredAt
+        self.readyAt = readyAt
+    }
+
     public init(order: Order) {
         number = order.number
         status = order.status

@@ -35,3 +35,23 @@ public struct ReturnReceipt: Sendable, Hashable, Codable {
         self.createdAt = createdAt
     }
 }
+
+/// Money given back on an order, as a POS records it (a return's refund, or a refund without a return).
+public struct Refund: Sendable, Hashable, Codable {
+    public var id: String
+    public var orderNumber: String
+    public var amount: Money
+    /// The lines given back, when the refund names them.
+    public var lines: [LineItem]
+    public var createdAt: Date?
+    public var note: String?
+
+    public init(id: String, orderNumber: String, amount: Money, lines: [LineItem], createdAt: Date?, note: String?) {
+        self.id = id
+        self.orderNumber = orderNumber
+        self.amount = amount
+        self.lines = lines
+        self.createdAt = createdAt
+        self.note = note
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import RetailModel
+
+/// Shopify Admin payloads (REST resource shapes, which webhooks share; GraphQL bodies with `data`) → the
+/// unified schema.
+///
+/// Traps handled: the SKU is the variant id (the merchant's `sku` text may be blank or repeated); stock hangs
+/// off the inventory item, not the variant, so inventory levels carry the inventory item id until a product
+/// payload links the two; money is decimal strings in the shop's currency; a variant's options are
+/// positional (`option1…3`) against the product's `options` names; a deleted location is skipped.
+struct ShopifyMapper: PayloadMapper {
+    let platform = Platform.shopify
+    /// The shop's currency, for payloads that do not say (products, variants).
+    let currency: String
+
+    func detectKind(_ payload: JSONPayload) -> ObjectKind? {
+        guard let object = payload.objectValue else { return nil }
+        if object["errors"] != nil, object["data"] == nil { return .error }
+        if let data = object["data"]?.objectValue {
+            if data["product"] != nil || data["products"] != nil { return .product }
+            if object["errors"] != nil { return .error }
+        }
+        let keys: [(String, ObjectKind)] = [
+            ("product", .product), ("products", .product), ("variants", .product), ("variant", .product),
+            ("inventory_levels", .inventory), ("inventory_level", .inventory), ("locations", .location), ("location", .location),
+            ("order", .order), ("orders", .order), ("fulfillment", .order), ("fulfillments", .order),
+            ("transaction", .payment), ("transactions", .payment), ("refund", .refund), ("refunds", .refund),
+            ("customer", .customer), ("customers", .customer),
+        ]
+        return keys.first { object[$0.0] != nil }?.1
+    }
+
+    func decode(_ payload: JSONPayload, as kind: ObjectKind) throws -> DecodedPayload {
+        let root = root(payload, kind.rawValue)
+        switch kind {
+        case .product:
+            if root.has("data") { return .products(try graphQLProducts(root["data"])) }
+            if root.has("variants") && !root.has("product") {
+                let variants = try root["variants"].array().map { try variant($0, optionNames: []) }
+                return .variants(productID: try root["variants"].array().first?["product_id"].optionalString(), variants)
+            }
+            return .products(try list(root, "product", "products").map(product))
+        case .inventory:
+            return .inventory(try list(root, "inventory_level", "inventory_levels").map(stockLevel))
+        case .location:
+            return .locations(try list(root, "location", "locations").compactMap(location))
+        case .order:
+            if root.has("fulfillment") || root.has("fulfillments") {
+                return .statuses(try list(root, "fulfillment", "fulfillments").map(fulfillment))
+            }
+            return .orders(try list(root, "order", "orders").map(order))
+        case .payment:
+            // Money in: sales, captures and authorizations; refunds and voids are not payments.
+            return .payments(try list(root, "transaction", "transactions")
+                .filter { ["sale", "capture", "authorization"].contains($0["kind"].optionalString() ?? "sale") }
+                .map(payment))
+        case .refund:
+            return .refunds(try list(root, "refund", "refunds").map(refund))
+        case .customer:
+            return .customers(try list(root, "customer", "customers").map(customer))
+        case .error:
+            return .error(error(root))
+        case .webhook:
+            throw root.error("Shopify webhooks carry the REST resource itself; decode it by its kind (the X-Shopify-Topic header names it)")
+        }
+    }
+
+    /// `{"product": {…}}` or `{"products": [{…}]}`.
+    private func list(_ root: Field, _ one: String, _ many: String) throws -> [Field] {
+        if root.has(one) { return [root[one]] }
+        guard root.has(many) else { throw root.error("expected \"\(one)\" or \"\(many)\"") }
+        return try root[many].array()
+    }
+
+    private func product(_ field: Field) throws -> Product {
+        let optionNames = try field["options"].array().map { try $0["name"].string().lowercased() }
+        let variants = try field["variants"].array().map { try variant($0, optionNames: optionNames) }
+        let kind = field["product_type"].nonBlank() ?? "item"
+        return Product(
+            id: try field["id"].string(), brand: field["vendor"].nonBlank() ?? "", name: try field["title"].string(),
+            category: Category.guess(kind: kind, title: field["title"].optionalString() ?? ""), kind: kind,
+            optionNames: variants.contains { !$0.options.isEmpty } ? optionNames : [], variants: variants)
+    }
+
+    /// A variant: our SKU is the variant id; its options are `option1…3` named by the product's options.
+    private func variant(_ field: Field, optionNames: [String]) throws -> Variant {
+        var options: [String: String] = [:]
+        for index in 0..<3 {
+            // Without the product's option names, the positions name them ("option1").
+            let name = index < optionNames.count ? optionNames[index] : "option\(index + 1)"
+            guard let value = field["option\(index + 1)"].nonBlank(), value != "Default Title" else { continue }
+            options[name] = value
+        }
+        return Variant(sku: try field["id"].string(), options: options, price: try field["price"].decimalMoney(currency: currency))
+    }
+
+    private func graphQLProducts(_ data: Field) throws -> [Product] {
+        let nodes = data.has("product") ? [data["product"]] : try data["products"]["nodes"].array() + data["products"]["edges"].array().map { $0["node"] }
+        return try nodes.map { node in
+            let variantNodes = try node["variants"]["nodes"].array() + node["variants"]["edges"].array().map { $0["node"] }
+            let variants = try variantNodes.map { variant in
+                var options: [String: String] = [:]
+                for option in try variant["selectedOptions"].array() where option["value"].nonBlank() != "Default Title" {
+                    options[try option["name"].string().lowercased()] = try option["value"].string()
+                }
+                return Variant(sku: Self.shortID(try variant["id"].string()), options: options, price: try variant["price"].decimalMoney(currency: currency))
+            }
+            let kind = node["productType"].nonBlank() ?? "item"
+            return Product(
+                id: Self.shortID(try node["id"].string()), brand: node["vendor"].nonBlank() ?? "", name: try node["title"].string(),
+                category: Category.guess(kind: kind, title: node["title"].optionalString() ?? ""), kind: kind,
+                optionNames: Array(Set(variants.flatMap(\.options.keys))).sorted(), variants: variants)
+        }
+    }
+
+    /// `gid://shopify/Product/7608002183224` → `7608002183224`, so REST and GraphQL ids agree.
+    static func shortID(_ id: String) -> String {
+        id.hasPrefix("gid://") ? String(id.split(separator: "/").last ?? Substring(id)) : id
+    }
+
+    /// Until a product links them, the level is keyed by the inventory item id.
+    private func stockLevel(_ field: Field) throws -> StockLevel {
+        StockLevel(
+            sku: "inventory_item:" + (try field["inventory_item_id"].string()), locationID: try field["location_id"].string(),
+            available: field["available"].optionalInt() ?? 0, countedAt: try field["updated_at"].optionalDate())
+    }
+
+    private func location(_ field: Field) throws -> Location? {
+        if field.has("deleted_at") || field["active"].optionalBool() == false { return nil }
+        let address = [field["address1"], field["address2"], field["city"], field["province_code"], field["zip"]]
+            .compactMap { $0.nonBlank() }.joined(separator: ", ")
+        return Location(
+            id: try field["id"].string(), name: try field["name"].string(), address: address, taxRatePerMillion: 0,
+            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+    }
+
+    private func order(_ field: Field) throws -> Order {
+        let currency = field["currency"].nonBlank() ?? self.currency
+        let lines = try field["line_items"].array().map { line in
+            OrderLine(
+                sku: try line["variant_id"].string(), productID: line["product_id"].optionalString() ?? "",
+                title: try line["name"].nonBlank() ?? line["title"].string(), quantity: try line["quantity"].int(),
+                unitPrice: try line["price"].decimalMoney(currency: currency))
+        }
+        let fulfillments = try field["fulfillments"].array()
+        let tracked = fulfillments.first { $0["tracking_number"].nonBlank() != nil }
+        var shipment: Shipment?
+        if let tracked, let number = tracked["tracking_number"].nonBlank() {
+            shipment = Shipment(
+                carrier: tracked["tracking_company"].nonBlank() ?? "", trackingNumber: number,
+                shippedAt: try tracked["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), estimatedDelivery: nil)
+        }
+        let number = field["order_number"].optionalString() ?? field["name"].optionalString()?.replacingOccurrences(of: "#", with: "")
+        return Order(
+            number: try number ?? field["id"].string(), customerID: field["customer"]["id"].optionalString() ?? "",
+            status: status(field), fulfillment: try field["shipping_lines"].array().isEmpty ? .pickup : .shipping,
+            locationID: field["location_id"].optionalString() ?? "", lines: lines,
+            subtotal: try field["subtotal_price"].optionalDecimalMoney(currency: currency) ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
+            tax: try field["total_tax"].optionalDecimalMoney(currency: currency) ?? Money.zero(currency),
+            placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment)
+    }
+
+    /// Shopify splits status into money (`financial_status`) and goods (`fulfillment_status`).
+    private func status(_ field: Field) -> OrderStatus {
+        if field.has("cancelled_at") { return .cancelled }
+        switch field["financial_status"].optionalString() {
+        case "refunded"?: return .returned
+        case "voided"?: return .cancelled
+        default: break
+        }
+        switch field["fulfillment_status"].optionalString() {
+        case "fulfilled"?, "partial"?: return .shipped
+        default: break
+        }
+        return field["financial_status"].optionalString() == "paid" ? .confirmed : .pending
+    }
+
+    private func fulfillment(_ field: Field) throws -> OrderStatusReport {
+        let shipped = ["success", "pending", "open"].contains(field["status"].optionalString() ?? "")
+        let delivered = field["shipment_status"].optionalString() == "delivered"
+        return OrderStatusReport(
+            number: try field["order_id"].string(), status: delivered ? .delivered : shipped ? .shipped : .confirmed,
+            carrier: field["tracking_company"].nonBlank().flatMap { $0 == "null-company" ? nil : $0 },
+            trackingNumber: field["tracking_number"].nonBlank(), shippedAt: try field["created_at"].optionalDate())
+    }
+
+    private func payment(_ field: Field) throws -> Payment {
+        let currency = field["currency"].nonBlank() ?? self.currency
+        let card = field["payment_details"]
+        let last4 = card["credit_card_number"].optionalString().map { String($0.filter(\.isNumber).suffix(4)) } ?? ""
+        return Payment(
+            id: try field["id"].string(), orderNumber: try field["order_id"].string(),
+            amount: try field["amount"].decimalMoney(currency: currency),
+            cardBrand: card["credit_card_company"].nonBlank() ?? field["gateway"].nonBlank() ?? "", cardLast4: last4,
+            capturedAt: try field["processed_at"].optionalDate() ?? field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0))
+    }
+
+    private func refund(_ field: Field) throws -> Refund {
+        let lines = try field["refund_line_items"].array().map { line in
+            LineItem(sku: try line["line_item"]["variant_id"].string(), quantity: try line["quantity"].int())
+        }
+        let transactions = try field["transactions"].array()
+        let currency = transactions.first?["currency"].nonBlank() ?? self.currency
+        var amount = Money.zero(currency)
+        for transaction in transactions where (transaction["kind"].optionalString() ?? "refund") == "refund" {
+            amount = amount + (try transaction["amount"].decimalMoney(currency: currency))
+        }
+        return Refund(
+            id: try field["id"].string(), orderNumber: try field["order_id"].string(), amount: amount, lines: lines,
+            createdAt: try field["created_at"].optionalDate(), note: field["note"].nonBlank())
+    }
+
+    private func customer(_ field: Field) throws -> Customer {
+        let name = [field["first_name"].nonBlank(), field["last_name"].nonBlank()].compactMap { $0 }.joined(separator: " ")
+        return Customer(
+            id: try field["id"].string(), name: name, phone: field["phone"].nonBlank() ?? field["default_address"]["phone"].nonBlank() ?? "",
+            email: field["email"].nonBlank() ?? "", homeLocationID: nil, cardOnFile: nil)
+    }
+
+    /// REST `{"errors": "…"}` or `{"errors": {"field": ["…"]}}`; GraphQL `errors[].extensions.code`.
+    private func error(_ root: Field) -> POSError {
+        let errors = root["errors"]
+        var messages: [String] = []
+        switch errors.value {
+        case .string(let text)?: messages = [text]
+        case .object(let fields)?:
+            messages = fields.sorted { $0.key < $1.key }.map { key, value in
+                if case .array(let items) = value {
+                    return key + " " + items.compactMap { if case .string(let text) = $0 { text } else { nil } }.joined(separator: ", ")
+                }
+                return key
+            }
+        case .array(let items)?:
+            messages = items.compactMap { item in
+                let field = Field(item, path: "", platform: platform, object: "error")
+                return field["extensions"]["code"].nonBlank() ?? field["message"].nonBlank()
+            }
+        default: break
+        }
+        let text = messages.joined(separator: "; ")
+        let lower = text.lowercased()
+        if lower.contains("exceeded") && lower.contains("calls") || lower.contains("throttled") { return .rateLimited(retryAfterSeconds: nil) }
+        if lower.contains("not found") { return .notFound(text) }
+        if lower.contains("invalid api key") || lower.contains("access denied") || lower.contains("access_denied") || lower.contains("unauthorized") {
+            return .unavailable
+        }
+        return .invalidRequest(text.isEmpty ? "unknown Shopify error" : text)
+    }
+}
+
+/// Our three categories, guessed from a platform's product type and title.
+enum Category {
+    static func guess(kind: String, title: String) -> ProductCategory {
+        let text = "\(kind) \(title)".lowercased()
+        let footwear = ["shoe", "sneaker", "boot", "sandal", "trainer", "loafer", "clog", "slipper", "heel", "footwear"]
+        let apparel = ["shirt", "tee", "hoodie", "jacket", "coat", "pant", "jean", "dress", "skirt", "short", "sweater", "apparel", "clothing", "top", "legging", "fleece"]
+        if footwear.contains(where: text.contains) { return .footwear }
+        if apparel.contains(where: text.contains) { return .apparel }
+        return .accessories
+    }
+}
