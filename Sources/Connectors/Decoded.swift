@@ -133,6 +133,7 @@ extension PayloadMapper {
 public func payloadMapper(for platform: Platform, currency: String = "USD") -> any PayloadMapper {
     switch platform {
     case .shopify: ShopifyMapper(currency: currency)
+    case .square: SquareMapper()
     default: UnsupportedMapper(platform: platform)
     }
 }

@@ -181,6 +181,10 @@ enum MoneyText {
         if let date = plain.date(from: text) { return date }
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        if let date = fractional.date(from: text) { return date }
+        // Nanoseconds ("…45.455006797Z"): milliseconds are plenty.
+        guard let dot = text.firstIndex(of: "."), let end = text[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) else { return nil }
+        let digits = text[text.index(after: dot)..<end].prefix(3)
+        return fractional.date(from: text[..<dot] + "." + digits + text[end...])
     }
 }
