@@ -53,6 +53,8 @@ public enum DecodedPayload: Sendable, Hashable {
     case products([Product])
     /// Variants listed without their product (Shopify `variants.json`).
     case variants(productID: String?, [Variant])
+    /// Named option slots (Lightspeed `ItemAttributeSet`): set id → option names.
+    case optionSets([String: [String]])
     case inventory([StockLevel])
     case locations([Location])
     case orders([Order])
@@ -66,7 +68,7 @@ public enum DecodedPayload: Sendable, Hashable {
 
     public var kind: ObjectKind {
         switch self {
-        case .products, .variants: .product
+        case .products, .variants, .optionSets: .product
         case .inventory: .inventory
         case .locations: .location
         case .orders, .statuses: .order
@@ -81,7 +83,7 @@ public enum DecodedPayload: Sendable, Hashable {
 
 extension DecodedPayload: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case kind, products, productID = "product_id", variants, stock, locations, orders, statuses, payments, refunds, customers, error, webhook
+        case kind, products, productID = "product_id", variants, optionSets = "option_sets", stock, locations, orders, statuses, payments, refunds, customers, error, webhook
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,6 +94,7 @@ extension DecodedPayload: Encodable {
         case .variants(let productID, let variants):
             try container.encodeIfPresent(productID, forKey: .productID)
             try container.encode(variants, forKey: .variants)
+        case .optionSets(let sets): try container.encode(sets, forKey: .optionSets)
         case .inventory(let levels): try container.encode(levels, forKey: .stock)
         case .locations(let locations): try container.encode(locations, forKey: .locations)
         case .orders(let orders): try container.encode(orders, forKey: .orders)
@@ -134,15 +137,7 @@ public func payloadMapper(for platform: Platform, currency: String = "USD") -> a
     switch platform {
     case .shopify: ShopifyMapper(currency: currency)
     case .square: SquareMapper()
-    default: UnsupportedMapper(platform: platform)
-    }
-}
-
-/// A platform whose mapping is not written yet: says so, never guesses.
-struct UnsupportedMapper: PayloadMapper {
-    let platform: Platform
-    func detectKind(_ payload: JSONPayload) -> ObjectKind? { nil }
-    func decode(_ payload: JSONPayload, as kind: ObjectKind) throws -> DecodedPayload {
-        throw MappingError(platform: platform, object: kind.rawValue, field: "", problem: "mapping for this platform is not available yet")
+    case .lightspeed: LightspeedMapper(currency: currency)
+    case .clover: CloverMapper(currency: currency)
     }
 }
