@@ -55,6 +55,8 @@ public struct RecordingPointOfSale: PointOfSale {
         try await record(.locations, "", { $0.map(\.id).joined(separator: ", ") }) { try await base.locations() }
     }
 
+    public var capabilities: POSCapabilities { base.capabilities }
+
     public func customer(id: String) async throws -> Customer {
         try await record(.customer, id, { $0.name }) { try await base.customer(id: id) }
     }

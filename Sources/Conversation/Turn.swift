@@ -25,7 +25,7 @@ struct Turn {
     /// The slot the previous reply asked for.
     private(set) var asked: ExpectedSlot?
     /// Where the conversation stood before this turn: the question asked and the yes/no pending.
-    private var before: ResumePoint?
+    private(set) var before: ResumePoint?
     /// This turn adds another item to the order ("and add a cleaning kit"): said when its product is settled.
     var addingItem = false
     /// Units other callers hold, by SKU and location, as of this turn's stock reads.

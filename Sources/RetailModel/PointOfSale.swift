@@ -3,6 +3,8 @@
 /// Conformers: the embedded store simulator, one connector per platform, and decorators such as the
 /// resilience gateway. Every method throws `POSError` only.
 public protocol PointOfSale: Sendable {
+    /// What this POS can do; the conversation offers only what it can.
+    var capabilities: POSCapabilities { get }
     /// The whole sellable catalog, for the understanding lexicon (synced, not read per turn).
     func catalog() async throws -> [Product]
     /// Products whose brand, name, aliases or kind match the text.
@@ -38,4 +40,24 @@ public protocol PointOfSale: Sendable {
     func order(number: String) async throws -> Order
     /// Starts a return of lines of a delivered order.
     func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt
+}
+
+/// What a POS can do, declared by each connector (a platform without a flow says so here, never a silent no-op).
+public struct POSCapabilities: Sendable, Hashable, Codable {
+    /// Charges a tokenized card server-side. Without it (Shopify), the caller pays at pickup or by a link.
+    public var takesCardPayments: Bool
+    /// Has a returns or refunds flow the assistant may start.
+    public var takesReturns: Bool
+
+    public init(takesCardPayments: Bool = true, takesReturns: Bool = true) {
+        self.takesCardPayments = takesCardPayments
+        self.takesReturns = takesReturns
+    }
+
+    /// Everything: the embedded simulator's default.
+    public static let full = POSCapabilities()
+}
+
+extension PointOfSale {
+    public var capabilities: POSCapabilities { .full }
 }

@@ -36,6 +36,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     public nonisolated let returnWindowDays: Int
     /// The store's time zone, when the fixture names one.
     public nonisolated let timeZone: TimeZone?
+    /// What the store's POS can do (a fixture may turn card payments off).
+    public nonisolated let capabilities: POSCapabilities
 
     private let clock: StoreClock
     private let products: [Product]
@@ -65,6 +67,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let currency = fixture.store.currency ?? "USD"
         self.currency = currency
         returnWindowDays = fixture.store.returnWindowDays ?? 30
+        capabilities = POSCapabilities(takesCardPayments: fixture.store.cardPayments ?? true)
         if let name = fixture.store.timeZone {
             guard let zone = TimeZone(identifier: name) else {
                 throw StoreFixtureError(source: "store fixture", message: "store.time_zone '\(name)' is not a time zone such as America/New_York")

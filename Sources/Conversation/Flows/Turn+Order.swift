@@ -373,7 +373,23 @@ extension Turn {
 
     /// After "yes, place the order": the card on file, or ask for one.
     mutating func askForPayment() async {
-        guard case .order(let draft) = state.flow, let priced = quote(for: draft) else { return }
+        guard case .order(var draft) = state.flow, let priced = quote(for: draft) else { return }
+        if !pos.capabilities.takesCardPayments {
+            // This POS takes payment only in its own checkout: place the order, pay at pickup or by a link.
+            guard let customer = state.customer, let product = draft.product else { return }
+            let what = Speech.describe(product, options: draft.options)
+            guard let order = await placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
+            finishedSlots = currentSlots
+            state.flow = nil
+            state.focusOrderNumber = order.number
+            if order.fulfillment == .pickup {
+                say("Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)). You'll pay when you pick it up.")
+            } else {
+                say("Your order is placed: order #\(order.number), \(order.total). We'll send you a secure link to pay, and it ships as soon as it's paid.")
+            }
+            offerMoreHelp()
+            return
+        }
         if let card = draft.card ?? state.customer?.cardOnFile {
             let whose = draft.card == nil ? "your \(card.brand) on file" : "the \(card.brand)"
             agree(to: priced.quote.total)
@@ -420,6 +436,12 @@ extension Turn {
     /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
     private mutating func takeCard(_ number: String, draft start: OrderDraft) async {
         var draft = start
+        guard pos.capabilities.takesCardPayments else {
+            // Never tokenized nor kept: this store takes payment at pickup or through a secure link.
+            say("No need for a card number — this store takes payment when you pick up, or through a secure link we send you.")
+            if let question = state.lastQuestion, before?.pending != nil { state.pending = before?.pending; state.expecting = .confirmation; say(question) }
+            return
+        }
         guard number.passesLuhnCheck else {
             notUnderstood("That card number doesn't seem right. Could you read it to me again, digit by digit?", expecting: .cardNumber)
             return
@@ -439,13 +461,14 @@ extension Turn {
         confirm("Thanks. Shall I charge \(priced.quote.total) to the \(card.brand) ending in \(card.last4)?", .charge(card))
     }
 
-    /// Creates the order (once), charges the card, and confirms the order.
-    mutating func charge(_ card: CardToken) async {
-        guard case .order(var draft) = state.flow, let product = draft.product, let priced = quote(for: draft),
-            let customer = state.customer
-        else { return }
-        let what = Speech.describe(product, options: draft.options)
-
+    /// The POS order for the draft: the one already created, or a new one once every line is still held
+    /// (a hold that ran out is taken again if the units are free).
+    ///
+    /// - Returns: the order, or nil when the turn was answered (sold out, hold lost, POS failure).
+    private mutating func placeInPOS(
+        _ draft: inout OrderDraft, priced: (variant: Variant, location: Location, quote: Quote, lines: [(variant: Variant, quantity: Int)]),
+        customer: Customer, what: String, product: Product
+    ) async -> Order? {
         let order: Order
         do {
             if let number = draft.orderNumber {
@@ -472,7 +495,7 @@ extension Turn {
                         if draft.fulfillment == .pickup { draft.locationID = nil }
                         state.flow = .order(draft)
                         await advanceOrder(draft, retried: true)
-                        return
+                        return nil
                     }
                 }
                 order = try await pos.createOrder(
@@ -491,11 +514,23 @@ extension Turn {
             draft.stock = [:]
             await soldOut(what, product: product, draft: &draft)
             if case .order = state.flow { state.flow = .order(draft) }
-            return
+            return nil
         } catch {
             apologize(for: error)
-            return
+            return nil
         }
+        return order
+
+    }
+
+    /// Creates the order (once), charges the card, and confirms the order.
+    mutating func charge(_ card: CardToken) async {
+        guard case .order(var draft) = state.flow, let product = draft.product, let priced = quote(for: draft),
+            let customer = state.customer
+        else { return }
+        let what = Speech.describe(product, options: draft.options)
+
+        guard let order = await placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
 
         // The POS prices the order; never charge a total the caller has not agreed to.
         let agreed = draft.agreedTotal ?? priced.quote.total
