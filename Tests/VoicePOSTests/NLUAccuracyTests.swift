@@ -34,6 +34,14 @@ struct NLUAccuracyTests {
         #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.88)
     }
 
+    /// The fourth, written blind in the same styles after the third had been studied: the honest figure.
+    @Test func aSecondSetInRealUsersStylesStaysAboveItsFloor() async throws {
+        let evaluation = try await evaluate("heldout-styles2.jsonl")
+        #expect(evaluation.count >= 500)
+        #expect(evaluation.accuracy >= 0.92, "styles2 held-out intent accuracy \(evaluation.accuracy)")
+        #expect((evaluation.perIntent["out_of_scope"]?.recall ?? 0) >= 0.90)
+    }
+
     @Test(arguments: ["heldout-asr.jsonl", "heldout-styles-asr.jsonl"])
     func recognizerNoiseDegradesGracefully(file: String) async throws {
         let evaluation = try await evaluate(file)
