@@ -73,6 +73,18 @@ public struct LanguageUnderstanding: Sendable {
     /// Splits "2 pairs of the air max in 10 and a black hoodie in medium" at the joining word before each
     /// further thing named, and reads each part on its own; empty when fewer than two parts result.
     private func items(_ words: [String], _ extracted: EntityExtractor.Result) -> [Entities] {
+        // "I'll take a pair, and also the socks": the first part means the product already talked about.
+        if extracted.itemStarts.count == 1, let start = extracted.itemStarts.first,
+            let cut = (0..<start).last(where: { Self.itemJoiners.contains(words[$0]) && !extracted.consumed[$0] }), cut > 0
+        {
+            let before = Array(words[..<cut])
+            var focus = extractor.extract(before, expecting: nil).entities
+            let pointsBack = before.contains { ["pair", "pairs", "one", "them", "it", "those", "these", "that"].contains($0) }
+            if focus.productIDs.isEmpty, focus.kind == nil, focus.brand == nil, pointsBack {
+                focus.refersToFocus = true
+                return [focus, extractor.extract(Array(words[(cut + 1)...]), expecting: nil).entities]
+            }
+        }
         guard extracted.itemStarts.count >= 2 else { return [] }
         var cuts: [Int] = []
         var previous = extracted.itemStarts[0]
