@@ -1,3 +1,4 @@
+import Foundation
 import Commerce
 import RetailModel
 import Understanding
@@ -243,6 +244,15 @@ extension Turn {
         // A return started inside the window stays open for the window's length (the store's policy, as in
         // the reference reply), so the caller is never rushed by the days already gone.
         say("Return started. Bring \(noun) to any store within \(configuration.returnPolicy.windowDays) days for \(refund).")
+        let clock = configuration.clock
+        if let last = clock.calendar.date(byAdding: .day, value: configuration.returnPolicy.windowDays, to: clock.now) {
+            let formatter = DateFormatter()
+            formatter.calendar = clock.calendar
+            formatter.timeZone = clock.calendar.timeZone
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "MMMM d"
+            say("The last day is \(formatter.string(from: last)).")
+        }
         offerMoreHelp()
     }
 }
