@@ -67,7 +67,7 @@ public struct RecordingPointOfSale: PointOfSale {
 
     public func createOrder(_ request: OrderRequest) async throws -> Order {
         let summary = request.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
-            + " \(request.fulfillment.rawValue) \(request.locationID)"
+            + " \(request.fulfillment.rawValue) \(request.locationID)" + (request.sourceLocationID.map { " from \($0)" } ?? "")
         return try await record(.createOrder, summary, { "order \($0.number) \($0.total)" }) {
             try await base.createOrder(request)
         }

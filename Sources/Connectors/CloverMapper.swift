@@ -37,7 +37,7 @@ struct CloverMapper: PayloadMapper {
             return .inventory(try list.map { stock in
                 StockLevel(
                     sku: try stock["item"]["id"].string(), locationID: stock["merchantId"].optionalString() ?? "merchant",
-                    available: Int(try stock["quantity"].number().rounded(.down)))
+                    available: max(0, Int(exactly: min(try stock["quantity"].number(), 1e9).rounded(.down)) ?? 0))
             })
         case .location: return .locations(try list.map(location))
         case .order: return .orders(try list.map(order))
@@ -160,7 +160,7 @@ struct CloverMapper: PayloadMapper {
         var kinds: Set<ObjectKind> = []
         var latest: Int?
         let prefixes: [String: ObjectKind] = ["I": .product, "O": .order, "C": .customer, "P": .payment, "M": .location]
-        for (_, updates) in root["merchants"].value?.objectValue ?? [:] {
+        for (_, updates) in (root["merchants"].value?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             for update in try Field(updates, path: "merchants", platform: platform, object: "webhook").array() {
                 let objectID = try update["objectId"].string()
                 let parts = objectID.split(separator: ":", maxSplits: 1).map(String.init)

@@ -87,7 +87,7 @@ struct Field {
         switch value {
         case .string(let text)?: text
         case .integer(let number)?: String(number)
-        case .number(let number)?: number == number.rounded() ? String(Int64(number)) : String(number)
+        case .number(let number)?: number == number.rounded() ? Int64(exactly: number).map(String.init) ?? String(number) : String(number)
         default: nil
         }
     }
@@ -104,8 +104,8 @@ struct Field {
 
     func optionalInt() -> Int? {
         switch value {
-        case .integer(let number)?: Int(number)
-        case .number(let number)? where number == number.rounded(): Int(number)
+        case .integer(let number)?: Int(exactly: number)
+        case .number(let number)? where number == number.rounded(): Int(exactly: number)
         case .string(let text)?: Int(text)
         default: nil
         }
@@ -172,7 +172,10 @@ enum MoneyText {
         fraction += String(repeating: "0", count: places - fraction.count)
         var scale = 1
         for _ in 0..<places { scale *= 10 }
-        let value = whole * scale + (Int(fraction.isEmpty ? "0" : fraction) ?? 0)
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        let (value, overflowAgain) = scaled.addingReportingOverflow(Int(fraction.isEmpty ? "0" : fraction) ?? 0)
+        guard !overflowAgain else { return nil }
         return negative ? -value : value
     }
 

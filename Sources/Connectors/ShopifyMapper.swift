@@ -50,10 +50,18 @@ struct ShopifyMapper: PayloadMapper {
             }
             return .orders(try list(root, "order", "orders").map(order))
         case .payment:
-            // Money in: sales, captures and authorizations; refunds and voids are not payments.
-            return .payments(try list(root, "transaction", "transactions")
-                .filter { ["sale", "capture", "authorization"].contains($0["kind"].optionalString() ?? "sale") }
-                .map(payment))
+            // Money in: successful sales and captures, and authorizations nothing has captured yet; refunds,
+            // voids and failures are not payments.
+            let transactions = try list(root, "transaction", "transactions")
+                .filter { ($0["status"].optionalString() ?? "success") == "success" }
+            let captured = Set(transactions.filter { $0["kind"].optionalString() == "capture" }.compactMap { $0["parent_id"].optionalString() })
+            return .payments(try transactions.filter { transaction in
+                switch transaction["kind"].optionalString() ?? "sale" {
+                case "sale", "capture": true
+                case "authorization": !captured.contains(transaction["id"].optionalString() ?? "")
+                default: false
+                }
+            }.map(payment))
         case .refund:
             return .refunds(try list(root, "refund", "refunds").map(refund))
         case .customer:

@@ -89,7 +89,7 @@ struct SquareMapper: PayloadMapper {
         }
         return StockLevel(
             sku: try field["catalog_object_id"].string(), locationID: try field["location_id"].string(),
-            available: max(0, Int(quantity.rounded(.down))), countedAt: try field["calculated_at"].optionalDate())
+            available: max(0, Int(exactly: min(quantity, 1e9).rounded(.down)) ?? 0), countedAt: try field["calculated_at"].optionalDate())
     }
 
     private func location(_ field: Field) throws -> Location? {
@@ -222,7 +222,8 @@ struct SquareMapper: PayloadMapper {
         default:
             switch category {
             case "RATE_LIMIT_ERROR": return .rateLimited(retryAfterSeconds: nil)
-            case "API_ERROR", "AUTHENTICATION_ERROR" where code.hasPrefix("ACCESS") || code == "UNAUTHORIZED": return .unavailable
+            case "API_ERROR": return .unavailable
+            case "AUTHENTICATION_ERROR" where code.hasPrefix("ACCESS") || code == "UNAUTHORIZED": return .unavailable
             case "PAYMENT_METHOD_ERROR": return .paymentDeclined(.generic)
             default: return .invalidRequest([code, detail].compactMap { $0 }.joined(separator: ": "))
             }

@@ -150,8 +150,10 @@ public actor DialogueEngine {
     }
 
     /// Forgets a session (the call ended, or `/reset`).
-    public func endSession(_ id: String) {
+    public func endSession(_ id: String) async {
         sessions[id] = nil
+        // A call that is over holds nothing.
+        await configuration.reservations.releaseAll(holder: id)
     }
 
     /// What was said in a session, card numbers redacted.

@@ -43,7 +43,7 @@ public struct ErrorReplies: Sendable {
         }
     }
 
-    public var entries: [String: Entry]
+    public private(set) var entries: [String: Entry]
 
     /// Reads a table; every failure kind must have an entry.
     ///

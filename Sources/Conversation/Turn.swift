@@ -72,11 +72,7 @@ struct Turn {
     mutating func hold(_ lines: [(sku: SKU, quantity: Int)], at locationID: String, available: [SKU: Int]) async -> Bool {
         let book = configuration.reservations
         let now = configuration.clock.now
-        var alreadyHeld = true
-        for line in lines where !(await book.holds(line.sku, at: locationID, quantity: line.quantity, for: state.id, now: now)) {
-            alreadyHeld = false
-        }
-        if alreadyHeld { return true }
+        // Taken afresh every time, so a dropped line or a smaller quantity gives its units back.
         await book.releaseAll(holder: state.id)
         let until = now.addingTimeInterval(Double(configuration.holdMinutes) * 60)
         for line in lines {
@@ -415,7 +411,7 @@ struct Turn {
         }
 
         // "This is ridiculous", "you're useless": no more questions; a person takes over.
-        if Self.frustrationPhrases.contains(where: text.contains) {
+        if expecting != .reason, Self.frustrationPhrases.contains(where: text.contains) {
             transfer(
                 "I'm sorry this has been frustrating. Let me connect you with a team member right away.",
                 reason: "The caller is frustrated (\"\(interpretation.redactedText)\").")
@@ -423,6 +419,7 @@ struct Turn {
         }
         // "Start over": drop whatever was under way, keep who the caller is.
         if !restarted, Self.startOverPhrases.contains(where: text.contains) {
+            if keepPaidOrder() { return }
             await releaseUnpaidOrder()
             state.flow = nil
             state.focus = nil
@@ -470,6 +467,7 @@ struct Turn {
             offerPerson("I can't cancel an order myself, but a team member can do it for you right away. Would you like me to connect you?")
             return
         case .cancel:
+            if keepPaidOrder() { return }
             let hadFlow = state.flow != nil
             await releaseUnpaidOrder()
             state.flow = nil
@@ -744,10 +742,26 @@ struct Turn {
     /// Cancels the POS order of the order under way (or set aside) if it was created but never paid.
     mutating func releaseUnpaidOrder() async {
         var numbers: [String] = []
-        if case .order(let draft) = state.flow, let number = draft.orderNumber { numbers.append(number) }
-        if let number = state.suspendedOrder?.orderNumber { numbers.append(number) }
+        // An order whose charge went through (or may have) is never cancelled here: a person settles it.
+        if case .order(let draft) = state.flow, let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain { numbers.append(number) }
+        if let suspended = state.suspendedOrder, let number = suspended.orderNumber, !suspended.paid, !suspended.paymentUncertain {
+            numbers.append(number)
+        }
         for number in numbers { _ = try? await pos.cancelOrder(number: number) }
         await configuration.reservations.releaseAll(holder: state.id)
+    }
+
+    /// Whether the order under way has a charge that went through, or may have.
+    var moneyInFlight: Bool {
+        if case .order(let draft) = state.flow, draft.paid || draft.paymentUncertain { return true }
+        return false
+    }
+
+    /// Dropping an order with money in flight is for a person: offers one and keeps the order.
+    mutating func keepPaidOrder() -> Bool {
+        guard moneyInFlight else { return false }
+        offerPerson("Your payment for this order has gone through, or may have, so I can't drop it here. Would you like me to connect you with a team member who can sort it out?")
+        return true
     }
 
     mutating func endCall() {

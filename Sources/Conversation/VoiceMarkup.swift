@@ -52,7 +52,7 @@ enum VoiceMarkup {
             default: result += escaped(character)
             }
         }
-        result = result.replacing(/([$£€])(\d{1,3}(?:,\d{3})*(?:\.\d\d)?)/) { match in
+        result = result.replacing(/([$£€])(\d+(?:,\d{3})*(?:\.\d\d)?)/) { match in
             #"<say-as interpret-as="currency">\#(match.output.1)\#(match.output.2)</say-as>"#
         }
         result = result.replacing(/(ending in|ending|[Oo]rder|number|#) ?(\d{3,})\b/) { match in

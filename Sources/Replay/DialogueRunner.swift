@@ -116,7 +116,7 @@ public struct DialogueRunner: Sendable {
             String(decoding: (try? JSONEncoder().encode(replies)) ?? Data(), as: UTF8.self),
             String(decoding: (try? JSONEncoder().encode(transcripts)) ?? Data(), as: UTF8.self),
             "\(after)",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n").replacing(/<[^>]+>|\s/, with: "")
         for number in Self.cardNumbers(in: dialogue.turns.map(\.user)) where produced.contains(String(number.prefix(12))) {
             result.failures.append(DialogueResult.Failure(
                 line: 0, context: "after the conversation", expected: "no card number in replies, transcript, trace or store",

@@ -3,7 +3,7 @@
 /// Conformers: the embedded store simulator, one connector per platform, and decorators such as the
 /// resilience gateway. Every method throws `POSError` only.
 public protocol PointOfSale: Sendable {
-    /// What this POS can do; the conversation offers only what it can.
+    /// What this POS can do; the conversation offers only what it can. Every conformer declares it.
     var capabilities: POSCapabilities { get }
     /// The whole sellable catalog, for the understanding lexicon (synced, not read per turn).
     func catalog() async throws -> [Product]
@@ -56,8 +56,4 @@ public struct POSCapabilities: Sendable, Hashable, Codable {
 
     /// Everything: the embedded simulator's default.
     public static let full = POSCapabilities()
-}
-
-extension PointOfSale {
-    public var capabilities: POSCapabilities { .full }
 }

@@ -259,10 +259,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         try checkFaults(.customer)
         let digits = phone.filter(\.isNumber)
         // "+1 555 010 0101", "5550100101" and "(555) 010-0101" are one number: the last ten digits decide.
-        guard digits.count >= 7,
-            let customer = customers.values.sorted(by: { $0.id < $1.id }).first(where: { $0.phone.filter(\.isNumber).hasSuffix(String(digits.suffix(10))) })
-        else { throw POSError.notFound("customer with phone ending \(digits.suffix(4))") }
-        return customer
+        // Ten digits or more, and exactly one customer: never someone else's card on file by a partial match.
+        let matches = digits.count >= 10
+            ? customers.values.filter { $0.phone.filter(\.isNumber).hasSuffix(String(digits.suffix(10))) } : []
+        guard matches.count == 1 else { throw POSError.notFound("customer with phone ending \(digits.suffix(4))") }
+        return matches[0]
     }
 
     public func createOrder(_ request: OrderRequest) throws -> Order {
@@ -285,10 +286,13 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             }
             source = from
         }
+        // The same SKU on two lines needs both quantities on hand.
+        var wanted: [SKU: Int] = [:]
+        for line in request.lines { wanted[line.sku, default: 0] += line.quantity }
         let lines = try request.lines.map { line -> OrderLine in
             guard let item = productBySKU[line.sku] else { throw POSError.notFound("SKU \(line.sku)") }
             let available = stockBySKU[line.sku]?[source.id] ?? 0
-            guard available >= line.quantity else { throw POSError.outOfStock(sku: line.sku, available: available) }
+            guard available >= wanted[line.sku] ?? line.quantity else { throw POSError.outOfStock(sku: line.sku, available: available) }
             return OrderLine(item: item, quantity: line.quantity)
         }
         for line in lines { stockBySKU[line.sku, default: [:]][source.id, default: 0] -= line.quantity }

@@ -73,6 +73,8 @@ public struct LanguageUnderstanding: Sendable {
     /// Splits "2 pairs of the air max in 10 and a black hoodie in medium" at the joining word before each
     /// further thing named, and reads each part on its own; empty when fewer than two parts result.
     private func items(_ words: [String], _ extracted: EntityExtractor.Result) -> [Entities] {
+        // A card number is read once and never kept: an utterance carrying one is not split into items.
+        guard extracted.entities.cardNumber == nil else { return [] }
         // "I'll take a pair, and also the socks": the first part means the product already talked about.
         if extracted.itemStarts.count == 1, let start = extracted.itemStarts.first,
             let cut = (0..<start).last(where: { Self.itemJoiners.contains(words[$0]) && !extracted.consumed[$0] }), cut > 0

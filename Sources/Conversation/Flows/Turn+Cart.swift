@@ -9,7 +9,7 @@ extension Turn {
     private static let addWords = [" add ", " also ", " as well ", " too ", " plus ", " another ", " and a ", " and an ", " and the ", " and some ", " and one "]
     private static let removeWords = [
         " drop ", " remove ", " take off ", " take out ", " without the ", " no more ", " delete ", " do not want the ",
-        " scrap the ", " lose the ", " get rid of ",
+        " scrap the ", " lose the ", " get rid of ", " forget the ", " cancel the ", " do not need the ", " no longer want the ",
     ]
 
     /// The current item as a cart line, when every option is chosen.
@@ -23,7 +23,13 @@ extension Turn {
     /// Moves the finished current item into the cart, leaving the current slot (and the focus) free.
     private mutating func shelve(_ item: CartItem, in draft: inout OrderDraft) {
         state.focus = nil
-        draft.cart.append(item)
+        draft.sourceLocationID = nil
+        // The same variant again adds to its line: one line per SKU.
+        if let index = draft.cart.firstIndex(where: { $0.product.id == item.product.id && $0.options == item.options }) {
+            draft.cart[index].quantity += item.quantity
+        } else {
+            draft.cart.append(item)
+        }
         draft.product = nil
         draft.options = [:]
         draft.quantity = 1
@@ -111,6 +117,7 @@ extension Turn {
                 draft.quantity = last.quantity
             }
             draft.agreedTotal = nil
+            draft.sourceLocationID = nil
             guard draft.product != nil || !draft.candidates.isEmpty else {
                 await releaseUnpaidOrder()
                 state.flow = nil
@@ -154,7 +161,9 @@ extension Turn {
             return true
         }
 
-        let namesSomethingNew = (!entities.productIDs.isEmpty || entities.kind != nil) && named.cart.isEmpty && !named.current
+        // "Also another pair of the Air Max" adds a line even when the cart has one; only the item being chosen
+        // itself is not new.
+        let namesSomethingNew = (!entities.productIDs.isEmpty || entities.kind != nil) && !named.current
         if adding, namesSomethingNew {
             if let current = finishedItem(draft) {
                 shelve(current, in: &draft)
@@ -191,6 +200,8 @@ extension Turn {
     mutating func advanceCart(_ start: OrderDraft, retried: Bool) async {
         var draft = start
         defer { if case .order = state.flow { state.flow = .order(draft) } }
+        // A cart is placed at one store that has every line; transfers are for single items.
+        draft.sourceLocationID = nil
         guard settleFulfillment(&draft, it: "them") else { return }
         let pickupStores = locations.filter(\.acceptsPickup)
         guard let lines = quote(for: draft)?.lines ?? allLines(draft) else { return }
@@ -233,8 +244,11 @@ extension Turn {
                 return
             }
             if !hasAll(chosen) {
-                let missing = lines.filter { (units[$0.variant.sku]?[chosen.id] ?? 0) < $0.quantity }
-                    .map { Speech.describe(productOf($0.variant, draft) ?? draft.product!, options: $0.variant.options) }
+                let missing = lines.filter { (units[$0.variant.sku]?[chosen.id] ?? 0) < $0.quantity }.map { line in
+                    let what = Speech.describe(productOf(line.variant, draft) ?? draft.product!, options: line.variant.options)
+                    // Some on hand, not enough: say how many are wanted.
+                    return (units[line.variant.sku]?[chosen.id] ?? 0) > 0 ? "\(line.quantity) of \(what)" : what
+                }
                 confirm(
                     "\(Speech.store(chosen).capitalizedFirst) doesn't have \(Speech.list(missing)), but \(Speech.store(stocked[0])) has everything on your order. Would you like to pick it all up there instead?",
                     .pickupElsewhere(locationID: stocked[0].id))
@@ -243,12 +257,13 @@ extension Turn {
         }
         guard knowsCustomer() else { return }
         guard let priced = quote(for: draft) else { return }
-        let free = Dictionary(lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: +)
+        let free = Dictionary(lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
         guard await hold(lines.map { ($0.variant.sku, $0.quantity) }, at: priced.location.id, available: free) else {
             say("I'm sorry — part of your order at \(Speech.store(priced.location)) was just reserved by another caller.")
             if !retried {
                 if draft.fulfillment == .pickup { draft.locationID = nil }
                 await advanceCart(draft, retried: true)
+                if case .order(let latest) = state.flow { draft = latest }
             }
             return
         }
@@ -264,8 +279,9 @@ extension Turn {
     /// Every line of the order with its variant, before a store is chosen.
     private func allLines(_ draft: OrderDraft) -> [(variant: Variant, quantity: Int)]? {
         guard let product = draft.product, let variant = product.variants(matching: draft.options).first else { return nil }
-        return draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { (variant: $0, quantity: item.quantity) } }
-            + [(variant: variant, quantity: draft.quantity)]
+        return Self.oneLinePerSKU(
+            draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
+                + [(variant, draft.quantity)])
     }
 
     private func productOf(_ variant: Variant, _ draft: OrderDraft) -> Product? {

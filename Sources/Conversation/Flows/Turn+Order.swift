@@ -55,6 +55,7 @@ extension Turn {
             if draft.product?.id != product.id {
                 draft.options = state.focus?.product.id == product.id ? state.focus!.options : [:]
                 draft.stock = [:]
+                draft.sourceLocationID = nil
             }
             if addingItem, draft.product == nil { say("Sure, I'll add \(product.theName).") }
             draft.product = product
@@ -229,7 +230,7 @@ extension Turn {
                 let have = available[chosen.id] ?? 0
                 let justHeld = (reservedByOthers[variant.sku]?[chosen.id] ?? 0) > 0
                 let shortfall = have == 0
-                    ? (justHeld ? "had \(what), but another caller just reserved it" : "doesn't have \(what) right now")
+                    ? (justHeld ? "had \(what) until another caller just reserved it" : "doesn't have \(what) right now")
                     : "only has \(have) of \(what)"
                 confirm(
                     "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up there instead?",
@@ -248,6 +249,7 @@ extension Turn {
                 draft.stock = [:]
                 if draft.fulfillment == .pickup { draft.locationID = nil }
                 await advanceOrder(draft, retried: true)
+                if case .order(let latest) = state.flow { draft = latest }
             }
             return
         }
@@ -358,10 +360,24 @@ extension Turn {
         guard let product = draft.product, let variant = product.variants(matching: draft.options).first,
             let location = location(draft.locationID)
         else { return nil }
-        let lines = draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
-            + [(variant, draft.quantity)]
-        let quote = Quote(lines: lines.map { ($0.0.price, $0.1) }, at: location, currency: variant.price.currency)
-        return (variant, location, quote, lines.map { (variant: $0.0, quantity: $0.1) })
+        let lines = Self.oneLinePerSKU(
+            draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
+                + [(variant, draft.quantity)])
+        let quote = Quote(lines: lines.map { ($0.variant.price, $0.quantity) }, at: location, currency: variant.price.currency)
+        return (variant, location, quote, lines)
+    }
+
+    /// The same variant twice is one line with both quantities, so stock, holds and the POS see the total.
+    static func oneLinePerSKU(_ lines: [(Variant, Int)]) -> [(variant: Variant, quantity: Int)] {
+        var merged: [(variant: Variant, quantity: Int)] = []
+        for (variant, quantity) in lines {
+            if let index = merged.firstIndex(where: { $0.variant.sku == variant.sku }) {
+                merged[index].quantity += quantity
+            } else {
+                merged.append((variant, quantity))
+            }
+        }
+        return merged
     }
 
     /// Remembers the total the caller is being asked to agree to.
@@ -402,6 +418,17 @@ extension Turn {
     /// The caller talks about the card: reads back the last four, goes back to the saved card, or takes another.
     mutating func discussCard(pending: PendingQuestion?) async {
         guard case .order(var draft) = state.flow else { return }
+        guard pos.capabilities.takesCardPayments else {
+            say("This store takes payment when you pick up, or through a secure link we send you, so I won't need a card.")
+            if let pending, let question = state.lastQuestion {
+                state.pending = pending
+                state.expecting = .confirmation
+                say(question)
+            } else {
+                await advanceOrder(draft)
+            }
+            return
+        }
         let words = " \(interpretation.redactedText) "
         let saved = state.customer?.cardOnFile
         let current = draft.card ?? saved
@@ -439,7 +466,13 @@ extension Turn {
         guard pos.capabilities.takesCardPayments else {
             // Never tokenized nor kept: this store takes payment at pickup or through a secure link.
             say("No need for a card number — this store takes payment when you pick up, or through a secure link we send you.")
-            if let question = state.lastQuestion, before?.pending != nil { state.pending = before?.pending; state.expecting = .confirmation; say(question) }
+            if let question = state.lastQuestion, let pending = before?.pending {
+                state.pending = pending
+                state.expecting = .confirmation
+                say(question)
+            } else {
+                await advanceOrder(draft)
+            }
             return
         }
         guard number.passesLuhnCheck else {

@@ -7,6 +7,10 @@ import Understanding
 extension Turn {
     mutating func startReturn() async {
         if await answeredRefundQuestion() { return }
+        guard pos.capabilities.takesReturns else {
+            offerPerson("I can't start returns on this line, but a team member can. Would you like me to connect you?")
+            return
+        }
         state.flow = .returns(ReturnDraft())
         await continueReturn()
     }
