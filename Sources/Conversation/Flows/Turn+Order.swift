@@ -415,18 +415,23 @@ extension Turn {
         }
     }
 
+    /// A store that takes payment at pickup or by link needs no card: say so and carry on where we were.
+    private mutating func noCardNeeded(_ draft: OrderDraft, pending: PendingQuestion?) async {
+        say("No need for a card — this store takes payment when you pick up, or through a secure link we send you.")
+        if let pending, let question = state.lastQuestion {
+            state.pending = pending
+            state.expecting = .confirmation
+            say(question)
+        } else {
+            await advanceOrder(draft)
+        }
+    }
+
     /// The caller talks about the card: reads back the last four, goes back to the saved card, or takes another.
     mutating func discussCard(pending: PendingQuestion?) async {
         guard case .order(var draft) = state.flow else { return }
         guard pos.capabilities.takesCardPayments else {
-            say("This store takes payment when you pick up, or through a secure link we send you, so I won't need a card.")
-            if let pending, let question = state.lastQuestion {
-                state.pending = pending
-                state.expecting = .confirmation
-                say(question)
-            } else {
-                await advanceOrder(draft)
-            }
+            await noCardNeeded(draft, pending: pending)
             return
         }
         let words = " \(interpretation.redactedText) "
@@ -464,15 +469,8 @@ extension Turn {
     private mutating func takeCard(_ number: String, draft start: OrderDraft) async {
         var draft = start
         guard pos.capabilities.takesCardPayments else {
-            // Never tokenized nor kept: this store takes payment at pickup or through a secure link.
-            say("No need for a card number — this store takes payment when you pick up, or through a secure link we send you.")
-            if let question = state.lastQuestion, let pending = before?.pending {
-                state.pending = pending
-                state.expecting = .confirmation
-                say(question)
-            } else {
-                await advanceOrder(draft)
-            }
+            // Never tokenized nor kept.
+            await noCardNeeded(draft, pending: before?.pending)
             return
         }
         guard number.passesLuhnCheck else {
