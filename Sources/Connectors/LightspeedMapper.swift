@@ -32,7 +32,17 @@ struct LightspeedMapper: PayloadMapper {
                 }
                 return .optionSets(sets)
             }
-            return .products(try root["Item"].listOrOne().compactMap(product))
+            // Items of one matrix (style) are the variants of one product.
+            var products: [Product] = []
+            for item in try root["Item"].listOrOne().compactMap(product) {
+                if let index = products.firstIndex(where: { $0.id == item.id && item.id.hasPrefix("matrix:") }) {
+                    products[index].variants += item.variants
+                    products[index].optionNames = Array(Set(products[index].optionNames + item.optionNames)).sorted()
+                } else {
+                    products.append(item)
+                }
+            }
+            return .products(products)
         case .inventory:
             return .inventory(try root["Inventory"].listOrOne().flatMap { try stock(of: $0["Item"]) })
         case .location:

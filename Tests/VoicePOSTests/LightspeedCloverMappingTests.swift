@@ -73,4 +73,19 @@ struct LightspeedCloverMappingTests {
         let declined = Data(#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds", "message": "Declined"}}"#.utf8)
         #expect(try payloadMapper(for: .clover).decode(declined) == .error(.paymentDeclined(.insufficientFunds)))
     }
+
+    @Test func lightspeedItemsOfOneMatrixAreOneProduct() throws {
+        let items = Data(#"""
+            {"Item": [
+              {"itemID": "10", "description": "Trail Tee M", "itemMatrixID": "7", "archived": "false",
+               "ItemAttributes": {"attribute1": "Blue", "attribute2": "M"}, "Prices": {"ItemPrice": {"amount": "25", "useType": "Default"}}},
+              {"itemID": "11", "description": "Trail Tee L", "itemMatrixID": "7", "archived": "false",
+               "ItemAttributes": {"attribute1": "Blue", "attribute2": "L"}, "Prices": {"ItemPrice": [{"amount": "25", "useType": "Default"}]}}
+            ]}
+            """#.utf8)
+        guard case .products(let products) = try payloadMapper(for: .lightspeed).decode(items) else { Issue.record("not products"); return }
+        #expect(products.count == 1)
+        #expect(products.first?.variants.map(\.sku) == ["10", "11"])
+        #expect(products.first?.variants.last?.options == ["attribute1": "Blue", "attribute2": "L"])
+    }
 }
