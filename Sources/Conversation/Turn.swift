@@ -49,42 +49,25 @@ struct Turn {
 
     func location(_ id: String?) -> Location? { locations.first { $0.id == id } }
 
-    /// Stock the assistant may promise this caller: what the POS reports less each store's safety stock and
-    /// less what other callers hold; what others hold is noted in `reservedByOthers`.
-    mutating func sellableStock(skus: [SKU]) async throws -> [StockLevel] {
-        let now = configuration.clock.now
-        var result: [StockLevel] = []
-        for var level in try await pos.stock(skus: skus) {
-            let onHand = location(level.locationID)?.sellable(level.available) ?? level.available
-            let others = onHand > 0
-                ? await configuration.reservations.heldByOthers(level.sku, at: level.locationID, excluding: state.id, now: now) : 0
-            reservedByOthers[level.sku, default: [:]][level.locationID] = others
-            level.available = max(0, onHand - others)
-            result.append(level)
-        }
-        return result
+    /// Stock and holds for this call (safety stock and other callers' holds taken out).
+    var stockKeeper: StockKeeper {
+        StockKeeper(pos: pos, book: configuration.reservations, locations: locations, holdFor: Double(configuration.holdMinutes) * 60)
     }
 
-    /// Holds the units being ordered for this call (every line, at one store), dropping any other hold it had.
+    /// Stock the assistant may promise this caller; what other callers hold is noted in `reservedByOthers`.
+    mutating func sellableStock(skus: [SKU]) async throws -> [StockLevel] {
+        let reading = try await stockKeeper.sellable(skus: skus, for: state.id, now: configuration.clock.now)
+        reservedByOthers.merge(reading.heldByOthers) { old, new in old.merging(new) { $1 } }
+        return reading.levels
+    }
+
+    /// Holds the units being ordered for this call, every line at one store.
     ///
-    /// - Parameter available: by SKU, the units this caller may have there (others' holds already taken out).
+    /// - Parameter available: by SKU, the units this caller may have there.
     /// - Returns: false, holding nothing, when another caller took some of them first.
     mutating func hold(_ lines: [(sku: SKU, quantity: Int)], at locationID: String, available: [SKU: Int]) async -> Bool {
-        let book = configuration.reservations
-        let now = configuration.clock.now
-        // Taken afresh every time, so a dropped line or a smaller quantity gives its units back.
-        await book.releaseAll(holder: state.id)
-        let until = now.addingTimeInterval(Double(configuration.holdMinutes) * 60)
-        for line in lines {
-            let others = reservedByOthers[line.sku]?[locationID] ?? 0
-            let free = (available[line.sku] ?? 0) + others
-            guard await book.hold(line.sku, at: locationID, quantity: line.quantity, for: state.id, until: until, available: free, now: now)
-            else {
-                await book.releaseAll(holder: state.id)
-                return false
-            }
-        }
-        return true
+        await stockKeeper.hold(
+            lines, at: locationID, for: state.id, sellable: available, heldByOthers: reservedByOthers, now: configuration.clock.now)
     }
 
     // MARK: Output
