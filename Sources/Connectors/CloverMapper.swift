@@ -69,11 +69,7 @@ struct CloverMapper: PayloadMapper {
     }
 
     private func location(_ merchant: Field) throws -> Location {
-        let address = merchant["address"]
-        let text = [address["address1"], address["city"], address["state"], address["zip"]].compactMap { $0.nonBlank() }.joined(separator: ", ")
-        return Location(
-            id: try merchant["id"].string(), name: try merchant["name"].string(), address: text, taxRatePerMillion: 0,
-            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+        try merchant.location(id: "id", name: "name", address: ["address1", "city", "state", "zip"].map { "address.\($0)" })
     }
 
     private func order(_ field: Field) throws -> Order {

@@ -77,6 +77,25 @@ struct Field {
 
     func has(_ key: String) -> Bool { self[key].exists }
 
+    /// A platform's store as a `Location`: its id, name and the address fields that are filled in. Tax rate,
+    /// pickup and hours are the store's own settings, not in these payloads.
+    ///
+    /// - Parameter fields: address field paths, dotted for nested objects ("address.locality").
+    func location(id: String, name: String, address fields: [String]) throws -> Location {
+        let address = fields.compactMap { path in path.split(separator: ".").reduce(self) { $0[String($1)] }.nonBlank() }
+            .joined(separator: ", ")
+        return Location(
+            id: try self[id].string(), name: try self[name].string(), address: address, taxRatePerMillion: 0,
+            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+    }
+
+    /// `{"product": {…}}` or `{"products": [{…}]}`: the one object, or the list.
+    func oneOrMany(_ one: String, _ many: String) throws -> [Field] {
+        if has(one) { return [self[one]] }
+        guard has(many) else { throw error("expected \"\(one)\" or \"\(many)\"") }
+        return try self[many].array()
+    }
+
     /// Required text; numbers are accepted and written as text (ids arrive as either).
     func string() throws -> String {
         guard let text = optionalString() else { throw error(exists ? "expected text" : "missing") }

@@ -101,12 +101,9 @@ struct LightspeedMapper: PayloadMapper {
 
     private func location(_ shop: Field) throws -> Location? {
         if shop["archived"].flag { return nil }
-        let address = shop["Contact"]["Addresses"]["ContactAddress"]
-        let text = [address["address1"], address["address2"], address["city"], address["state"], address["zip"]]
-            .compactMap { $0.nonBlank() }.joined(separator: ", ")
-        return Location(
-            id: try shop["shopID"].string(), name: try shop["name"].string(), address: text, taxRatePerMillion: 0,
-            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+        return try shop.location(
+            id: "shopID", name: "name",
+            address: ["address1", "address2", "city", "state", "zip"].map { "Contact.Addresses.ContactAddress.\($0)" })
     }
 
     private func order(number: String, lines: [Field], sale: Field?) throws -> Order {

@@ -39,20 +39,20 @@ struct ShopifyMapper: PayloadMapper {
                 let variants = try root["variants"].array().map { try variant($0, optionNames: []) }
                 return .variants(productID: try root["variants"].array().first?["product_id"].optionalString(), variants)
             }
-            return .products(try list(root, "product", "products").map(product))
+            return .products(try root.oneOrMany("product", "products").map(product))
         case .inventory:
-            return .inventory(try list(root, "inventory_level", "inventory_levels").map(stockLevel))
+            return .inventory(try root.oneOrMany("inventory_level", "inventory_levels").map(stockLevel))
         case .location:
-            return .locations(try list(root, "location", "locations").compactMap(location))
+            return .locations(try root.oneOrMany("location", "locations").compactMap(location))
         case .order:
             if root.has("fulfillment") || root.has("fulfillments") {
-                return .statuses(try list(root, "fulfillment", "fulfillments").map(fulfillment))
+                return .statuses(try root.oneOrMany("fulfillment", "fulfillments").map(fulfillment))
             }
-            return .orders(try list(root, "order", "orders").map(order))
+            return .orders(try root.oneOrMany("order", "orders").map(order))
         case .payment:
             // Money in: successful sales and captures, and authorizations nothing has captured yet; refunds,
             // voids and failures are not payments.
-            let transactions = try list(root, "transaction", "transactions")
+            let transactions = try root.oneOrMany("transaction", "transactions")
                 .filter { ($0["status"].optionalString() ?? "success") == "success" }
             let captured = Set(transactions.filter { $0["kind"].optionalString() == "capture" }.compactMap { $0["parent_id"].optionalString() })
             return .payments(try transactions.filter { transaction in
@@ -63,21 +63,14 @@ struct ShopifyMapper: PayloadMapper {
                 }
             }.map(payment))
         case .refund:
-            return .refunds(try list(root, "refund", "refunds").map(refund))
+            return .refunds(try root.oneOrMany("refund", "refunds").map(refund))
         case .customer:
-            return .customers(try list(root, "customer", "customers").map(customer))
+            return .customers(try root.oneOrMany("customer", "customers").map(customer))
         case .error:
             return .error(error(root))
         case .webhook:
             throw root.error("Shopify webhooks carry the REST resource itself; decode it by its kind (the X-Shopify-Topic header names it)")
         }
-    }
-
-    /// `{"product": {…}}` or `{"products": [{…}]}`.
-    private func list(_ root: Field, _ one: String, _ many: String) throws -> [Field] {
-        if root.has(one) { return [root[one]] }
-        guard root.has(many) else { throw root.error("expected \"\(one)\" or \"\(many)\"") }
-        return try root[many].array()
     }
 
     private func product(_ field: Field) throws -> Product {
@@ -135,11 +128,7 @@ struct ShopifyMapper: PayloadMapper {
 
     private func location(_ field: Field) throws -> Location? {
         if field.has("deleted_at") || field["active"].optionalBool() == false { return nil }
-        let address = [field["address1"], field["address2"], field["city"], field["province_code"], field["zip"]]
-            .compactMap { $0.nonBlank() }.joined(separator: ", ")
-        return Location(
-            id: try field["id"].string(), name: try field["name"].string(), address: address, taxRatePerMillion: 0,
-            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+        return try field.location(id: "id", name: "name", address: ["address1", "address2", "city", "province_code", "zip"])
     }
 
     private func order(_ field: Field) throws -> Order {

@@ -38,22 +38,17 @@ struct SquareMapper: PayloadMapper {
         case .inventory:
             return .inventory(try root["counts"].array().compactMap(stockLevel))
         case .location:
-            let list = root.has("location") ? [root["location"]] : try root["locations"].array()
-            return .locations(try list.compactMap(location))
+            return .locations(try root.oneOrMany("location", "locations").compactMap(location))
         case .order:
-            let list = root.has("order") ? [root["order"]] : try root["orders"].array()
-            return .orders(try list.map(order))
+            return .orders(try root.oneOrMany("order", "orders").map(order))
         case .payment:
             if root.has("source_id") { return .payments([try payment(root, requested: true)]) }
-            let list = root.has("payment") ? [root["payment"]] : try root["payments"].array()
-            return .payments(try list.map { try payment($0, requested: false) })
+            return .payments(try root.oneOrMany("payment", "payments").map { try payment($0, requested: false) })
         case .refund:
             if root.has("payment_id") && !root.has("refund") { return .refunds([try refund(root)]) }
-            let list = root.has("refund") ? [root["refund"]] : try root["refunds"].array()
-            return .refunds(try list.map(refund))
+            return .refunds(try root.oneOrMany("refund", "refunds").map(refund))
         case .customer:
-            let list = root.has("customer") ? [root["customer"]] : try root["customers"].array()
-            return .customers(try list.map(customer))
+            return .customers(try root.oneOrMany("customer", "customers").map(customer))
         case .error:
             return .error(try error(root))
         case .webhook:
@@ -94,12 +89,9 @@ struct SquareMapper: PayloadMapper {
 
     private func location(_ field: Field) throws -> Location? {
         guard field["status"].optionalString() ?? "ACTIVE" == "ACTIVE" else { return nil }
-        let address = field["address"]
-        let text = [address["address_line_1"], address["address_line_2"], address["locality"], address["administrative_district_level_1"], address["postal_code"]]
-            .compactMap { $0.nonBlank() }.joined(separator: ", ")
-        return Location(
-            id: try field["id"].string(), name: try field["name"].string(), address: text, taxRatePerMillion: 0,
-            acceptsPickup: true, pickupReadyHours: 2, hours: "")
+        return try field.location(
+            id: "id", name: "name",
+            address: ["address_line_1", "address_line_2", "locality", "administrative_district_level_1", "postal_code"].map { "address.\($0)" })
     }
 
     private func order(_ field: Field) throws -> Order {

@@ -21,37 +21,12 @@ enum VoiceMarkup {
 
     /// The text as written for a reader: marks removed, a long digit string in groups of four.
     static func plain(_ text: String) -> String {
-        var result = ""
-        var marked: String?
-        for character in text {
-            switch character {
-            case digitsStart: marked = ""
-            case digitsEnd:
-                result += groups(marked ?? "").joined(separator: " ")
-                marked = nil
-            case pauseMark: continue
-            case _ where marked != nil: marked!.append(character)
-            default: result.append(character)
-            }
-        }
-        return result
+        render(text, digits: { groups($0).joined(separator: " ") }, pause: "", character: { String($0) })
     }
 
     /// The text as SSML: `<speak>`, digits and prices as `say-as`, pauses as `break`.
     static func ssml(_ text: String) -> String {
-        var result = ""
-        var marked: String?
-        for character in text {
-            switch character {
-            case digitsStart: marked = ""
-            case digitsEnd:
-                result += spokenDigits(marked ?? "")
-                marked = nil
-            case pauseMark: result += #"<break time="250ms"/>"#
-            case _ where marked != nil: marked!.append(character)
-            default: result += escaped(character)
-            }
-        }
+        var result = render(text, digits: spokenDigits, pause: #"<break time="250ms"/>"#, character: escaped)
         result = result.replacing(/([$£€])(\d+(?:,\d{3})*(?:\.\d\d)?)/) { match in
             #"<say-as interpret-as="currency">\#(match.output.1)\#(match.output.2)</say-as>"#
         }
@@ -59,6 +34,26 @@ enum VoiceMarkup {
             "\(match.output.1 == "#" ? "number" : match.output.1) \(spokenDigits(String(match.output.2)))"
         }
         return "<speak>\(result)</speak>"
+    }
+
+    /// The text with each mark and each other character written as the rendering wants.
+    private static func render(
+        _ text: String, digits: (String) -> String, pause: String, character write: (Character) -> String
+    ) -> String {
+        var result = ""
+        var marked: String?
+        for character in text {
+            switch character {
+            case digitsStart: marked = ""
+            case digitsEnd:
+                result += digits(marked ?? "")
+                marked = nil
+            case pauseMark: result += pause
+            case _ where marked != nil: marked!.append(character)
+            default: result += write(character)
+            }
+        }
+        return result
     }
 
     /// Digits read one by one; a long string in groups of four with a pause between groups.

@@ -236,13 +236,7 @@ extension Turn {
         if draft.fulfillment == .shipping {
             draft.locationID = stocked[0].id
         } else {
-            if draft.locationID == nil, let home, pickupStores.contains(where: { $0.id == home }) { draft.locationID = home }
-            let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
-            guard let chosen = location(draft.locationID), chosen.acceptsPickup else {
-                draft.locationID = nil
-                ask("Which store would you like to pick them up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
-                return
-            }
+            guard let chosen = pickupStore(&draft, stocked: stocked, it: "them") else { return }
             if !hasAll(chosen) {
                 let missing = lines.filter { (units[$0.variant.sku]?[chosen.id] ?? 0) < $0.quantity }.map { line in
                     let what = Speech.describe(productOf(line.variant, draft) ?? draft.product!, options: line.variant.options)

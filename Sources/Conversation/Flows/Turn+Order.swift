@@ -210,19 +210,7 @@ extension Turn {
         if draft.fulfillment == .shipping {
             draft.locationID = stocked[0].id
         } else {
-            if draft.locationID == nil, let home, pickupStores.contains(where: { $0.id == home }) { draft.locationID = home }
-            let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
-            guard let chosen = location(draft.locationID) else {
-                ask("Which store would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
-                return
-            }
-            guard chosen.acceptsPickup else {
-                draft.locationID = nil
-                ask(
-                    "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(storeNames)?",
-                    expecting: .location, hints: stocked.map(\.name))
-                return
-            }
+            guard let chosen = pickupStore(&draft, stocked: stocked, it: Speech.pronoun(product, quantity: draft.quantity)) else { return }
             let sentOver = draft.sourceLocationID.map { (available[$0] ?? 0) >= draft.quantity } ?? false
             if !sentOver { draft.sourceLocationID = nil }
             if (available[chosen.id] ?? 0) < draft.quantity, !sentOver {
@@ -263,6 +251,30 @@ extension Turn {
         confirm(
             "That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
             .placeOrder)
+    }
+
+    /// The pickup store: the one the caller named, else their home store; asks when there is none or it
+    /// takes no pickups, offering stores that have the order.
+    ///
+    /// - Parameter it: how the items are called ("it", "them").
+    /// - Returns: nil when a question was asked.
+    mutating func pickupStore(_ draft: inout OrderDraft, stocked: [Location], it: String) -> Location? {
+        if draft.locationID == nil, let home = state.customer?.homeLocationID, location(home)?.acceptsPickup == true {
+            draft.locationID = home
+        }
+        let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
+        guard let chosen = location(draft.locationID) else {
+            ask("Which store would you like to pick \(it) up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
+            return nil
+        }
+        guard chosen.acceptsPickup else {
+            draft.locationID = nil
+            ask(
+                "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(storeNames)?",
+                expecting: .location, hints: stocked.map(\.name))
+            return nil
+        }
+        return chosen
     }
 
     /// Whether the caller's account is known; if not, offers a person who can finish the order.
