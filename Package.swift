@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -17,10 +17,17 @@ let package = Package(
         .library(name: "StoreSimulator", targets: ["StoreSimulator"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Connectors", targets: ["Connectors"]),
+        .library(name: "PlatformFronts", targets: ["PlatformFronts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The loopback platform fronts' HTTP server; its default traits (swift-configuration, full Foundation) are not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in Hummingbird's graph; named for the server's logger, header and buffer types.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "RetailModel", swiftSettings: strict),
@@ -32,6 +39,15 @@ let package = Package(
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(
+            name: "PlatformFronts",
+            dependencies: [
+                "RetailModel", "StoreSimulator", "Connectors", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
         .target(
             name: "Conversation",
@@ -41,7 +57,9 @@ let package = Package(
         ),
         .target(
             name: "Replay",
-            dependencies: ["RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Yams"],
+            dependencies: [
+                "RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Connectors", "PlatformFronts", "Yams",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -54,7 +72,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VoicePOSTests",
-            dependencies: ["Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors"],
+            dependencies: [
+                "Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors", "PlatformFronts",
+            ],
             swiftSettings: strict
         ),
     ]

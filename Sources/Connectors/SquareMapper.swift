@@ -34,7 +34,12 @@ struct SquareMapper: PayloadMapper {
         case .product:
             let objects = root.has("items") ? try root["items"].array()
                 : root.has("objects") ? try root["objects"].array() : [root["object"]]
-            return .products(try objects.filter { $0["type"].optionalString() ?? "ITEM" == "ITEM" }.compactMap(product))
+            // Option names and values live in separate ITEM_OPTION objects, listed alongside or as related objects.
+            var options = SquareOptions()
+            for option in try objects + root["related_objects"].array() where option["type"].optionalString() == "ITEM_OPTION" {
+                try options.add(option)
+            }
+            return .products(try objects.filter { $0["type"].optionalString() ?? "ITEM" == "ITEM" }.compactMap { try product($0, options: options) })
         case .inventory:
             return .inventory(try root["counts"].array().compactMap(stockLevel))
         case .location:
@@ -56,7 +61,7 @@ struct SquareMapper: PayloadMapper {
         }
     }
 
-    private func product(_ field: Field) throws -> Product? {
+    private func product(_ field: Field, options table: SquareOptions) throws -> Product? {
         let data = field["item_data"]
         if field["is_deleted"].optionalBool() == true || data["is_archived"].optionalBool() == true { return nil }
         var variants: [Variant] = []
@@ -65,7 +70,13 @@ struct SquareMapper: PayloadMapper {
             // A variable-priced variation has no price to quote.
             guard details.has("price_money") else { continue }
             var options: [String: String] = [:]
-            if let name = details["name"].nonBlank(), name != "Regular" { options["variation"] = name }
+            for value in try details["item_option_values"].array() {
+                guard let (name, text) = table.value(option: value["item_option_id"].optionalString(), value: value["item_option_value_id"].optionalString())
+                else { throw value.error("names an item option value the catalog does not list") }
+                options[name] = text
+            }
+            // Without item options, the variation's own name ("Small", "Regular") is its only label.
+            if options.isEmpty, let name = details["name"].nonBlank(), name != "Regular" { options["variation"] = name }
             variants.append(Variant(sku: try variation["id"].string(), options: options, price: try details["price_money"].squareMoney()))
         }
         let name = try data["name"].string()
@@ -73,7 +84,17 @@ struct SquareMapper: PayloadMapper {
         return Product(
             id: try field["id"].string(), brand: field["custom_attribute_values"]["BRAND"]["string_value"].nonBlank() ?? "",
             name: name, category: Category.guess(kind: kind, title: name), kind: kind,
-            optionNames: variants.contains { !$0.options.isEmpty } ? ["variation"] : [], variants: variants)
+            optionNames: optionNames(data, table: table, variants: variants), variants: variants)
+    }
+
+    /// The item's option names in its own order (`item_data.item_options`), else whatever its variants carry.
+    private func optionNames(_ data: Field, table: SquareOptions, variants: [Variant]) -> [String] {
+        let used = Set(variants.flatMap(\.options.keys))
+        var names: [String] = []
+        for option in (try? data["item_options"].array()) ?? [] {
+            if let name = table.name(of: option["item_option_id"].optionalString()), used.contains(name), !names.contains(name) { names.append(name) }
+        }
+        return names + used.subtracting(names).sorted()
     }
 
     /// Only `IN_STOCK` counts can be sold; quantities are decimal strings.
@@ -108,19 +129,25 @@ struct SquareMapper: PayloadMapper {
         let tax = try field["total_tax_money"].optionalSquareMoney() ?? Money.zero(currency)
         let fulfillments = try field["fulfillments"].array()
         let first = fulfillments.first
+        // Square has no field for a carrier's delivery estimate or date; VoicePOS keeps them in `metadata`.
+        let metadata = field["metadata"]
         var shipment: Shipment?
         if let details = first?["shipment_details"], let tracking = details["tracking_number"].nonBlank() {
             shipment = Shipment(
                 carrier: details["carrier"].nonBlank() ?? "", trackingNumber: tracking,
                 shippedAt: try details["shipped_at"].optionalDate() ?? Date(timeIntervalSince1970: 0),
-                estimatedDelivery: try details["expected_delivered_at"].optionalDate())
+                estimatedDelivery: try metadata[SquareMetadata.estimatedDelivery].optionalDate())
         }
+        let number = try field["reference_id"].nonBlank() ?? field["id"].string()
         return Order(
-            number: try field["id"].optionalString() ?? field["reference_id"].string(), customerID: field["customer_id"].optionalString() ?? "",
+            number: number, customerID: field["customer_id"].optionalString() ?? "",
             status: status(field, fulfillment: first), fulfillment: first?["type"].optionalString() == "PICKUP" ? .pickup : .shipping,
             locationID: field["location_id"].optionalString() ?? "", lines: lines,
             subtotal: total.map { $0 + Money(minorUnits: -tax.minorUnits, currency: tax.currency) } ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
-            tax: tax, placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment)
+            tax: tax, placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
+            deliveredAt: try metadata[SquareMetadata.deliveredAt].optionalDate(),
+            readyAt: try first?["pickup_details"]["pickup_at"].optionalDate(),
+            sourceLocationID: metadata[SquareMetadata.sourceLocation].nonBlank())
     }
 
     private func orderCurrency(of order: Field) throws -> String {
@@ -131,23 +158,21 @@ struct SquareMapper: PayloadMapper {
         return "USD"
     }
 
-    /// Order `state` (OPEN, COMPLETED, CANCELED, DRAFT) with the fulfillment's (PROPOSED … COMPLETED).
+    /// Order `state` (DRAFT, OPEN, COMPLETED, CANCELED) read with its fulfillment's (PROPOSED, RESERVED, PREPARED,
+    /// COMPLETED, CANCELED, FAILED) and whether anything has paid for it (`tenders`).
     private func status(_ order: Field, fulfillment: Field?) -> OrderStatus {
         let state = order["state"].optionalString()
-        let type = fulfillment?["type"].optionalString()
         let progress = fulfillment?["state"].optionalString()
+        let paid = ((try? order["tenders"].array()) ?? []).isEmpty == false
         if state == "CANCELED" || progress == "CANCELED" || progress == "FAILED" { return .cancelled }
-        if (order["returns"].value != nil) { return .returned }
-        switch (type, progress) {
-        case ("PICKUP", "PREPARED"): return .readyForPickup
-        case ("PICKUP", "COMPLETED"): return .delivered
-        case (_, "COMPLETED"): return fulfillment?["shipment_details"].has("delivered_at") == true ? .delivered : .shipped
-        default: break
-        }
-        switch state {
-        case "DRAFT"?, nil: return .pending
-        case "COMPLETED"?: return .delivered
-        default: return .confirmed
+        if order["returns"].exists { return .returned }
+        if state == "COMPLETED" { return .delivered }
+        let pickup = fulfillment?["type"].optionalString() == "PICKUP"
+        switch progress {
+        case "RESERVED"?: return .confirmed
+        case "PREPARED"?: return pickup ? .readyForPickup : .confirmed
+        case "COMPLETED"?: return pickup || order["metadata"].has(SquareMetadata.deliveredAt) ? .delivered : .shipped
+        default: return state == "DRAFT" || !paid ? .pending : .confirmed
         }
     }
 
@@ -157,9 +182,14 @@ struct SquareMapper: PayloadMapper {
             id: try requested ? field["idempotency_key"].string() : field["id"].string(),
             orderNumber: field["order_id"].optionalString() ?? field["reference_id"].optionalString() ?? "",
             amount: try (field.has("total_money") ? field["total_money"] : field["amount_money"]).squareMoney(),
-            cardBrand: card["card_brand"].nonBlank().map { $0.capitalized } ?? "", cardLast4: card["last_4"].nonBlank() ?? "",
+            cardBrand: Self.brand(card["card_brand"].nonBlank() ?? ""), cardLast4: card["last_4"].nonBlank() ?? "",
             capturedAt: try field["card_details"]["card_payment_timeline"]["captured_at"].optionalDate()
                 ?? field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0))
+    }
+
+    /// `VISA` → `Visa`, `AMERICAN_EXPRESS` → `American Express`, `MASTERCARD` → `Mastercard`.
+    static func brand(_ code: String) -> String {
+        code.replacingOccurrences(of: "_", with: " ").capitalized
     }
 
     private func refund(_ field: Field) throws -> Refund {
@@ -175,7 +205,9 @@ struct SquareMapper: PayloadMapper {
         return Customer(
             id: try field["id"].string(), name: name.isEmpty ? (field["company_name"].nonBlank() ?? "") : name,
             phone: field["phone_number"].nonBlank() ?? "", email: field["email_address"].nonBlank() ?? "", homeLocationID: nil,
-            cardOnFile: nil)
+            cardOnFile: try field["cards"].array().first.map { card in
+                CardToken(token: try card["id"].string(), brand: Self.brand(card["card_brand"].nonBlank() ?? ""), last4: card["last_4"].nonBlank() ?? "")
+            })
     }
 
     /// The most telling of the errors: a specific decline beats a generic one, which beats the rest.
@@ -199,6 +231,11 @@ struct SquareMapper: PayloadMapper {
     static func posError(code: String, category: String, detail: String?) -> POSError {
         switch code {
         case "RATE_LIMITED": return .rateLimited(retryAfterSeconds: nil)
+        case "INSUFFICIENT_INVENTORY":
+            // "Only 2 of VARIATION_ID are in stock" (the catalog object and count, when the detail gives them).
+            let words = (detail ?? "").split(separator: " ")
+            let available = words.count > 1 ? Int(words[1]) ?? 0 : 0
+            return .outOfStock(sku: words.count > 3 ? String(words[3]) : "", available: available)
         case "NOT_FOUND": return .notFound(detail ?? "not found")
         case "INSUFFICIENT_FUNDS": return .paymentDeclined(.insufficientFunds)
         case "CARD_EXPIRED", "INVALID_EXPIRATION", "INVALID_EXPIRATION_YEAR", "INVALID_EXPIRATION_DATE": return .paymentDeclined(.expiredCard)
@@ -251,5 +288,28 @@ extension Field {
         guard exists else { return nil }
         guard let amount = self["amount"].optionalInt() else { throw self["amount"].error("expected an amount in minor units") }
         return Money(minorUnits: amount, currency: try self["currency"].string())
+    }
+}
+
+/// A catalog's ITEM_OPTION objects: option id → lower-cased name, value id → value name.
+struct SquareOptions {
+    private var names: [String: String] = [:]
+    private var values: [String: (option: String, name: String)] = [:]
+
+    mutating func add(_ option: Field) throws {
+        let id = try option["id"].string()
+        let data = option["item_option_data"]
+        names[id] = try data["name"].string().lowercased()
+        for value in try data["values"].array() {
+            values[try value["id"].string()] = (id, try value["item_option_value_data"]["name"].string())
+        }
+    }
+
+    func name(of option: String?) -> String? { option.flatMap { names[$0] } }
+
+    /// The option's name and the value's text.
+    func value(option: String?, value: String?) -> (String, String)? {
+        guard let value, let entry = values[value], let name = names[option ?? entry.option] else { return nil }
+        return (name, entry.name)
     }
 }

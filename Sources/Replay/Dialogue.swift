@@ -21,8 +21,24 @@ public struct Dialogue: Sendable {
     public var phone: String?
     public var clock: Date
     public var faults: [StoreSimulator.Fault]
+    /// What the store's POS must be able to do for this conversation to go as written.
+    public var needs: Set<Need> = []
     public var turns: [Turn]
     public var after: StoreExpectations
+
+    /// A POS capability a dialogue depends on; replayed through a connector without it, the dialogue is skipped.
+    public enum Need: String, Sendable, Hashable, CaseIterable {
+        case cardPayments = "card_payments"
+        case storeCredit = "store_credit"
+
+        /// Whether a POS with these capabilities can do it.
+        public func isMet(by capabilities: POSCapabilities) -> Bool {
+            switch self {
+            case .cardPayments: capabilities.takesCardPayments
+            case .storeCredit: capabilities.refundsToStoreCredit
+            }
+        }
+    }
 
     /// One thing the caller says and what must hold after it.
     public struct Turn: Sendable {

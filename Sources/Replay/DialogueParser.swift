@@ -36,7 +36,7 @@ public struct DialogueParser: Sendable {
         } catch let error as YamlError {
             throw reader.yamlError(error)
         }
-        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "turns", "after"])
+        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "turns", "after"])
 
         var store = Dialogue.StoreSource.demo
         if let node = fields["store"] {
@@ -80,8 +80,18 @@ public struct DialogueParser: Sendable {
         guard !turns.isEmpty else { throw reader.error(turnsNode, "turns", "a dialogue needs at least one turn") }
         let after = try fields["after"].map { try expectations($0, reader) } ?? StoreExpectations()
         let name = try fields["name"].map { try reader.string($0, "name") } ?? URL(fileURLWithPath: file).lastPathComponent
-        return Dialogue(
+        var dialogue = Dialogue(
             file: file, name: name, store: store, caller: caller, phone: phone, clock: clock, faults: faults, turns: turns, after: after)
+        if let node = fields["needs"] {
+            for (index, item) in try reader.sequence(node, "needs").enumerated() {
+                let text = try reader.string(item, "needs[\(index)]")
+                guard let need = Dialogue.Need(rawValue: text) else {
+                    throw reader.error(item, "needs[\(index)]", "unknown need '\(text)'; one of \(Dialogue.Need.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                dialogue.needs.insert(need)
+            }
+        }
+        return dialogue
     }
 
     private static let turnFields: Set<String> = [

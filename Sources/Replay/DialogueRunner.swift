@@ -1,3 +1,4 @@
+import Connectors
 import Conversation
 import Foundation
 import RetailModel
@@ -23,9 +24,12 @@ public struct DialogueResult: Sendable {
     public var failures: [Failure]
     /// Set when the file could not be read or the store could not start.
     public var error: String?
+    /// Why the dialogue was not replayed: the POS it goes through lacks something it needs.
+    public var skipped: String?
     public var seconds: Double
 
-    public var passed: Bool { failures.isEmpty && error == nil }
+    public var passed: Bool { failures.isEmpty && error == nil && skipped == nil }
+    public var failed: Bool { !failures.isEmpty || error != nil }
 }
 
 /// Replays dialogues against a fresh store each, checking every assertion.
@@ -34,10 +38,15 @@ public struct DialogueRunner: Sendable {
 
     private let intents: [IntentDefinition]
     private let demoUnderstanding = DemoUnderstanding()
+    /// The platform whose loopback front and connector every dialogue goes through; nil: straight to the simulator.
+    private let platform: Platform?
 
     /// A runner that understands callers with the given intent examples.
-    public init(intents: [IntentDefinition]) {
+    ///
+    /// - Parameter platform: replay through that platform's connector against its loopback front.
+    public init(intents: [IntentDefinition], via platform: Platform? = nil) {
         self.intents = intents
+        self.platform = platform
     }
 
     /// Understanding for the demo catalog, built once and shared by every dialogue on the demo store.
@@ -78,12 +87,17 @@ public struct DialogueRunner: Sendable {
                 let understanding = try await demoUnderstanding.get { [intents] in
                     LanguageUnderstanding(intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
                 }
-                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock)
+                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock, via: platform)
             case .fixture(let fixture):
-                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents)
+                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents, via: platform)
             }
         } catch {
             result.error = "the store could not start: \(error)"
+            result.seconds = Date().timeIntervalSince(started)
+            return result
+        }
+        if let connector = bench.loopback?.pointOfSale, let need = dialogue.needs.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !$0.isMet(by: connector.capabilities) }) {
+            result.skipped = "needs \(need.rawValue.replacingOccurrences(of: "_", with: " ")), which the \(platform?.rawValue ?? "") connector does not offer"
             result.seconds = Date().timeIntervalSince(started)
             return result
         }

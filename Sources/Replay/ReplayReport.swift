@@ -27,6 +27,7 @@ public enum ReplayReport {
     public static func text(for result: DialogueResult, relativeTo base: String) -> String {
         let file = relative(result.file, to: base)
         if let error = result.error { return "✘ \(file)\n    \(error.replacingOccurrences(of: "\n", with: "\n    "))" }
+        if let reason = result.skipped { return "– \(file) — skipped: \(reason)" }
         if result.passed { return "✔ \(file) — \(result.name) (\(result.turns) turns)" }
         var lines = ["✘ \(file) — \(result.name)"]
         for failure in result.failures {
@@ -35,10 +36,11 @@ public enum ReplayReport {
         return lines.joined(separator: "\n")
     }
 
-    /// The closing line: "N passed, N failed".
+    /// The closing line: "N passed, N failed", with "N skipped" between when some were.
     public static func summary(_ results: [DialogueResult]) -> String {
         let passed = results.filter(\.passed).count
-        return "\(passed) passed, \(results.count - passed) failed"
+        let skipped = results.filter { $0.skipped != nil }.count
+        return "\(passed) passed, " + (skipped > 0 ? "\(skipped) skipped, " : "") + "\(results.filter(\.failed).count) failed"
     }
 
     /// JUnit XML: one test case per dialogue.
@@ -47,14 +49,16 @@ public enum ReplayReport {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        let failed = results.filter { !$0.passed }.count
+        let failed = results.filter(\.failed).count
         let time = results.reduce(0) { $0 + $1.seconds }
         var xml = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
         xml.append("<testsuite name=\"dialogues\" tests=\"\(results.count)\" failures=\"\(failed)\" time=\"\(String(format: "%.3f", time))\">")
         for result in results {
             let file = relative(result.file, to: base)
             xml.append("  <testcase classname=\"dialogues\" name=\"\(escape(file))\" time=\"\(String(format: "%.3f", result.seconds))\">")
-            if !result.passed {
+            if let reason = result.skipped {
+                xml.append("    <skipped message=\"\(escape(reason))\"/>")
+            } else if result.failed {
                 let body = result.error ?? result.failures.map { "\(file):\($0.line) \($0.description)" }.joined(separator: "\n")
                 xml.append("    <failure message=\"\(escape(result.error == nil ? "\(result.failures.count) assertion(s) failed" : "unreadable dialogue"))\">\(escape(body))</failure>")
             }

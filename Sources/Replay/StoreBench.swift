@@ -1,6 +1,8 @@
 import Commerce
+import Connectors
 import Conversation
 import Foundation
+import PlatformFronts
 import RetailModel
 import StoreSimulator
 import Understanding
@@ -9,28 +11,37 @@ import Understanding
 public struct StoreBench: Sendable {
     public let store: StoreSimulator
     public let engine: DialogueEngine
+    /// The platform front and connector between the engine and the store, when the bench speaks a platform's API.
+    public let loopback: Loopback?
 
     /// Builds the simulator from the fixture and an engine over it.
     ///
     /// - Throws: `StoreFixtureError` for a bad fixture, `POSError` if the store can't be read.
-    public static func start(fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition]) async throws -> StoreBench {
+    public static func start(fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition], via platform: Platform? = nil)
+        async throws -> StoreBench
+    {
         let store = try StoreSimulator(fixture: fixture, clock: clock)
         let understanding = LanguageUnderstanding(
             intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
-        return try await start(store: store, understanding: understanding, clock: clock)
+        return try await start(store: store, understanding: understanding, clock: clock, via: platform)
     }
 
     /// An engine over a ready simulator, reusing understanding already built for the same catalog.
-    public static func start(store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock) async throws
-        -> StoreBench
+    ///
+    /// - Parameter platform: put that platform's loopback front and connector between the engine and the store.
+    public static func start(store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock, via platform: Platform? = nil)
+        async throws -> StoreBench
     {
         let clock = store.timeZone.map { clock.inTimeZone($0) } ?? clock
         let configuration = DialogueConfiguration(
             storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
+        var loopback: Loopback?
+        if let platform { loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store)) }
+        let pointOfSale: any PointOfSale = loopback?.pointOfSale ?? store
         let engine = DialogueEngine(
-            pointOfSale: store, tokenizer: store, understanding: understanding, locations: try await store.locations(),
+            pointOfSale: pointOfSale, tokenizer: store, understanding: understanding, locations: try await pointOfSale.locations(),
             configuration: configuration)
-        return StoreBench(store: store, engine: engine)
+        return StoreBench(store: store, engine: engine, loopback: loopback)
     }
 
     /// The `Intents/` folder: the given path, else `./Intents`, else the one beside this package's sources.

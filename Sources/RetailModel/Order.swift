@@ -160,3 +160,17 @@ public struct OrderStatusReport: Sendable, Hashable, Codable {
         readyAt = order.readyAt
     }
 }
+
+extension Order {
+    /// What returning these lines refunds: their price plus the tax the order charged on them, in proportion.
+    public func refund(for returned: [LineItem]) -> Money {
+        var price = Money.zero(subtotal.currency)
+        for item in returned {
+            guard let line = lines.first(where: { $0.sku == item.sku }) else { continue }
+            price = price + line.unitPrice * item.quantity
+        }
+        guard subtotal.minorUnits > 0 else { return price }
+        let tax = (tax.minorUnits * price.minorUnits + subtotal.minorUnits / 2) / subtotal.minorUnits
+        return price + Money(minorUnits: tax, currency: price.currency)
+    }
+}

@@ -48,10 +48,13 @@ public struct POSCapabilities: Sendable, Hashable, Codable {
     public var takesCardPayments: Bool
     /// Has a returns or refunds flow the assistant may start.
     public var takesReturns: Bool
+    /// Can refund a return as store credit; without it (Square, Clover) refunds go back to the original payment.
+    public var refundsToStoreCredit: Bool
 
-    public init(takesCardPayments: Bool = true, takesReturns: Bool = true) {
+    public init(takesCardPayments: Bool = true, takesReturns: Bool = true, refundsToStoreCredit: Bool = true) {
         self.takesCardPayments = takesCardPayments
         self.takesReturns = takesReturns
+        self.refundsToStoreCredit = refundsToStoreCredit
     }
 
     /// Everything: the embedded simulator's default.

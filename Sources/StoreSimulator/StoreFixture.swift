@@ -18,10 +18,13 @@ public struct StoreFixture: Sendable, Decodable {
         /// Whether the store takes card payments by phone (default true); false acts like a POS that only
         /// takes payment in its own checkout.
         public var cardPayments: Bool?
+        /// Whether returns may be refunded as store credit (default true); false acts like Square or Clover.
+        public var storeCredit: Bool?
 
         enum CodingKeys: String, CodingKey {
             case name, currency
             case cardPayments = "card_payments"
+            case storeCredit = "store_credit"
             case returnWindowDays = "return_window_days"
             case nextOrderNumber = "next_order_number"
             case timeZone = "time_zone"
@@ -141,7 +144,7 @@ public struct StoreFixture: Sendable, Decodable {
     /// Every field a fixture may have, by section: a misspelled field is an error, never silently ignored.
     private static let fields: [String: Set<String>] = [
         "": ["store", "locations", "products", "customers", "orders"],
-        "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone", "card_payments"],
+        "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone", "card_payments", "store_credit"],
         "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted", "transfer_days"],
         "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
         "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],

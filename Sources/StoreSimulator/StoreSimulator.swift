@@ -39,7 +39,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     /// What the store's POS can do (a fixture may turn card payments off).
     public nonisolated let capabilities: POSCapabilities
 
-    private let clock: StoreClock
+    /// The store's clock: every date the simulator writes comes from it.
+    public nonisolated let clock: StoreClock
     private let products: [Product]
     private let productBySKU: [SKU: (product: Product, variant: Variant)]
     private let locationList: [Location]
@@ -52,6 +53,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     private var paymentsByKey: [String: Payment] = [:]
     private var returns: [ReturnReceipt] = []
     private var declinedTokens: [String: DeclineReason] = [:]
+    /// Every token the vault has issued or holds on file: brand and last four only, never the number.
+    private var cards: [String: CardToken] = [:]
     private var faults: [Fault] = []
     private var nextOrderNumber: Int
     private var nextPaymentID = 1
@@ -67,7 +70,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let currency = fixture.store.currency ?? "USD"
         self.currency = currency
         returnWindowDays = fixture.store.returnWindowDays ?? 30
-        capabilities = POSCapabilities(takesCardPayments: fixture.store.cardPayments ?? true)
+        capabilities = POSCapabilities(
+            takesCardPayments: fixture.store.cardPayments ?? true, refundsToStoreCredit: fixture.store.storeCredit ?? true)
         if let name = fixture.store.timeZone {
             guard let zone = TimeZone(identifier: name) else {
                 throw StoreFixtureError(source: "store fixture", message: "store.time_zone '\(name)' is not a time zone such as America/New_York")
@@ -154,6 +158,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 homeLocationID: entry.homeLocation, cardOnFile: entry.cardOnFile)
         }
         self.customers = customers
+        for card in customers.values.compactMap(\.cardOnFile) { cards[card.token] = card }
 
         var orders: [String: Order] = [:]
         for entry in fixture.orders ?? [] {
@@ -385,19 +390,14 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard order.status == .delivered else {
             throw POSError.invalidRequest("order \(order.number) is \(order.status.rawValue), not delivered")
         }
-        guard let location = locationList.first(where: { $0.id == order.locationID }) else {
-            throw POSError.notFound("location \(order.locationID)")
-        }
-        var refund = Money.zero(currency)
         for line in request.lines {
             let alreadyReturned = returns.filter { $0.request.orderNumber == order.number }
                 .flatMap(\.request.lines).filter { $0.sku == line.sku }.reduce(0) { $0 + $1.quantity }
             guard let ordered = order.lines.first(where: { $0.sku == line.sku }),
                 line.quantity > 0, line.quantity + alreadyReturned <= ordered.quantity
             else { throw POSError.invalidRequest("order \(order.number) has no \(line.quantity) × \(line.sku) left to return") }
-            refund = refund + ordered.unitPrice * line.quantity
         }
-        refund = refund + refund.applying(ratePerMillion: location.taxRatePerMillion)
+        let refund = order.refund(for: request.lines)
         let receipt = ReturnReceipt(id: "RMA-\(nextReturnID)", request: request, refundAmount: refund, createdAt: clock.now)
         nextReturnID += 1
         returns.append(receipt)
@@ -417,8 +417,27 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let token = "tok_sim_\(nextTokenID)"
         nextTokenID += 1
         if let reason = DemoCards.declineForNumber[cardNumber] { declinedTokens[token] = reason }
-        return CardToken(token: token, brand: DemoCards.brand(of: cardNumber), last4: String(cardNumber.suffix(4)))
+        let card = CardToken(token: token, brand: DemoCards.brand(of: cardNumber), last4: String(cardNumber.suffix(4)))
+        cards[token] = card
+        return card
     }
+
+    // MARK: Records, for platform fronts
+
+    /// The card a token stands for, as the processor's vault answers: brand and last four digits.
+    public func card(token: String) -> CardToken? { cards[token] }
+
+    /// An order as stored, read without running a flow (no fault fires): platform fronts shape answers from it.
+    public func storedOrder(number: String) -> Order? { orders[number] }
+
+    /// The payments taken for an order.
+    public func payments(forOrder number: String) -> [Payment] { payments.filter { $0.orderNumber == number } }
+
+    /// The returns made against an order.
+    public func returns(forOrder number: String) -> [ReturnReceipt] { returns.filter { $0.request.orderNumber == number } }
+
+    /// Every customer, by id.
+    public func allCustomers() -> [Customer] { customers.values.sorted { $0.id < $1.id } }
 }
 
 extension OrderLine {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Connectors
 import Foundation
 import Replay
 import Understanding
@@ -20,11 +21,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Also write a JUnit XML report to this file.")
     var junit: String?
 
+    @Option(help: "Replay through this platform's connector against its loopback front on 127.0.0.1 (shopify, square, lightspeed, clover).")
+    var pos: Platform?
+
     func run() async throws {
         let definitions = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(intents))
         let files = try ReplayReport.dialogueFiles(in: paths)
         guard !files.isEmpty else { throw ValidationError("no dialogue files (*.yaml) in \(paths.joined(separator: ", "))") }
-        let runner = DialogueRunner(intents: definitions)
+        let runner = DialogueRunner(intents: definitions, via: pos)
         let base = FileManager.default.currentDirectoryPath
         var results: [DialogueResult] = []
         for file in files {
@@ -36,6 +40,8 @@ struct ReplayCommand: AsyncParsableCommand {
         if let junit {
             try ReplayReport.junit(results, relativeTo: base).write(toFile: junit, atomically: true, encoding: .utf8)
         }
-        if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if results.contains(where: \.failed) { throw ExitCode(1) }
     }
 }
+
+extension Platform: ExpressibleByArgument {}

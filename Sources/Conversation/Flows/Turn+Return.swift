@@ -41,7 +41,14 @@ extension Turn {
     mutating func continueReturn() async {
         guard case .returns(var draft) = state.flow else { return }
         let entities = interpretation.entities
-        if let method = entities.refundMethod { draft.refundMethod = method }
+        if let method = entities.refundMethod {
+            if method == .storeCredit && !pos.capabilities.refundsToStoreCredit {
+                say("Our store system can only refund to your original payment method, not as store credit.")
+                draft.refundMethod = .originalPayment
+            } else {
+                draft.refundMethod = method
+            }
+        }
 
         do {
             if draft.line == nil {
@@ -100,7 +107,7 @@ extension Turn {
         confirm(
             "I'll start a return for \(returning(line, quantity: draft.quantity)) from order \(order.number), refunded \(refund). Shall I go ahead?",
             .startReturn)
-        hints = ["yes", "no", "store credit"]
+        hints = pos.capabilities.refundsToStoreCredit ? ["yes", "no", "store credit"] : ["yes", "no"]
     }
 
     /// Finds the order line to return; says why when it can't be returned.

@@ -1,0 +1,86 @@
+import Foundation
+import RetailModel
+
+/// A credential: printed, logged or interpolated, it shows only that it is set.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The value itself, for the one header that needs it.
+    public let value: String
+
+    public init(_ value: String) { self.value = value }
+
+    public var description: String { "•••" }
+    public var debugDescription: String { "•••" }
+}
+
+/// Sends one platform's requests: base URL, headers (auth among them), JSON bodies, and the platform's error
+/// shapes turned into `POSError`. A response that cannot be mapped is `POSError.unavailable`, never a crash;
+/// no error carries a credential or a response body.
+struct PlatformClient: Sendable {
+    let platform: Platform
+    let baseURL: URL
+    let transport: any HTTPTransport
+    /// Headers every request carries (auth and API version), computed per request so tokens can refresh.
+    let headers: @Sendable () async throws -> [String: String]
+
+    /// One request; the parsed JSON body of a successful response.
+    ///
+    /// - Parameters:
+    ///   - path: relative to the base URL, e.g. `v2/locations`.
+    ///   - query: query items, in order.
+    ///   - idempotencyKey: sent as the `Idempotency-Key` header where the platform reads it from there.
+    func send(
+        _ method: String, _ path: String, query: [(String, String)] = [], json body: [String: Any]? = nil,
+        extraHeaders: [String: String] = [:]
+    ) async throws -> JSONPayload {
+        let response = try await sendRaw(method, path, query: query, json: body, extraHeaders: extraHeaders)
+        if let failure = HTTPFailure.error(in: response, platform: platform) { throw failure }
+        if response.body.isEmpty { return .object([:]) }
+        do {
+            return try JSONPayload.parse(response.body, platform: platform)
+        } catch {
+            throw POSError.unavailable
+        }
+    }
+
+    /// The response whatever its status, for callers that read a failure themselves.
+    func sendRaw(
+        _ method: String, _ path: String, query: [(String, String)] = [], json body: [String: Any]? = nil,
+        extraHeaders: [String: String] = [:]
+    ) async throws -> HTTPResponse {
+        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
+        if !query.isEmpty { components?.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        guard let url = components?.url else { throw POSError.invalidRequest("a request path could not be built") }
+        var headers = try await self.headers()
+        headers["Accept"] = "application/json"
+        for (name, value) in extraHeaders { headers[name] = value }
+        var data: Data?
+        if let body {
+            headers["Content-Type"] = "application/json"
+            data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        }
+        return try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: data))
+    }
+
+    /// Maps a payload with the platform's mapper; a payload that does not map means the POS answered wrongly.
+    func decode(_ payload: JSONPayload, as kind: ObjectKind, currency: String) throws -> DecodedPayload {
+        do {
+            return try payloadMapper(for: platform, currency: currency).decode(payload, as: kind)
+        } catch {
+            throw POSError.unavailable
+        }
+    }
+}
+
+/// Money as a decimal string in major units ("19.99"), for platforms that send prices that way.
+extension Money {
+    var decimalText: String {
+        let exponent = MoneyText.exponent(currency)
+        guard exponent > 0 else { return String(minorUnits) }
+        var divisor = 1
+        for _ in 0..<exponent { divisor *= 10 }
+        let sign = minorUnits < 0 ? "-" : ""
+        let whole = abs(minorUnits) / divisor
+        let fraction = String(abs(minorUnits) % divisor)
+        return "\(sign)\(whole).\(String(repeating: "0", count: exponent - fraction.count))\(fraction)"
+    }
+}

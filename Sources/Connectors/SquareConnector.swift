@@ -1,0 +1,263 @@
+import Foundation
+import RetailModel
+
+/// Square as a `PointOfSale`: Catalog, Inventory, Locations, Customers, Orders, Payments and Refunds APIs.
+///
+/// Auth is `Authorization: Bearer {access token}` with a `Square-Version` header. The spoken order number is
+/// the order's `reference_id` (or its id). Creates and charges carry `idempotency_key` (≤ 45 characters for
+/// payments and refunds). Returns: Square has no returns endpoint; a return is a `RefundPayment` of the
+/// returned lines' price and tax against the order's card payment. Refunds go back to the card only, so the
+/// connector declares no store credit (Square's gift cards are a separate product a store may not sell).
+public struct SquareConnector: PointOfSale {
+    public static let apiVersion = "2025-08-20"
+    public let capabilities: POSCapabilities
+    private let client: PlatformClient
+    private let state: ConnectorState
+    private let currency: String
+
+    /// - Parameters:
+    ///   - baseURL: `https://connect.squareup.com` (or the sandbox, or a loopback front).
+    ///   - accessToken: the merchant's OAuth or personal access token.
+    public init(baseURL: URL, accessToken: Secret, currency: String = "USD", profile: StoreProfile = StoreProfile(), transport: any HTTPTransport) {
+        client = PlatformClient(platform: .square, baseURL: baseURL, transport: transport) {
+            ["Authorization": "Bearer \(accessToken.value)", "Square-Version": Self.apiVersion]
+        }
+        state = ConnectorState(profile: profile)
+        self.currency = currency
+        capabilities = POSCapabilities(takesCardPayments: profile.cardPayments ?? true, takesReturns: true, refundsToStoreCredit: false)
+    }
+
+    public func catalog() async throws -> [Product] {
+        try await state.remember(catalog: try await readCatalog())
+    }
+
+    private func readCatalog() async throws -> [Product] {
+        var objects: [JSONPayload] = []
+        var cursor: String?
+        repeat {
+            var query = [("types", "ITEM,ITEM_OPTION")]
+            if let cursor { query.append(("cursor", cursor)) }
+            let page = try await client.send("GET", "v2/catalog/list", query: query)
+            if case .array(let list)? = page.objectValue?["objects"] { objects += list }
+            cursor = page.string("cursor")
+        } while cursor != nil
+        guard case .products(let products) = try client.decode(.object(["objects": .array(objects)]), as: .product, currency: currency) else {
+            throw POSError.unavailable
+        }
+        return products
+    }
+
+    public func searchProducts(matching text: String) async throws -> [Product] {
+        var ids: [String] = []
+        var cursor: String?
+        repeat {
+            var body: [String: Any] = ["text_filter": text, "limit": 100]
+            if let cursor { body["cursor"] = cursor }
+            let page = try await client.send("POST", "v2/catalog/search-catalog-items", json: body)
+            if case .array(let items)? = page.objectValue?["items"] { ids += items.compactMap { $0.string("id") } }
+            cursor = page.string("cursor")
+        } while cursor != nil
+        if !(await state.hasCatalog()) { _ = try await catalog() }
+        return await state.products(ids: ids)
+    }
+
+    public func stock(skus: [SKU]) async throws -> [StockLevel] {
+        var levels: [StockLevel] = []
+        var cursor: String?
+        repeat {
+            var body: [String: Any] = ["catalog_object_ids": skus, "states": ["IN_STOCK"]]
+            if let cursor { body["cursor"] = cursor }
+            let page = try await client.send("POST", "v2/inventory/counts/batch-retrieve", json: body)
+            if page.objectValue?["counts"] != nil, case .inventory(let found) = try client.decode(page, as: .inventory, currency: currency) {
+                levels += found
+            }
+            cursor = page.string("cursor")
+        } while cursor != nil
+        return levels
+    }
+
+    public func locations() async throws -> [Location] {
+        try await state.locations {
+            guard case .locations(let list) = try client.decode(try await client.send("GET", "v2/locations"), as: .location, currency: currency)
+            else { throw POSError.unavailable }
+            return list
+        }
+    }
+
+    public func customer(id: String) async throws -> Customer {
+        let payload = try await client.send("GET", "v2/customers/\(id.pathSafe)")
+        guard case .customers(let found) = try client.decode(payload, as: .customer, currency: currency), let customer = found.first else {
+            throw POSError.notFound("customer \(id)")
+        }
+        return await state.profile.apply(to: customer)
+    }
+
+    public func customer(phone: String) async throws -> Customer {
+        let body: [String: Any] = ["query": ["filter": ["phone_number": ["exact": phone]]], "limit": 2]
+        let payload = try await client.send("POST", "v2/customers/search", json: body)
+        guard payload.objectValue?["customers"] != nil,
+            case .customers(let found) = try client.decode(payload, as: .customer, currency: currency), found.count == 1
+        else { throw POSError.notFound("customer with phone ending \(phone.filter(\.isNumber).suffix(4))") }
+        return await state.profile.apply(to: found[0])
+    }
+
+    public func createOrder(_ request: OrderRequest) async throws -> Order {
+        var fulfillment: [String: Any] = ["type": request.fulfillment == .pickup ? "PICKUP" : "SHIPMENT", "state": "PROPOSED"]
+        let recipient = ["recipient": ["customer_id": request.customerID]]
+        fulfillment[request.fulfillment == .pickup ? "pickup_details" : "shipment_details"] = recipient
+        var order: [String: Any] = [
+            "location_id": request.locationID, "customer_id": request.customerID,
+            "line_items": request.lines.map { ["catalog_object_id": $0.sku, "quantity": String($0.quantity)] },
+            "fulfillments": [fulfillment],
+        ]
+        if let source = request.sourceLocationID { order["metadata"] = [SquareMetadata.sourceLocation: source] }
+        let key = "order-\(request.customerID)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))-\(UUID().uuidString)"
+        let payload = try await client.send("POST", "v2/orders", json: ["idempotency_key": key.idempotencyKey(maxLength: 192), "order": order])
+        return try await decodedOrder(payload)
+    }
+
+    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        let orderID = try await platformID(ofOrder: orderNumber)
+        let body: [String: Any] = [
+            "source_id": card.token, "idempotency_key": idempotencyKey.idempotencyKey(maxLength: 45),
+            "amount_money": ["amount": amount.minorUnits, "currency": amount.currency], "order_id": orderID, "autocomplete": true,
+        ]
+        let payload = try await client.send("POST", "v2/payments", json: body)
+        guard case .payments(let payments) = try client.decode(payload, as: .payment, currency: currency), var payment = payments.first else {
+            throw POSError.unavailable
+        }
+        payment.orderNumber = orderNumber
+        return payment
+    }
+
+    public func confirmOrder(number: String) async throws -> Order {
+        try await updateFulfillment(number: number, to: "RESERVED")
+    }
+
+    public func cancelOrder(number: String) async throws -> Order {
+        try await updateFulfillment(number: number, to: "CANCELED")
+    }
+
+    /// `UpdateOrder` with the fulfillment's new state (and the order's, when cancelling), at the order's version.
+    private func updateFulfillment(number: String, to newState: String) async throws -> Order {
+        let id = try await platformID(ofOrder: number)
+        let current = try await client.send("GET", "v2/orders/\(id.pathSafe)")
+        let orderObject = current.objectValue?["order"]
+        var order: [String: Any] = ["version": orderObject?.int("version") ?? 1]
+        if let uid = orderObject?.array("fulfillments").first?.string("uid") {
+            order["fulfillments"] = [["uid": uid, "state": newState]]
+        }
+        if newState == "CANCELED" { order["state"] = "CANCELED" }
+        let payload = try await client.send(
+            "PUT", "v2/orders/\(id.pathSafe)", json: ["order": order, "idempotency_key": "\(id)-\(newState)-\(UUID().uuidString)"])
+        return try await decodedOrder(payload)
+    }
+
+    public func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
+        let locationIDs = try await locations().map(\.id)
+        let body: [String: Any] = [
+            "location_ids": locationIDs, "limit": limit,
+            "query": [
+                "filter": ["customer_filter": ["customer_ids": [customerID]]],
+                "sort": ["sort_field": "CREATED_AT", "sort_order": "DESC"],
+            ],
+        ]
+        let payload = try await client.send("POST", "v2/orders/search", json: body)
+        guard payload.objectValue?["orders"] != nil else { return [] }
+        return try await decodedOrders(payload)
+    }
+
+    public func orderStatus(number: String) async throws -> OrderStatusReport {
+        // Batch-retrieve reads the order for its status; GET reads it whole (the two are separate flows).
+        let id = try await platformID(ofOrder: number)
+        let payload = try await client.send("POST", "v2/orders/batch-retrieve", json: ["order_ids": [id]])
+        guard let order = try await decodedOrders(payload).first else { throw POSError.notFound("order \(number)") }
+        return OrderStatusReport(order: order)
+    }
+
+    public func order(number: String) async throws -> Order {
+        let id = try await platformID(ofOrder: number)
+        return try await decodedOrder(try await client.send("GET", "v2/orders/\(id.pathSafe)"))
+    }
+
+    /// A refund of the returned lines (price and the order's tax on them) against the order's card payment.
+    public func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt {
+        guard request.refundMethod == .originalPayment else {
+            throw POSError.invalidRequest("Square refunds go back to the card; store credit is not offered")
+        }
+        let id = try await platformID(ofOrder: request.orderNumber)
+        let orderPayload = try await client.send("GET", "v2/orders/\(id.pathSafe)")
+        let order = try await decodedOrder(orderPayload)
+        guard let paymentID = orderPayload.objectValue?["order"]?.array("tenders").first?.string("payment_id") else {
+            throw POSError.invalidRequest("order \(request.orderNumber) has no card payment to refund")
+        }
+        let amount = order.refund(for: request.lines)
+        let key = "return-\(request.orderNumber)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))"
+        let body: [String: Any] = [
+            "idempotency_key": key.idempotencyKey(maxLength: 45), "payment_id": paymentID,
+            "amount_money": ["amount": amount.minorUnits, "currency": amount.currency], "reason": request.reason,
+        ]
+        let payload = try await client.send("POST", "v2/refunds", json: body)
+        guard case .refunds(let refunds) = try client.decode(payload, as: .refund, currency: currency), let refund = refunds.first else {
+            throw POSError.unavailable
+        }
+        return ReturnReceipt(id: refund.id, request: request, refundAmount: refund.amount, createdAt: refund.createdAt ?? Date())
+    }
+
+    // MARK: Orders by spoken number
+
+    private func platformID(ofOrder number: String) async throws -> String {
+        await state.platformID(ofOrder: number) ?? number
+    }
+
+    private func decodedOrder(_ payload: JSONPayload) async throws -> Order {
+        guard let order = try await decodedOrders(payload).first else { throw POSError.unavailable }
+        return order
+    }
+
+    private func decodedOrders(_ payload: JSONPayload) async throws -> [Order] {
+        guard case .orders(let orders) = try client.decode(payload, as: .order, currency: currency) else { throw POSError.unavailable }
+        if !(await state.hasCatalog()) { _ = try await catalog() }
+        let ids = payload.objectValue?["orders"].map { $0.arrayValue.map { $0.string("id") } } ?? [payload.objectValue?["order"]?.string("id")]
+        var completed: [Order] = []
+        for (index, order) in orders.enumerated() {
+            completed.append(await state.complete(order, platformID: index < ids.count ? ids[index] : nil))
+        }
+        return completed
+    }
+}
+
+/// Keys VoicePOS writes in a Square order's `metadata` for what Square has no field for.
+enum SquareMetadata {
+    static let sourceLocation = "voicepos_source_location"
+    static let estimatedDelivery = "voicepos_estimated_delivery"
+    static let deliveredAt = "voicepos_delivered_at"
+}
+
+extension JSONPayload {
+    /// Text at a key of an object (numbers written as text), for the few reads connectors make outside mappers.
+    func string(_ key: String) -> String? {
+        switch objectValue?[key] {
+        case .string(let text)?: text
+        case .integer(let number)?: String(number)
+        default: nil
+        }
+    }
+
+    func int(_ key: String) -> Int? {
+        switch objectValue?[key] {
+        case .integer(let number)?: Int(number)
+        case .string(let text)?: Int(text)
+        default: nil
+        }
+    }
+
+    func array(_ key: String) -> [JSONPayload] { objectValue?[key]?.arrayValue ?? [] }
+
+    var arrayValue: [JSONPayload] { if case .array(let items) = self { items } else { [] } }
+}
+
+extension String {
+    /// Safe as one path segment.
+    var pathSafe: String { addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self }
+}

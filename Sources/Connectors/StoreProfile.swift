@@ -1,0 +1,143 @@
+import Foundation
+import RetailModel
+
+/// What a voice agent needs to know about a store that its POS does not hold: how each location is spoken
+/// of and run (hours as said aloud, pickup, the quoting tax rate, safety stock, nearest stores, transfers),
+/// the words callers use for products, and each regular's home store.
+///
+/// A connector reads ids, names, addresses, variants, prices, stock and orders from the platform and lays
+/// this profile over them. For a real store it is a file the integration engineer writes
+/// (`voicepos chat --pos square --profile store-profile.json`); for loopback replays it is taken from the
+/// dialogue's store fixture.
+public struct StoreProfile: Sendable, Hashable, Codable {
+    /// How one location is run, keyed by the platform's location id.
+    public struct LocationPolicy: Sendable, Hashable, Codable {
+        public var taxRatePerMillion: Int
+        public var acceptsPickup: Bool
+        public var pickupReadyHours: Int
+        public var hours: String
+        public var safetyStock: Int
+        public var acceptsTransfers: Bool
+        public var nearby: [String]
+        public var transferDays: Int
+
+        public init(_ location: Location) {
+            taxRatePerMillion = location.taxRatePerMillion
+            acceptsPickup = location.acceptsPickup
+            pickupReadyHours = location.pickupReadyHours
+            hours = location.hours
+            safetyStock = location.safetyStock
+            acceptsTransfers = location.acceptsTransfers
+            nearby = location.nearby
+            transferDays = location.transferDays
+        }
+    }
+
+    /// How callers speak of one product, keyed by the platform's product id.
+    public struct ProductWords: Sendable, Hashable, Codable {
+        public var aliases: [String]
+        public var category: ProductCategory?
+        public var kind: String?
+        public var unit: String?
+        /// The brand, for platforms with no brand field (Clover).
+        public var brand: String?
+
+        public init(aliases: [String] = [], category: ProductCategory? = nil, kind: String? = nil, unit: String? = nil, brand: String? = nil) {
+            self.aliases = aliases
+            self.category = category
+            self.kind = kind
+            self.unit = unit
+            self.brand = brand
+        }
+    }
+
+    public var locations: [String: LocationPolicy]
+    public var products: [String: ProductWords]
+    /// Customer id → home location id.
+    public var homeStores: [String: String]
+    /// False when the store has the platform's card processing turned off (callers then pay at pickup or by
+    /// link); nil: whatever the platform can do.
+    public var cardPayments: Bool?
+
+    public init(
+        locations: [String: LocationPolicy] = [:], products: [String: ProductWords] = [:], homeStores: [String: String] = [:],
+        cardPayments: Bool? = nil
+    ) {
+        self.locations = locations
+        self.products = products
+        self.homeStores = homeStores
+        self.cardPayments = cardPayments
+    }
+
+    /// The profile a store's own full records imply: what the loopback replays hand each connector.
+    public init(locations: [Location], products: [Product], customers: [Customer], cardPayments: Bool? = nil) {
+        self.cardPayments = cardPayments
+        self.locations = Dictionary(locations.map { ($0.id, LocationPolicy($0)) }, uniquingKeysWith: { $1 })
+        self.products = Dictionary(
+            products.map { ($0.id, ProductWords(aliases: $0.aliases, category: $0.category, kind: $0.kind, unit: $0.unit, brand: $0.brand)) },
+            uniquingKeysWith: { $1 })
+        homeStores = Dictionary(customers.compactMap { customer in customer.homeLocationID.map { (customer.id, $0) } }, uniquingKeysWith: { $1 })
+    }
+
+    /// Reads a profile file (JSON).
+    ///
+    /// - Throws: a `ConnectorSetupError` naming the file and what is wrong.
+    public static func load(from url: URL) throws -> StoreProfile {
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try decoder.decode(StoreProfile.self, from: try Data(contentsOf: url))
+        } catch let error as DecodingError {
+            throw ConnectorSetupError("\(url.path): \(Self.describe(error))")
+        } catch {
+            throw ConnectorSetupError("\(url.path): cannot be read")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context): "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        @unknown default: "not a store profile"
+        }
+    }
+
+    func apply(to location: Location) -> Location {
+        guard let policy = locations[location.id] else { return location }
+        var location = location
+        location.taxRatePerMillion = policy.taxRatePerMillion
+        location.acceptsPickup = policy.acceptsPickup
+        location.pickupReadyHours = policy.pickupReadyHours
+        location.hours = policy.hours
+        location.safetyStock = policy.safetyStock
+        location.acceptsTransfers = policy.acceptsTransfers
+        location.nearby = policy.nearby
+        location.transferDays = policy.transferDays
+        return location
+    }
+
+    func apply(to product: Product) -> Product {
+        guard let words = products[product.id] else { return product }
+        var product = product
+        product.aliases = words.aliases
+        if let category = words.category { product.category = category }
+        if let kind = words.kind { product.kind = kind }
+        if let unit = words.unit { product.unit = unit }
+        if product.brand.isEmpty, let brand = words.brand { product.brand = brand }
+        return product
+    }
+
+    func apply(to customer: Customer) -> Customer {
+        var customer = customer
+        if customer.homeLocationID == nil { customer.homeLocationID = homeStores[customer.id] }
+        return customer
+    }
+}
+
+/// A connector that cannot start: a missing credential or setting, or an unreadable file. Never holds a secret.
+public struct ConnectorSetupError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}
