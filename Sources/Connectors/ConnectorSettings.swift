@@ -58,7 +58,17 @@ public struct ConnectorSettings: Sendable {
         case .square:
             let (url, token) = (try url("url", default: "https://connect.squareup.com"), try secret("access_token"))
             return SquareConnector(baseURL: url, accessToken: token, currency: currency, profile: profile, transport: transport)
-        case .shopify, .lightspeed, .clover:
+        case .shopify:
+            try required(["url", "access_token"])
+            return ShopifyConnector(baseURL: try url("url"), accessToken: try secret("access_token"), currency: currency, profile: profile, transport: transport)
+        case .lightspeed:
+            try required(["account_id", "client_id", "client_secret", "refresh_token"])
+            return LightspeedConnector(
+                baseURL: try url("url", default: "https://api.lightspeedapp.com"),
+                tokenURL: try url("token_url", default: "https://cloud.lightspeedapp.com/auth/oauth/token"), accountID: try text("account_id"),
+                clientID: try text("client_id"), clientSecret: try secret("client_secret"), refreshToken: try secret("refresh_token"),
+                currency: currency, profile: profile, transport: transport)
+        case .clover:
             throw ConnectorSetupError("the \(platform.rawValue) connector is not built yet")
         }
     }

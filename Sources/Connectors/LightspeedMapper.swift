@@ -6,7 +6,18 @@ import RetailModel
 /// Traps handled: everything is a string (prices, booleans, ids, quantities); a relation with one element
 /// is an object and with several an array, and an empty one may be `""`; the SKU is the `itemID` (custom
 /// and manufacturer SKUs may be blank); a variant is an ordinary Item whose `ItemAttributes` name up to
-/// three values; stock is `ItemShops.ItemShop[].qoh` per shop, where shop 0 is the all-shops total.
+/// three values in slots an `ItemAttributeSet` names; stock is `ItemShops.ItemShop[].qoh` per shop, where
+/// shop 0 is the all-shops total.
+///
+/// Products: an `ItemMatrix` is the product (its `itemMatrixID` is the product id, its `description` the
+/// name, its `Manufacturer` the brand) and its Items are the variants. An Item outside any matrix is a
+/// product of its own, with the id `item:{itemID}` (item and matrix ids are separate sequences). Given
+/// `ItemAttributeSet`s alongside, attribute slots are named by the set (lower-cased, in slot order);
+/// without them a value keeps its slot name (`attribute1`).
+///
+/// Sales: what Lightspeed has no field for (carrier, tracking, ship and delivery dates, ready time, the
+/// store a transfer comes from, and the statuses ready-for-pickup, delivered and returned) is read from the
+/// sale's internal note (`SaleNotes.InternalNote.note`) in the `LightspeedSaleNote` format.
 struct LightspeedMapper: PayloadMapper {
     let platform = Platform.lightspeed
     let currency: String
@@ -25,26 +36,16 @@ struct LightspeedMapper: PayloadMapper {
         let root = root(payload, kind.rawValue)
         switch kind {
         case .product:
-            if root.has("ItemAttributeSet") {
-                var sets: [String: [String]] = [:]
-                for set in try root["ItemAttributeSet"].listOrOne() {
-                    sets[try set["itemAttributeSetID"].string()] = (1...3).compactMap { set["attributeName\($0)"].nonBlank()?.lowercased() }
-                }
-                return .optionSets(sets)
+            if root.has("ItemAttributeSet"), !root.has("Item"), !root.has("ItemMatrix") {
+                return .optionSets(try attributeSlots(root).mapValues { $0.compactMap { $0 } })
             }
-            // Items of one matrix (style) are the variants of one product.
-            var products: [Product] = []
-            for item in try root["Item"].listOrOne().compactMap(product) {
-                if let index = products.firstIndex(where: { $0.id == item.id && item.id.hasPrefix("matrix:") }) {
-                    products[index].variants += item.variants
-                    products[index].optionNames = Array(Set(products[index].optionNames + item.optionNames)).sorted()
-                } else {
-                    products.append(item)
-                }
-            }
-            return .products(products)
+            return .products(try products(root))
         case .inventory:
-            return .inventory(try root["Inventory"].listOrOne().flatMap { try stock(of: $0["Item"]) })
+            if root.has("Inventory") {
+                return .inventory(try root["Inventory"].listOrOne().flatMap { try stock(of: $0["Item"]) })
+            }
+            // Items read with `load_relations=["ItemShops"]`.
+            return .inventory(try root["Item"].listOrOne().flatMap { try stock(of: $0) })
         case .location:
             return .locations(try root["Shop"].listOrOne().compactMap(location))
         case .order:
@@ -70,23 +71,88 @@ struct LightspeedMapper: PayloadMapper {
         }
     }
 
-    private func product(_ item: Field) throws -> Product? {
-        if item["archived"].flag { return nil }
-        let id = try item["itemID"].string()
-        var options: [String: String] = [:]
-        for index in 1...3 {
-            if let value = item["ItemAttributes"]["attribute\(index)"].nonBlank() { options["attribute\(index)"] = value }
+    // MARK: Products
+
+    /// Attribute set id → the option name of each of its three slots (nil where the slot is unused).
+    private func attributeSlots(_ root: Field) throws -> [String: [String?]] {
+        var sets: [String: [String?]] = [:]
+        for set in try root["ItemAttributeSet"].listOrOne() {
+            sets[try set["itemAttributeSetID"].string()] = (1...3).map { set["attributeName\($0)"].nonBlank()?.lowercased() }
         }
+        return sets
+    }
+
+    /// Items grouped into their matrices, in the order their first item is listed.
+    private func products(_ root: Field) throws -> [Product] {
+        let slots = try attributeSlots(root)
+        var matrices: [String: Field] = [:]
+        var items = try root["Item"].listOrOne()
+        for matrix in try root["ItemMatrix"].listOrOne() {
+            matrices[try matrix["itemMatrixID"].string()] = matrix
+            items += try matrix["Items"]["Item"].listOrOne()
+        }
+        var order: [String] = []
+        var building: [String: (product: Product, setID: String?, unnamed: Set<String>)] = [:]
+        for item in items where !item["archived"].flag {
+            let itemID = try item["itemID"].string()
+            let matrixID = Self.id(item["itemMatrixID"])
+            let matrix = matrixID.flatMap { matrices[$0] }
+            if matrix?["archived"].flag == true { continue }
+            let productID = matrixID ?? "item:\(itemID)"
+            let setID = Self.id(item["ItemAttributes"]["itemAttributeSetID"]) ?? matrix.flatMap { Self.id($0["itemAttributeSetID"]) }
+            let names = setID.flatMap { slots[$0] }
+            var options: [String: String] = [:]
+            var unnamed: Set<String> = []
+            for index in 1...3 {
+                guard let value = item["ItemAttributes"]["attribute\(index)"].nonBlank() else { continue }
+                if let name = names?[index - 1] {
+                    options[name] = value
+                } else {
+                    options["attribute\(index)"] = value
+                    unnamed.insert("attribute\(index)")
+                }
+            }
+            let variant = Variant(sku: itemID, options: options, price: try price(of: item))
+            if var entry = building[productID] {
+                entry.product.variants.append(variant)
+                entry.unnamed.formUnion(unnamed)
+                if entry.setID == nil { entry.setID = setID }
+                building[productID] = entry
+                continue
+            }
+            let name = try matrix?["description"].nonBlank() ?? item["description"].string()
+            let kind = matrix?["Category"]["name"].nonBlank() ?? item["Category"]["name"].nonBlank() ?? "item"
+            let product = Product(
+                id: productID, brand: matrix?["Manufacturer"]["name"].nonBlank() ?? item["Manufacturer"]["name"].nonBlank() ?? "",
+                name: name, category: Category.guess(kind: kind, title: name), kind: kind, optionNames: [], variants: [variant])
+            building[productID] = (product, setID, unnamed)
+            order.append(productID)
+        }
+        return order.compactMap { id in
+            guard var entry = building[id] else { return nil }
+            // The set's names in slot order (those some variant has a value for), then unnamed slots.
+            let used = Set(entry.product.variants.flatMap(\.options.keys))
+            let named = (entry.setID.flatMap { slots[$0] } ?? []).compactMap { $0 }.filter(used.contains)
+            var names: [String] = []
+            for name in named where !names.contains(name) { names.append(name) }
+            entry.product.optionNames = names + entry.unnamed.sorted()
+            return entry.product
+        }
+    }
+
+    /// The `Default` price (else the first listed).
+    private func price(of item: Field) throws -> Money {
         let prices = try item["Prices"]["ItemPrice"].listOrOne()
-        let price = prices.first { $0["useType"].optionalString() == "Default" } ?? prices.first
-        guard let price else { throw item["Prices"].error("no price") }
-        let matrix = item["itemMatrixID"].optionalString().flatMap { $0 == "0" ? nil : $0 }
-        let name = try item["description"].string()
-        let kind = item["Category"]["name"].nonBlank() ?? "item"
-        return Product(
-            id: matrix.map { "matrix:\($0)" } ?? id, brand: item["Manufacturer"]["name"].nonBlank() ?? "", name: name,
-            category: Category.guess(kind: kind, title: name), kind: kind, optionNames: options.keys.sorted(),
-            variants: [Variant(sku: id, options: options, price: try price["amount"].decimalMoney(currency: currency))])
+        guard let price = prices.first(where: { $0["useType"].optionalString() == "Default" }) ?? prices.first else {
+            throw item["Prices"].error("no price")
+        }
+        return try price["amount"].decimalMoney(currency: currency)
+    }
+
+    /// A relation id, nil when blank or "0" (Lightspeed's "none").
+    private static func id(_ field: Field) -> String? {
+        guard let text = field.nonBlank(), text != "0" else { return nil }
+        return text
     }
 
     /// Quantity on hand per shop; shop 0 is the total over all shops, not a store.
@@ -106,11 +172,15 @@ struct LightspeedMapper: PayloadMapper {
             address: ["address1", "address2", "city", "state", "zip"].map { "Contact.Addresses.ContactAddress.\($0)" })
     }
 
+    // MARK: Sales
+
     private func order(number: String, lines: [Field], sale: Field?) throws -> Order {
         let mapped = try lines.map { line in
-            OrderLine(
-                sku: try line["itemID"].string(), productID: try line["itemID"].string(),
-                title: try line["Item"]["description"].nonBlank() ?? "item \(line["itemID"].string())",
+            let itemID = try line["itemID"].string()
+            // The product is the line's item's matrix when the item was loaded with it; else the catalog says.
+            let matrixID = line["Item"].has("itemMatrixID") ? Self.id(line["Item"]["itemMatrixID"]) ?? "item:\(itemID)" : ""
+            return OrderLine(
+                sku: itemID, productID: matrixID, title: line["Item"]["description"].nonBlank() ?? "item \(itemID)",
                 quantity: try line["unitQuantity"].int(), unitPrice: try line["unitPrice"].decimalMoney(currency: currency))
         }
         let zero = Money.zero(currency)
@@ -121,14 +191,46 @@ struct LightspeedMapper: PayloadMapper {
             for key in ["calcTax1", "calcTax2"] { tax = tax + (try holder[key].optionalDecimalMoney(currency: currency) ?? zero) }
         }
         let first = sale ?? lines.first
-        let status: OrderStatus = sale.map { sale in
-            sale["voided"].flag ? .cancelled : sale["completed"].flag ? .confirmed : .pending
-        } ?? .pending
+        let note = LightspeedSaleNote.parse(sale?["SaleNotes"]["InternalNote"]["note"].optionalString() ?? "")
+        let noteField = { (key: LightspeedSaleNote.Key) in
+            Field(note[key].map(JSONPayload.string), path: "SaleNotes.InternalNote.note[\(key.rawValue)]", platform: platform, object: "order")
+        }
+        var shipment: Shipment?
+        if let tracking = note[.tracking], !tracking.isEmpty {
+            shipment = Shipment(
+                carrier: note[.carrier] ?? "", trackingNumber: tracking,
+                shippedAt: try noteField(.shippedAt).optionalDate() ?? Date(timeIntervalSince1970: 0),
+                estimatedDelivery: try noteField(.estimatedDelivery).optionalDate())
+        }
+        // A sale ships when it has a ship-to address (`shipToID`, or the `ShipTo` relation itself).
+        let shipTo = sale.flatMap { Self.id($0["shipToID"]) }
+        let ships = shipTo != nil || sale?["ShipTo"].exists == true
+        let customerID = first.flatMap { Self.id($0["customerID"]) } ?? ""
         return Order(
-            number: number, customerID: first?["customerID"].optionalString().flatMap { $0 == "0" ? nil : $0 } ?? "", status: status,
-            fulfillment: (sale?["shipToID"].optionalString() ?? "0") == "0" ? .pickup : .shipping,
+            number: number, customerID: customerID, status: status(sale, note: note), fulfillment: ships ? .shipping : .pickup,
             locationID: first?["shopID"].optionalString() ?? "", lines: mapped, subtotal: subtotal, tax: tax,
-            placedAt: try first?["createTime"].optionalDate() ?? first?["timeStamp"].optionalDate() ?? Date(timeIntervalSince1970: 0))
+            placedAt: try first?["createTime"].optionalDate() ?? first?["timeStamp"].optionalDate() ?? Date(timeIntervalSince1970: 0),
+            shipment: shipment, deliveredAt: try noteField(.deliveredAt).optionalDate(), readyAt: try noteField(.readyAt).optionalDate(),
+            sourceLocationID: note[.sourceLocation].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// `voided` cancels; a status the note names wins next (Lightspeed has no ready, delivered or returned);
+    /// then a `ShipTo` marked `shipped`; then `completed`; else the sale is open (pending).
+    private func status(_ sale: Field?, note: [LightspeedSaleNote.Key: String]) -> OrderStatus {
+        guard let sale else { return .pending }
+        if sale["voided"].flag { return .cancelled }
+        if let named = note[.status].flatMap(OrderStatus.init(rawValue:)) { return named }
+        if sale["ShipTo"]["shipped"].flag { return .shipped }
+        return sale["completed"].flag ? .confirmed : .pending
+    }
+
+    /// A return sale as VoicePOS reads it back: its id, what it gives back (the negated total) and when.
+    func returnSale(_ payload: JSONPayload) throws -> (id: String, refund: Money, createdAt: Date?) {
+        let sales = try root(payload, "return sale")["Sale"].listOrOne()
+        guard let sale = sales.first else { throw root(payload, "return sale").error("expected a Sale") }
+        let total = try sale["calcTotal"].optionalDecimalMoney(currency: currency) ?? sale["total"].decimalMoney(currency: currency)
+        return (try sale["saleID"].string(), Money(minorUnits: -total.minorUnits, currency: total.currency),
+            try sale["createTime"].optionalDate() ?? sale["timeStamp"].optionalDate())
     }
 
     private func payment(_ field: Field) throws -> Payment {
@@ -149,15 +251,88 @@ struct LightspeedMapper: PayloadMapper {
             homeLocationID: nil, cardOnFile: nil)
     }
 
+    // MARK: Errors
+
+    /// `{"httpCode", "httpMessage", "message", "errorClass"}`. Out-of-stock and declines are told apart by
+    /// their `errorClass` (`LightspeedErrorClass`).
     private func error(_ root: Field) -> POSError {
         let message = root["message"].nonBlank() ?? root["httpMessage"].nonBlank() ?? "Lightspeed error"
+        switch root["errorClass"].optionalString() {
+        case .some(LightspeedErrorClass.outOfStock):
+            // "Only 2 of item 417 are in stock."
+            let words = message.split(separator: " ").map(String.init)
+            let available = words.count > 1 ? Int(words[1]) ?? 0 : 0
+            var sku = ""
+            if let start = message.range(of: " of item "), let end = message.range(of: " are in stock", range: start.upperBound..<message.endIndex) {
+                sku = String(message[start.upperBound..<end.lowerBound])
+            }
+            return .outOfStock(sku: sku, available: available)
+        case .some(LightspeedErrorClass.paymentDeclined):
+            // "Payment declined: insufficient_funds"
+            let code = message.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return .paymentDeclined(DeclineReason(rawValue: code) ?? .generic)
+        default: break
+        }
         switch root["httpCode"].optionalInt() ?? 0 {
         case 401, 403: return .unavailable
+        case 402: return .paymentDeclined(.generic)
         case 404: return .notFound(message)
+        case 408, 504: return .timeout
         case 429: return .rateLimited(retryAfterSeconds: nil)
         case 500...599: return .unavailable
         default: return .invalidRequest(message)
         }
+    }
+}
+
+/// The `errorClass` names that tell a Lightspeed error apart beyond its HTTP code. Lightspeed sends
+/// `Exception` for most 400s; an account that refuses to oversell, and a card a processor declined, are
+/// answered with these (the loopback front sends them; the message carries the details).
+public enum LightspeedErrorClass {
+    /// "Only {available} of item {itemID} are in stock."
+    public static let outOfStock = "InsufficientInventoryException"
+    /// "Payment declined: {reason}", the reason being a `DeclineReason` raw value.
+    public static let paymentDeclined = "PaymentDeclinedException"
+}
+
+/// The app data VoicePOS keeps in a Lightspeed sale's internal note (`SaleNotes.InternalNote.note`), for what
+/// R-Series has no field for: one `voicepos.{key}={value}` line per value, dates in ISO-8601 with
+/// milliseconds. Other lines of the note (a clerk's words) are left alone.
+///
+/// Written by VoicePOS on creates (the store a transfer comes from; a return's original sale, reason and
+/// refund method) and by the store's fulfilment tooling afterwards (carrier, tracking, dates, and the
+/// statuses ready for pickup, delivered and returned).
+public enum LightspeedSaleNote {
+    public enum Key: String, Sendable, Hashable, CaseIterable {
+        case status, carrier, tracking
+        case shippedAt = "shipped_at"
+        case estimatedDelivery = "estimated_delivery"
+        case deliveredAt = "delivered_at"
+        case readyAt = "ready_at"
+        case sourceLocation = "source_location"
+        case returnOf = "return_of"
+        case reason
+        case refundMethod = "refund_method"
+    }
+
+    static let prefix = "voicepos."
+
+    /// The note's text: one line per value, in `Key` order; line breaks inside a value become spaces.
+    public static func render(_ values: [Key: String]) -> String {
+        Key.allCases.compactMap { key in
+            values[key].map { "\(prefix)\(key.rawValue)=\($0.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " "))" }
+        }.joined(separator: "\n")
+    }
+
+    /// The VoicePOS values in a note; lines that are not ours are skipped.
+    public static func parse(_ note: String) -> [Key: String] {
+        var values: [Key: String] = [:]
+        for line in note.split(whereSeparator: \.isNewline) {
+            guard line.hasPrefix(prefix), let equals = line.firstIndex(of: "=") else { continue }
+            guard let key = Key(rawValue: String(line[line.index(line.startIndex, offsetBy: prefix.count)..<equals])) else { continue }
+            values[key] = String(line[line.index(after: equals)...])
+        }
+        return values
     }
 }
 

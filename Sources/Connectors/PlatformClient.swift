@@ -48,7 +48,12 @@ struct PlatformClient: Sendable {
         extraHeaders: [String: String] = [:]
     ) async throws -> HTTPResponse {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
-        if !query.isEmpty { components?.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        if !query.isEmpty {
+            components?.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+            // URLComponents leaves "+" alone, which servers read as a space ("phone:+1303…").
+            let encoded = components?.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+            components?.percentEncodedQuery = encoded
+        }
         guard let url = components?.url else { throw POSError.invalidRequest("a request path could not be built") }
         var headers = try await self.headers()
         headers["Accept"] = "application/json"

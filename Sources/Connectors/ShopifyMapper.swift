@@ -8,6 +8,10 @@ import RetailModel
 /// off the inventory item, not the variant, so inventory levels carry the inventory item id until a product
 /// payload links the two; money is decimal strings in the shop's currency; a variant's options are
 /// positional (`option1…3`) against the product's `options` names; a deleted location is skipped.
+///
+/// What Shopify has no field for, VoicePOS keeps in the order's `note_attributes` (see `ShopifyOrderNotes`):
+/// the store a transfer comes from, when a pickup is ready, that it is ready, and when a parcel was delivered.
+/// The carrier's estimate is the fulfillment's `estimated_delivery_at`.
 struct ShopifyMapper: PayloadMapper {
     let platform = Platform.shopify
     /// The shop's currency, for payloads that do not say (products, variants).
@@ -75,12 +79,18 @@ struct ShopifyMapper: PayloadMapper {
 
     private func product(_ field: Field) throws -> Product {
         let optionNames = try field["options"].array().map { try $0["name"].string().lowercased() }
-        let variants = try field["variants"].array().map { try variant($0, optionNames: optionNames) }
+        let variantFields = try field["variants"].array()
+        let variants = try variantFields.map { try variant($0, optionNames: optionNames) }
+        // A product without options still has one: "Title", every variant "Default Title". Any other option
+        // is the product's own, in its own order, even where no variant fills it in.
+        let named = optionNames.enumerated().filter { index, name in
+            name != "title" || variantFields.contains { ($0["option\(index + 1)"].nonBlank() ?? "Default Title") != "Default Title" }
+        }.map(\.element)
         let kind = field["product_type"].nonBlank() ?? "item"
         return Product(
             id: try field["id"].string(), brand: field["vendor"].nonBlank() ?? "", name: try field["title"].string(),
             category: Category.guess(kind: kind, title: field["title"].optionalString() ?? ""), kind: kind,
-            optionNames: variants.contains { !$0.options.isEmpty } ? optionNames : [], variants: variants)
+            optionNames: named, variants: variants)
     }
 
     /// A variant: our SKU is the variant id; its options are `option1…3` named by the product's options.
@@ -145,31 +155,51 @@ struct ShopifyMapper: PayloadMapper {
         if let tracked, let number = tracked["tracking_number"].nonBlank() {
             shipment = Shipment(
                 carrier: tracked["tracking_company"].nonBlank() ?? "", trackingNumber: number,
-                shippedAt: try tracked["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), estimatedDelivery: nil)
+                shippedAt: try tracked["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0),
+                estimatedDelivery: try tracked["estimated_delivery_at"].optionalDate())
         }
+        // A pickup has no shipping line: the goods never travel.
+        let pickup = try field["shipping_lines"].array().isEmpty
+        let ready = try noteAttribute(ShopifyOrderNotes.readyForPickup, of: field).optionalString() == "true"
         let number = field["order_number"].optionalString() ?? field["name"].optionalString()?.replacingOccurrences(of: "#", with: "")
         return Order(
             number: try number ?? field["id"].string(), customerID: field["customer"]["id"].optionalString() ?? "",
-            status: status(field), fulfillment: try field["shipping_lines"].array().isEmpty ? .pickup : .shipping,
+            status: status(field, pickup: pickup, fulfillments: fulfillments, readyForPickup: ready),
+            fulfillment: pickup ? .pickup : .shipping,
             locationID: field["location_id"].optionalString() ?? "", lines: lines,
             subtotal: try field["subtotal_price"].optionalDecimalMoney(currency: currency) ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
             tax: try field["total_tax"].optionalDecimalMoney(currency: currency) ?? Money.zero(currency),
-            placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment)
+            placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
+            deliveredAt: try noteAttribute(ShopifyOrderNotes.deliveredAt, of: field).optionalDate(),
+            readyAt: try noteAttribute(ShopifyOrderNotes.readyAt, of: field).optionalDate(),
+            sourceLocationID: try noteAttribute(ShopifyOrderNotes.sourceLocation, of: field).nonBlank())
     }
 
-    /// Shopify splits status into money (`financial_status`) and goods (`fulfillment_status`).
-    private func status(_ field: Field) -> OrderStatus {
+    /// The value of one of an order's `note_attributes` (`[{"name": …, "value": …}]`); missing when none has the name.
+    private func noteAttribute(_ name: String, of order: Field) throws -> Field {
+        for attribute in try order["note_attributes"].array() where attribute["name"].optionalString() == name { return attribute["value"] }
+        return order["note_attributes"][name]
+    }
+
+    /// Shopify splits status into money (`financial_status`) and goods (`fulfillment_status`, each fulfillment's
+    /// `shipment_status`); a pickup order that is fulfilled has been collected. Readiness for pickup is a note
+    /// attribute, and a pay-at-pickup order (unpaid until collected) is confirmed by the `voicepos-confirmed` tag.
+    private func status(_ field: Field, pickup: Bool, fulfillments: [Field], readyForPickup: Bool) -> OrderStatus {
         if field.has("cancelled_at") { return .cancelled }
-        switch field["financial_status"].optionalString() {
+        let financial = field["financial_status"].optionalString()
+        switch financial {
         case "refunded"?: return .returned
         case "voided"?: return .cancelled
         default: break
         }
+        if fulfillments.contains(where: { $0["shipment_status"].optionalString() == "delivered" }) { return .delivered }
         switch field["fulfillment_status"].optionalString() {
-        case "fulfilled"?, "partial"?: return .shipped
+        case "fulfilled"?, "partial"?: return pickup ? .delivered : .shipped
         default: break
         }
-        return field["financial_status"].optionalString() == "paid" ? .confirmed : .pending
+        if readyForPickup { return .readyForPickup }
+        let tags = (field["tags"].optionalString() ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return financial == "paid" || tags.contains(ShopifyOrderNotes.confirmedTag) ? .confirmed : .pending
     }
 
     private func fulfillment(_ field: Field) throws -> OrderStatusReport {
@@ -178,7 +208,8 @@ struct ShopifyMapper: PayloadMapper {
         return OrderStatusReport(
             number: try field["order_id"].string(), status: delivered ? .delivered : shipped ? .shipped : .confirmed,
             carrier: field["tracking_company"].nonBlank().flatMap { $0 == "null-company" ? nil : $0 },
-            trackingNumber: field["tracking_number"].nonBlank(), shippedAt: try field["created_at"].optionalDate())
+            trackingNumber: field["tracking_number"].nonBlank(), shippedAt: try field["created_at"].optionalDate(),
+            estimatedDelivery: try field["estimated_delivery_at"].optionalDate())
     }
 
     private func payment(_ field: Field) throws -> Payment {
@@ -199,8 +230,19 @@ struct ShopifyMapper: PayloadMapper {
         let transactions = try field["transactions"].array()
         let currency = transactions.first?["currency"].nonBlank() ?? self.currency
         var amount = Money.zero(currency)
+        var moneyMoved = false
         for transaction in transactions where (transaction["kind"].optionalString() ?? "refund") == "refund" {
             amount = amount + (try transaction["amount"].decimalMoney(currency: currency))
+            moneyMoved = true
+        }
+        // No refund transaction (nothing was charged through the API, or the credit is issued by hand): the
+        // value given back is the returned lines' `subtotal` and `total_tax`.
+        if !moneyMoved {
+            for line in try field["refund_line_items"].array() {
+                for key in ["subtotal", "total_tax"] {
+                    if let part = try line[key].optionalDecimalMoney(currency: currency) { amount = amount + part }
+                }
+            }
         }
         return Refund(
             id: try field["id"].string(), orderNumber: try field["order_id"].string(), amount: amount, lines: lines,
@@ -215,34 +257,83 @@ struct ShopifyMapper: PayloadMapper {
     }
 
     /// REST `{"errors": "…"}` or `{"errors": {"field": ["…"]}}`; GraphQL `errors[].extensions.code`.
+    ///
+    /// A message names the failure (`Not Found`, `Exceeded 2 calls per second…`, a decline's error code such as
+    /// `card_declined` or `expired_card`); field errors are a request Shopify refused, except a `line_items` error
+    /// saying a variant is out of stock.
     private func error(_ root: Field) -> POSError {
         let errors = root["errors"]
-        var messages: [String] = []
         switch errors.value {
-        case .string(let text)?: messages = [text]
+        case .string(let text)?:
+            return Self.posError(message: text)
         case .object(let fields)?:
-            messages = fields.sorted { $0.key < $1.key }.map { key, value in
-                if case .array(let items) = value {
-                    return key + " " + items.compactMap { if case .string(let text) = $0 { text } else { nil } }.joined(separator: ", ")
+            var messages: [String] = []
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                var texts: [String] = []
+                switch value {
+                case .array(let items): texts = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+                case .string(let text): texts = [text]
+                default: break
                 }
-                return key
+                if key == "line_items", let stock = texts.lazy.compactMap(Self.outOfStock).first { return stock }
+                // `base` is the record as a whole: its messages read on their own.
+                messages += key == "base" ? texts : texts.isEmpty ? [key] : texts.map { "\(key) \($0)" }
             }
+            return .invalidRequest(messages.isEmpty ? "unknown Shopify error" : messages.joined(separator: "; "))
         case .array(let items)?:
-            messages = items.compactMap { item in
+            let messages = items.compactMap { item in
                 let field = Field(item, path: "", platform: platform, object: "error")
                 return field["extensions"]["code"].nonBlank() ?? field["message"].nonBlank()
             }
-        default: break
+            return Self.posError(message: messages.joined(separator: "; "))
+        default:
+            return .invalidRequest("unknown Shopify error")
         }
-        let text = messages.joined(separator: "; ")
+    }
+
+    /// A Shopify error message read for what it means.
+    static func posError(message text: String) -> POSError {
         let lower = text.lowercased()
         if lower.contains("exceeded") && lower.contains("calls") || lower.contains("throttled") { return .rateLimited(retryAfterSeconds: nil) }
         if lower.contains("not found") { return .notFound(text) }
         if lower.contains("invalid api key") || lower.contains("access denied") || lower.contains("access_denied") || lower.contains("unauthorized") {
             return .unavailable
         }
+        // Transaction error codes, most specific first.
+        if lower.contains("insufficient_funds") || lower.contains("insufficient funds") { return .paymentDeclined(.insufficientFunds) }
+        if lower.contains("expired_card") || lower.contains("invalid_expiry_date") { return .paymentDeclined(.expiredCard) }
+        if lower.contains("incorrect_cvc") || lower.contains("invalid_cvc") { return .paymentDeclined(.incorrectSecurityCode) }
+        if ["card_declined", "call_issuer", "pick_up_card", "card was declined"].contains(where: lower.contains) { return .paymentDeclined(.generic) }
         return .invalidRequest(text.isEmpty ? "unknown Shopify error" : text)
     }
+
+    /// "variant 39072856 is out of stock: only 2 available" → `.outOfStock(sku: "39072856", available: 2)`.
+    static func outOfStock(_ message: String) -> POSError? {
+        guard message.lowercased().contains("out of stock") else { return nil }
+        let words = message.split(separator: " ").map(String.init)
+        guard let at = words.firstIndex(where: { $0.lowercased() == "variant" }), at + 1 < words.count else { return nil }
+        let sku = words[at + 1].trimmingCharacters(in: CharacterSet(charactersIn: ":,"))
+        let count = words.firstIndex { $0.lowercased().hasPrefix("available") }.flatMap { $0 > 0 ? Int(words[$0 - 1]) : nil }
+        return .outOfStock(sku: sku, available: count ?? 0)
+    }
+}
+
+/// What VoicePOS keeps on a Shopify order that Shopify has no field for. The values live in the order's
+/// `note_attributes` (free name/value pairs any app may write, shown to staff on the order page); the
+/// confirmation of a pay-at-pickup order is a tag, since Shopify has no "confirm" for an unpaid order.
+enum ShopifyOrderNotes {
+    /// The store a pickup's units are sent over from (a transfer).
+    static let sourceLocation = "voicepos_source_location"
+    /// When a pickup order is (or will be) ready, ISO-8601.
+    static let readyAt = "voicepos_ready_at"
+    /// "true" once staff have the order waiting at the counter.
+    static let readyForPickup = "voicepos_ready_for_pickup"
+    /// When the carrier delivered the parcel (REST fulfillments say `delivered`, not when), ISO-8601.
+    static let deliveredAt = "voicepos_delivered_at"
+    /// The tag on an order the caller confirmed.
+    static let confirmedTag = "voicepos-confirmed"
+    /// How a refund's `note` starts when the caller chose store credit.
+    static let storeCreditNote = "Store credit: "
 }
 
 /// Our three categories, guessed from a platform's product type and title.

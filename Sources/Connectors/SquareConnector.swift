@@ -24,7 +24,7 @@ public struct SquareConnector: PointOfSale {
         }
         state = ConnectorState(profile: profile)
         self.currency = currency
-        capabilities = POSCapabilities(takesCardPayments: profile.cardPayments ?? true, takesReturns: true, refundsToStoreCredit: false)
+        capabilities = profile.narrow(POSCapabilities(takesCardPayments: true, takesReturns: true, refundsToStoreCredit: false))
     }
 
     public func catalog() async throws -> [Product] {

@@ -31,6 +31,24 @@ public struct StoreProfile: Sendable, Hashable, Codable {
             nearby = location.nearby
             transferDays = location.transferDays
         }
+
+        private enum CodingKeys: String, CodingKey {
+            case taxRatePerMillion = "tax_rate_per_million", acceptsPickup = "accepts_pickup", pickupReadyHours = "pickup_ready_hours"
+            case hours, safetyStock = "safety_stock", acceptsTransfers = "accepts_transfers", nearby, transferDays = "transfer_days"
+        }
+
+        /// Every field may be left out: no tax quoted, pickup in 2 hours, no buffer, no transfers.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            taxRatePerMillion = try container.decodeIfPresent(Int.self, forKey: .taxRatePerMillion) ?? 0
+            acceptsPickup = try container.decodeIfPresent(Bool.self, forKey: .acceptsPickup) ?? true
+            pickupReadyHours = try container.decodeIfPresent(Int.self, forKey: .pickupReadyHours) ?? 2
+            hours = try container.decodeIfPresent(String.self, forKey: .hours) ?? ""
+            safetyStock = try container.decodeIfPresent(Int.self, forKey: .safetyStock) ?? 0
+            acceptsTransfers = try container.decodeIfPresent(Bool.self, forKey: .acceptsTransfers) ?? false
+            nearby = try container.decodeIfPresent([String].self, forKey: .nearby) ?? []
+            transferDays = try container.decodeIfPresent(Int.self, forKey: .transferDays) ?? 2
+        }
     }
 
     /// How callers speak of one product, keyed by the platform's product id.
@@ -49,8 +67,21 @@ public struct StoreProfile: Sendable, Hashable, Codable {
             self.unit = unit
             self.brand = brand
         }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+            category = try container.decodeIfPresent(ProductCategory.self, forKey: .category)
+            kind = try container.decodeIfPresent(String.self, forKey: .kind)
+            unit = try container.decodeIfPresent(String.self, forKey: .unit)
+            brand = try container.decodeIfPresent(String.self, forKey: .brand)
+        }
     }
 
+    /// The store's name as greeted ("Thanks for calling Stride & Thread").
+    public var storeName: String?
+    /// Days after delivery an item can be returned (default 30).
+    public var returnWindowDays: Int?
     public var locations: [String: LocationPolicy]
     public var products: [String: ProductWords]
     /// Customer id → home location id.
@@ -58,6 +89,24 @@ public struct StoreProfile: Sendable, Hashable, Codable {
     /// False when the store has the platform's card processing turned off (callers then pay at pickup or by
     /// link); nil: whatever the platform can do.
     public var cardPayments: Bool?
+    /// False when the store does not refund returns as store credit; nil: whatever the platform can do.
+    public var storeCredit: Bool?
+
+    private enum CodingKeys: String, CodingKey {
+        case storeName = "store_name", returnWindowDays = "return_window_days", locations, products, homeStores = "home_stores"
+        case cardPayments = "card_payments", storeCredit = "store_credit"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        storeName = try container.decodeIfPresent(String.self, forKey: .storeName)
+        returnWindowDays = try container.decodeIfPresent(Int.self, forKey: .returnWindowDays)
+        locations = try container.decodeIfPresent([String: LocationPolicy].self, forKey: .locations) ?? [:]
+        products = try container.decodeIfPresent([String: ProductWords].self, forKey: .products) ?? [:]
+        homeStores = try container.decodeIfPresent([String: String].self, forKey: .homeStores) ?? [:]
+        cardPayments = try container.decodeIfPresent(Bool.self, forKey: .cardPayments)
+        storeCredit = try container.decodeIfPresent(Bool.self, forKey: .storeCredit)
+    }
 
     public init(
         locations: [String: LocationPolicy] = [:], products: [String: ProductWords] = [:], homeStores: [String: String] = [:],
@@ -69,9 +118,18 @@ public struct StoreProfile: Sendable, Hashable, Codable {
         self.cardPayments = cardPayments
     }
 
+    /// A platform's capabilities narrowed by what this store has turned off.
+    public func narrow(_ platform: POSCapabilities) -> POSCapabilities {
+        var capabilities = platform
+        if cardPayments == false { capabilities.takesCardPayments = false }
+        if storeCredit == false { capabilities.refundsToStoreCredit = false }
+        return capabilities
+    }
+
     /// The profile a store's own full records imply: what the loopback replays hand each connector.
-    public init(locations: [Location], products: [Product], customers: [Customer], cardPayments: Bool? = nil) {
-        self.cardPayments = cardPayments
+    public init(locations: [Location], products: [Product], customers: [Customer], capabilities: POSCapabilities? = nil) {
+        cardPayments = capabilities?.takesCardPayments
+        storeCredit = capabilities?.refundsToStoreCredit
         self.locations = Dictionary(locations.map { ($0.id, LocationPolicy($0)) }, uniquingKeysWith: { $1 })
         self.products = Dictionary(
             products.map { ($0.id, ProductWords(aliases: $0.aliases, category: $0.category, kind: $0.kind, unit: $0.unit, brand: $0.brand)) },
@@ -84,9 +142,7 @@ public struct StoreProfile: Sendable, Hashable, Codable {
     /// - Throws: a `ConnectorSetupError` naming the file and what is wrong.
     public static func load(from url: URL) throws -> StoreProfile {
         do {
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            return try decoder.decode(StoreProfile.self, from: try Data(contentsOf: url))
+            return try JSONDecoder().decode(StoreProfile.self, from: try Data(contentsOf: url))
         } catch let error as DecodingError {
             throw ConnectorSetupError("\(url.path): \(Self.describe(error))")
         } catch {

@@ -19,7 +19,12 @@ public struct Loopback: Sendable {
         let front: any PlatformFront =
             switch platform {
             case .square: SquareFront(store: store, accessToken: credentials.token)
-            case .shopify, .lightspeed, .clover: throw ConnectorSetupError("no \(platform.rawValue) front yet")
+            case .shopify: ShopifyFront(store: store, accessToken: credentials.token)
+            case .lightspeed:
+                LightspeedFront(
+                    store: store, accountID: credentials.account, clientID: credentials.clientID, clientSecret: credentials.clientSecret,
+                    refreshToken: credentials.refreshToken)
+            case .clover: throw ConnectorSetupError("no \(platform.rawValue) front yet")
             }
         let server = inProcess ? nil : try await LoopbackServer.start(front)
         let baseURL = server?.baseURL ?? URL(string: "http://127.0.0.1:9")!
@@ -52,6 +57,6 @@ extension StoreProfile {
     public static func of(_ store: StoreSimulator) async throws -> StoreProfile {
         StoreProfile(
             locations: try await store.locations(), products: try await store.catalog(), customers: await store.allCustomers(),
-            cardPayments: store.capabilities.takesCardPayments)
+            capabilities: store.capabilities)
     }
 }

@@ -57,3 +57,29 @@ public struct StoreBench: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 }
+
+extension StoreBench {
+    /// An engine over any POS (a real store's connector): what `voicepos chat --pos NAME` talks to.
+    ///
+    /// - Parameter tokenizer: the processor's card vault; a real store needs a PCI-compliant capture service here.
+    public static func engine(
+        pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, profile: StoreProfile, clock: StoreClock, intents: [IntentDefinition]
+    ) async throws -> DialogueEngine {
+        let locations = try await pointOfSale.locations()
+        let understanding = LanguageUnderstanding(intents: intents, catalog: try await pointOfSale.catalog(), locations: locations)
+        let configuration = DialogueConfiguration(
+            storeName: profile.storeName ?? "our store", returnPolicy: ReturnPolicy(windowDays: profile.returnWindowDays ?? 30), clock: clock)
+        return DialogueEngine(
+            pointOfSale: pointOfSale, tokenizer: tokenizer, understanding: understanding, locations: locations, configuration: configuration)
+    }
+}
+
+/// The tokenizer of a store with no card-capture service configured: a spoken card number is refused (cards on
+/// file still work), so no card number ever reaches VoicePOS's own process for a real store.
+public struct NoCardCapture: CardTokenizer {
+    public init() {}
+
+    public func tokenize(cardNumber: String) async throws -> CardToken {
+        throw POSError.invalidRequest("card numbers by phone need a PCI card-capture service, and none is configured")
+    }
+}

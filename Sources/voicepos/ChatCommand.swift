@@ -22,6 +22,8 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @OptionGroup var posOptions: POSOptions
+
     @Option(help: "The caller's customer id (REPL default: C-1001, a demo customer with orders; \"\" for an unknown caller). With --json, the caller of turns that name none.")
     var customer: String?
 
@@ -36,11 +38,11 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let intents = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(options.intents))
-        let bench = try await StoreBench.start(fixture: try options.fixture(), clock: try options.storeClock(), intents: intents)
+        let (engine, storeName) = try await posOptions.engine(store: options, intents: intents)
         if json {
-            try await runJSON(bench.engine)
+            try await runJSON(engine)
         } else {
-            await runREPL(bench.engine, storeName: bench.store.storeName)
+            await runREPL(engine, storeName: storeName)
         }
     }
 

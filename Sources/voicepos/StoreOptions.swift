@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import RetailModel
 import StoreSimulator
+import Understanding
+import Conversation
+import Replay
+import Connectors
 
 /// Options every command that runs a store shares.
 struct StoreOptions: ParsableArguments {
@@ -25,5 +29,34 @@ struct StoreOptions: ParsableArguments {
             throw ValidationError("--clock '\(clock)' is not an ISO-8601 date such as 2026-11-27T15:00:00Z")
         }
         return .fixed(date)
+    }
+}
+
+/// Which POS a conversation talks to: the simulator (default), a platform's loopback front, or a real store.
+struct POSOptions: ParsableArguments {
+    @Option(help: "Talk to this POS platform (shopify, square, lightspeed, clover) instead of the simulator; credentials from VOICEPOS_<PLATFORM>_* variables or --pos-config.")
+    var pos: Platform?
+
+    @Option(help: "JSON file of the platform's settings and credentials (environment variables win).")
+    var posConfig: String?
+
+    @Option(help: "JSON store profile: what the POS does not hold (store name, location policies, product words, home stores).")
+    var profile: String?
+
+    @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
+    var loopback = false
+
+    /// The engine these options describe: the simulator, a loopback front, or a real store's connector.
+    func engine(store: StoreOptions, intents: [IntentDefinition]) async throws -> (engine: DialogueEngine, storeName: String) {
+        guard let pos, !loopback else {
+            let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
+            return (bench.engine, bench.store.storeName)
+        }
+        let settings = try ConnectorSettings.load(platform: pos, file: posConfig.map { URL(fileURLWithPath: $0) })
+        let profile = try self.profile.map { try StoreProfile.load(from: URL(fileURLWithPath: $0)) } ?? StoreProfile()
+        let connector = try settings.connector(profile: profile)
+        let engine = try await StoreBench.engine(
+            pointOfSale: connector, tokenizer: NoCardCapture(), profile: profile, clock: try store.storeClock(), intents: intents)
+        return (engine, profile.storeName ?? "\(pos.rawValue) store")
     }
 }

@@ -92,6 +92,63 @@ struct ShopifyMappingTests {
         }
     }
 
+    /// What Shopify has no field for rides in `note_attributes`; a pay-at-pickup order is confirmed by its tag.
+    @Test func orderNotesTagsAndFulfillmentsGiveStatusAndDates() throws {
+        func order(_ extra: String) throws -> Order {
+            let body = #"{"order": {"id": 5000000001042, "order_number": 1042, "created_at": "2026-11-20T10:00:00.250Z", "currency": "USD", "#
+                + #""customer": {"id": "C-1"}, "location_id": "downtown", "financial_status": "pending", "line_items": [], "#
+                + extra + "}}"
+            guard case .orders(let orders) = try payloadMapper(for: .shopify).decode(Data(body.utf8)) else {
+                throw MappingError(platform: .shopify, object: "order", field: "", problem: "not an order")
+            }
+            return try #require(orders.first)
+        }
+        let ready = try order(
+            #""tags": "voicepos, voicepos-confirmed", "note_attributes": [{"name": "voicepos_ready_at", "value": "2026-11-20T13:00:00.250Z"}, "#
+                + #"{"name": "voicepos_ready_for_pickup", "value": "true"}, {"name": "voicepos_source_location", "value": "mall"}]"#)
+        #expect(ready.number == "1042")
+        #expect(ready.fulfillment == .pickup)
+        #expect(ready.status == .readyForPickup)
+        #expect(ready.readyAt == ISO8601DateFormatter().date(from: "2026-11-20T13:00:00Z")?.addingTimeInterval(0.25))
+        #expect(ready.sourceLocationID == "mall")
+        #expect(try order(#""tags": "voicepos-confirmed""#).status == .confirmed)
+        #expect(try order(#""tags": "voicepos""#).status == .pending)
+        #expect(try order(#""fulfillment_status": "fulfilled", "fulfillments": [{"status": "success"}]"#).status == .delivered)
+        let shipped = try order(
+            #""shipping_lines": [{"title": "Shipping", "price": "0.00"}], "fulfillment_status": "fulfilled", "fulfillments": [{"status": "success", "#
+                + #""created_at": "2026-11-21T09:00:00Z", "tracking_company": "UPS", "tracking_number": "1Z9", "shipment_status": "in_transit", "#
+                + #""estimated_delivery_at": "2026-11-24T18:00:00Z"}]"#)
+        #expect(shipped.status == .shipped)
+        #expect(shipped.shipment?.estimatedDelivery == ISO8601DateFormatter().date(from: "2026-11-24T18:00:00Z"))
+        let delivered = try order(
+            #""shipping_lines": [{"title": "Shipping", "price": "0.00"}], "fulfillment_status": "fulfilled", "fulfillments": [{"status": "success", "#
+                + #""shipment_status": "delivered"}], "note_attributes": [{"name": "voicepos_delivered_at", "value": "2026-11-23T12:00:00Z"}]"#)
+        #expect(delivered.status == .delivered)
+        #expect(delivered.deliveredAt == ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z"))
+    }
+
+    @Test func aRefundWithoutTransactionsIsWorthItsLinesSubtotalAndTax() throws {
+        let body = #"{"refund": {"id": 7, "order_id": 5000000001042, "note": "Store credit: too small", "transactions": [], "refund_line_items": ["#
+            + #"{"quantity": 1, "subtotal": "130.00", "total_tax": "11.50", "line_item": {"variant_id": "NK-1"}}, "#
+            + #"{"quantity": 2, "subtotal": 20.5, "total_tax": 1.82, "line_item": {"variant_id": "SK-2"}}]}}"#
+        guard case .refunds(let refunds) = try payloadMapper(for: .shopify).decode(Data(body.utf8)) else { Issue.record("not refunds"); return }
+        #expect(refunds.first?.amount == Money(minorUnits: 16_382, currency: "USD"))
+        #expect(refunds.first?.lines == [LineItem(sku: "NK-1", quantity: 1), LineItem(sku: "SK-2", quantity: 2)])
+    }
+
+    @Test(arguments: [
+        (#"{"errors": "Not Found"}"#, POSError.notFound("Not Found")),
+        (#"{"errors": {"base": ["order 1042 is paid"]}}"#, .invalidRequest("order 1042 is paid")),
+        (#"{"errors": {"line_items": ["variant NK-1 is out of stock: only 2 available"]}}"#, .outOfStock(sku: "NK-1", available: 2)),
+        (#"{"errors": "card_declined: insufficient_funds"}"#, .paymentDeclined(.insufficientFunds)),
+        (#"{"errors": "expired_card"}"#, .paymentDeclined(.expiredCard)),
+        (#"{"errors": "incorrect_cvc"}"#, .paymentDeclined(.incorrectSecurityCode)),
+        (#"{"errors": "card_declined"}"#, .paymentDeclined(.generic)),
+    ])
+    func restErrorsKeepTheirMeaning(body: String, expected: POSError) throws {
+        #expect(try payloadMapper(for: .shopify).decode(Data(body.utf8)) == .error(expected))
+    }
+
     @Test(arguments: [("199.00", 19_900), ("1,299.5", 129_950), ("0.1", 10), ("-3.25", -325), ("12", 1_200)])
     func decimalStringsAreExactMinorUnits(text: String, minor: Int) throws {
         let data = Data(#"{"variants": [{"id": 1, "price": "\#(text)"}]}"#.utf8)
