@@ -69,7 +69,11 @@ public struct ConnectorSettings: Sendable {
                 clientID: try text("client_id"), clientSecret: try secret("client_secret"), refreshToken: try secret("refresh_token"),
                 currency: currency, profile: profile, transport: transport)
         case .clover:
-            throw ConnectorSetupError("the \(platform.rawValue) connector is not built yet")
+            try required(["merchant_ids", "access_token"])
+            let merchants = (values["merchant_ids"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return CloverConnector(
+                baseURL: try url("url", default: "https://api.clover.com"), ecommerceURL: try url("ecommerce_url", default: "https://scl.clover.com"),
+                merchantIDs: merchants, accessToken: try secret("access_token"), currency: currency, profile: profile, transport: transport)
         }
     }
 

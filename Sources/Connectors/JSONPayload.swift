@@ -34,10 +34,26 @@ public enum JSONPayload: Sendable, Hashable, Decodable {
     ///
     /// - Throws: `MappingError` when the bytes are not JSON.
     public static func parse(_ data: Data, platform: Platform) throws -> JSONPayload {
-        do {
-            return try JSONDecoder().decode(JSONPayload.self, from: data)
-        } catch {
+        // JSONSerialization and one walk: far cheaper than decoding by trial, which throws at every value.
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw MappingError(platform: platform, object: "payload", field: "", problem: "not valid JSON")
+        }
+        return JSONPayload(serialized: object)
+    }
+
+    /// A value as JSONSerialization gives it: NSNumber tells booleans, integers and decimals apart by type code.
+    private init(serialized value: Any) {
+        switch value {
+        case let text as String: self = .string(text)
+        case let list as [Any]: self = .array(list.map(JSONPayload.init(serialized:)))
+        case let object as [String: Any]: self = .object(object.mapValues(JSONPayload.init(serialized:)))
+        case let number as NSNumber:
+            switch UInt8(bitPattern: number.objCType.pointee) {
+            case UInt8(ascii: "c"), UInt8(ascii: "B"): self = .bool(number.boolValue)
+            case UInt8(ascii: "d"), UInt8(ascii: "f"): self = .number(number.doubleValue)
+            default: self = .integer(number.int64Value)
+            }
+        default: self = .null
         }
     }
 

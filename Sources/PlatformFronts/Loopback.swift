@@ -24,7 +24,7 @@ public struct Loopback: Sendable {
                 LightspeedFront(
                     store: store, accountID: credentials.account, clientID: credentials.clientID, clientSecret: credentials.clientSecret,
                     refreshToken: credentials.refreshToken)
-            case .clover: throw ConnectorSetupError("no \(platform.rawValue) front yet")
+            case .clover: CloverFront(store: store, accessToken: credentials.token)
             }
         let server = inProcess ? nil : try await LoopbackServer.start(front)
         let baseURL = server?.baseURL ?? URL(string: "http://127.0.0.1:9")!

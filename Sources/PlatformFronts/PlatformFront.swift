@@ -62,7 +62,7 @@ struct FrontKit: Sendable {
 
     /// A JSON response.
     func json(_ object: Any, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
         var headers = headers
         headers["Content-Type"] = "application/json"
         return HTTPResponse(status: status, headers: headers, body: data)

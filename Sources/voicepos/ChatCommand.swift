@@ -38,12 +38,13 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let intents = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(options.intents))
-        let (engine, storeName) = try await posOptions.engine(store: options, intents: intents)
+        let (engine, storeName, bench) = try await posOptions.engine(store: options, intents: intents)
         if json {
             try await runJSON(engine)
         } else {
             await runREPL(engine, storeName: storeName)
         }
+        withExtendedLifetime(bench) {}
     }
 
     private func runREPL(_ engine: DialogueEngine, storeName: String) async {

@@ -47,16 +47,21 @@ struct POSOptions: ParsableArguments {
     var loopback = false
 
     /// The engine these options describe: the simulator, a loopback front, or a real store's connector.
-    func engine(store: StoreOptions, intents: [IntentDefinition]) async throws -> (engine: DialogueEngine, storeName: String) {
+    ///
+    /// - Returns: the engine, the store's name, and the bench to keep alive while it runs (its loopback server
+    ///   stops when the bench goes).
+    func engine(store: StoreOptions, intents: [IntentDefinition]) async throws
+        -> (engine: DialogueEngine, storeName: String, bench: StoreBench?)
+    {
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
-            return (bench.engine, bench.store.storeName)
+            return (bench.engine, bench.store.storeName, bench)
         }
         let settings = try ConnectorSettings.load(platform: pos, file: posConfig.map { URL(fileURLWithPath: $0) })
         let profile = try self.profile.map { try StoreProfile.load(from: URL(fileURLWithPath: $0)) } ?? StoreProfile()
         let connector = try settings.connector(profile: profile)
         let engine = try await StoreBench.engine(
             pointOfSale: connector, tokenizer: NoCardCapture(), profile: profile, clock: try store.storeClock(), intents: intents)
-        return (engine, profile.storeName ?? "\(pos.rawValue) store")
+        return (engine, profile.storeName ?? "\(pos.rawValue) store", nil)
     }
 }
