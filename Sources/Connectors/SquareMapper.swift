@@ -70,10 +70,12 @@ struct SquareMapper: PayloadMapper {
             // A variable-priced variation has no price to quote.
             guard details.has("price_money") else { continue }
             var options: [String: String] = [:]
+            // A response without the ITEM_OPTION objects (SearchCatalogItems lists items only) falls back to the
+            // variation's name below.
             for value in try details["item_option_values"].array() {
-                guard let (name, text) = table.value(option: value["item_option_id"].optionalString(), value: value["item_option_value_id"].optionalString())
-                else { throw value.error("names an item option value the catalog does not list") }
-                options[name] = text
+                if let (name, text) = table.value(option: value["item_option_id"].optionalString(), value: value["item_option_value_id"].optionalString()) {
+                    options[name] = text
+                }
             }
             // Without item options, the variation's own name ("Small", "Regular") is its only label.
             if options.isEmpty, let name = details["name"].nonBlank(), name != "Regular" { options["variation"] = name }

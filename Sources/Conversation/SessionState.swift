@@ -20,6 +20,9 @@ struct SessionState: Sendable {
     var lastQuestion: String?
     /// The recognizer hints given with the last question, given again when it is asked again.
     var lastHints: [String] = []
+    /// The one value an option question said is in stock ("Black is in stock at the Downtown store"): a plain
+    /// "yes" to that question chooses it.
+    var suggestedOption: (name: String, value: String)?
     /// The topic of the last finished conversation, for follow-ups such as "and order 7781?".
     var lastTopic: Intent?
     /// An order set aside when the caller asked something else halfway through it.

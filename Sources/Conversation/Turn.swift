@@ -505,6 +505,12 @@ struct Turn {
             return
         }
 
+        // "Yes" to "Which color? … Black is in stock at the Downtown store": that one.
+        if let flow, case .order = flow, intent == .affirm, let suggested = state.suggestedOption, expecting == ExpectedSlot(option: suggested.name) {
+            await continueFlow(flow)
+            return
+        }
+
         // An answer to the question just asked, or a correction inside the flow under way.
         // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
         // A choice between orders is answered with something to pick by: a name, a number, a day, "the other one".

@@ -61,6 +61,11 @@ extension Turn {
             draft.product = product
             draft.candidates = []
             var said = entities.options
+            if interpretation.cues.contains(.affirm), !interpretation.cues.contains(.deny), said.isEmpty, let suggested = state.suggestedOption,
+                asked == ExpectedSlot(option: suggested.name)
+            {
+                said[suggested.name] = suggested.value
+            }
             if let request = draft.itemRequest {
                 recall(request, into: &said)
                 if entities.quantity == nil, let quantity = request.quantity { draft.quantity = quantity }
@@ -332,6 +337,7 @@ extension Turn {
             text += " Everything but \(Speech.list(missing, conjunction: "and")) is in stock\(place)."
         }
         ask(text, expecting: ExpectedSlot(option: name) ?? .choice, hints: sorted)
+        state.suggestedOption = stocked.count == 1 && sorted.count > 1 ? (name, stocked[0]) : nil
     }
 
     /// The chosen variant is sold out everywhere it could come from: say so and reopen the last choice.
