@@ -184,7 +184,7 @@ public struct CloverConnector: PointOfSale {
     public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
         let body: [String: Any] = ["source": card.token, "amount": amount.minorUnits, "currency": amount.currency.lowercased(), "ecomind": "moto"]
         let payload = try await ecommerce.send(
-            "POST", "v1/orders/\(orderNumber.pathSafe)/pay", json: body, extraHeaders: ["idempotency-key": idempotencyKey])
+            "POST", "v1/orders/\(orderNumber.pathSafe)/pay", json: body, extraHeaders: ["idempotency-key": idempotencyKey.idempotencyKey])
         guard case .payments(let payments) = try ecommerce.decode(payload, as: .payment, currency: currency), var payment = payments.first else {
             throw POSError.unavailable
         }
@@ -262,9 +262,10 @@ public struct CloverConnector: PointOfSale {
             let parent = try await merchantItem(line.sku, at: returned.locationID)
             items.append(["parent": parent, "type": "sku", "quantity": line.quantity, "amount": price * line.quantity, "description": request.reason])
         }
-        let key = "return-\(request.orderNumber)-\(UUID().uuidString)"
+        // The same return asked again (a retry after a timeout) carries the same key, so it refunds once.
+        let key = "return-\(request.orderNumber)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))-\(request.reason)"
         let payload = try await ecommerce.send(
-            "POST", "v1/orders/\(request.orderNumber.pathSafe)/returns", json: ["items": items], extraHeaders: ["idempotency-key": key])
+            "POST", "v1/orders/\(request.orderNumber.pathSafe)/returns", json: ["items": items], extraHeaders: ["idempotency-key": key.idempotencyKey])
         guard case .refunds(let refunds) = try ecommerce.decode(payload, as: .refund, currency: currency), let refund = refunds.first else {
             throw POSError.unavailable
         }

@@ -12,9 +12,15 @@ import RetailModel
 /// - clover: `merchant_ids` (comma-separated; one merchant per store), `access_token`, `url` (default
 ///   https://api.clover.com), `ecommerce_url` (default https://scl.clover.com)
 /// - every platform: `currency` (default USD)
-public struct ConnectorSettings: Sendable {
+public struct ConnectorSettings: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The platform these settings are for.
     public let platform: Platform
     private let values: [String: String]
+
+    /// The platform and the names of the settings given, never their values.
+    public var description: String { "\(platform.rawValue) settings: \(values.keys.sorted().joined(separator: ", "))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["platform": platform, "settings": values.keys.sorted()]) }
 
     /// Settings given directly (tests, loopback replays).
     public init(platform: Platform, values: [String: String]) {

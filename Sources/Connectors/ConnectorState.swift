@@ -56,20 +56,15 @@ actor ConnectorState {
 
     func remember(orderNumber: String, platformID: String) { orderIDs[orderNumber] = platformID }
 
-    func platformID(ofOrder number: String) -> String? { orderIDs[number] }
-}
+    private var orderCustomers: [String: String] = [:]
+    private var cardsOnFile: [String: String] = [:]
 
-extension String {
-    /// A key within a platform's length limit, the same for the same input (Square allows 45 characters).
-    func idempotencyKey(maxLength: Int) -> String {
-        guard count > maxLength else { return self }
-        // FNV-1a over the whole key, so two long keys that share a prefix stay distinct.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let suffix = "-" + String(hash, radix: 16)
-        return String(prefix(maxLength - suffix.count)) + suffix
-    }
+    /// Who an order created here is for, and which card each customer has on file: a charge of a card on file
+    /// names its customer where the platform asks for it.
+    func remember(order number: String, customer: String) { orderCustomers[number] = customer }
+    func remember(customer: String, hasCard token: String?) { cardsOnFile[customer] = token }
+    func customer(ofOrder number: String) -> String? { orderCustomers[number] }
+    func cardOnFile(of customer: String) -> String? { cardsOnFile[customer] }
+
+    func platformID(ofOrder number: String) -> String? { orderIDs[number] }
 }

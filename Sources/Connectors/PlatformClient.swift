@@ -1,17 +1,6 @@
 import Foundation
 import RetailModel
 
-/// A credential: printed, logged or interpolated, it shows only that it is set.
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The value itself, for the one header that needs it.
-    public let value: String
-
-    public init(_ value: String) { self.value = value }
-
-    public var description: String { "•••" }
-    public var debugDescription: String { "•••" }
-}
-
 /// Sends one platform's requests: base URL, headers (auth among them), JSON bodies, and the platform's error
 /// shapes turned into `POSError`. A response that cannot be mapped is `POSError.unavailable`, never a crash;
 /// no error carries a credential or a response body.
@@ -88,4 +77,32 @@ extension Money {
         let fraction = String(abs(minorUnits) % divisor)
         return "\(sign)\(whole).\(String(repeating: "0", count: exponent - fraction.count))\(fraction)"
     }
+}
+
+extension JSONPayload {
+    /// Text at a key of an object (numbers written as text), for the few reads connectors make outside mappers.
+    func string(_ key: String) -> String? {
+        switch objectValue?[key] {
+        case .string(let text)?: text
+        case .integer(let number)?: String(number)
+        default: nil
+        }
+    }
+
+    func int(_ key: String) -> Int? {
+        switch objectValue?[key] {
+        case .integer(let number)?: Int(number)
+        case .string(let text)?: Int(text)
+        default: nil
+        }
+    }
+
+    func array(_ key: String) -> [JSONPayload] { objectValue?[key]?.arrayValue ?? [] }
+
+    var arrayValue: [JSONPayload] { if case .array(let items) = self { items } else { [] } }
+}
+
+extension String {
+    /// Safe as one path segment.
+    var pathSafe: String { addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self }
 }

@@ -28,10 +28,10 @@ import RetailModel
 /// - Where the platform has no field — the store a transfer comes from, when a pickup is ready, that it is
 ///   ready, when a parcel was delivered — VoicePOS uses the order's `note_attributes` (`ShopifyOrderNotes`).
 ///   The pickup or shipping store is the order's `location_id`; pickup orders have no shipping line.
-/// - Returns: `POST orders/{id}/refunds.json` with `refund_line_items` (restocked at the order's location) and no
-///   `transactions`, since nothing was charged through the API. The value returned is the lines' `subtotal` and
-///   `total_tax`. REST 2024-04 cannot refund to store credit (newer GraphQL `refundCreate` can); a store-credit
-///   return is recorded the same way with its `note` starting "Store credit: " for staff to issue the credit.
+/// - Returns: `POST orders/{id}/refunds/calculate.json` says what returning the lines gives back to which payment;
+///   `POST orders/{id}/refunds.json` then refunds those transactions with the `refund_line_items` (restocked at
+///   the order's location). An order with no payment in Shopify to refund is refused, never "refunded" $0.
+///   REST 2024-04 cannot refund to store credit (newer GraphQL `refundCreate` can), so capabilities say so.
 /// - Idempotency: REST has none (GraphQL's `@idempotent` directive is the newer answer), so a create is sent
 ///   once; a create that times out is not retried here.
 /// - Rate limits: 429 with `Retry-After` (and `X-Shopify-Shop-Api-Call-Limit`), read by `HTTPFailure`.
@@ -58,7 +58,7 @@ public struct ShopifyConnector: PointOfSale {
     public init(baseURL: URL, accessToken: Secret, currency: String = "USD", profile: StoreProfile = StoreProfile(), transport: any HTTPTransport) {
         client = PlatformClient(platform: .shopify, baseURL: baseURL, transport: transport) { ["X-Shopify-Access-Token": accessToken.value] }
         state = ConnectorState(profile: profile)
-        capabilities = profile.narrow(POSCapabilities(takesCardPayments: false, takesReturns: true))
+        capabilities = profile.narrow(POSCapabilities(takesCardPayments: false, takesReturns: true, refundsToStoreCredit: false))
         self.currency = currency
     }
 
@@ -243,8 +243,22 @@ public struct ShopifyConnector: PointOfSale {
             }
             refundLines.append(refundLine)
         }
-        let note = request.refundMethod == .storeCredit ? ShopifyOrderNotes.storeCreditNote + request.reason : request.reason
-        let body: [String: Any] = ["refund": ["note": note, "notify": false, "refund_line_items": refundLines] as [String: Any]]
+        guard request.refundMethod == .originalPayment else {
+            throw POSError.invalidRequest("Shopify's REST refunds go back to the original payment; store credit is not offered")
+        }
+        // Shopify works out what goes back to which payment (`calculate`); the refund then moves that money.
+        let calculated = try await client.send(
+            "POST", path("orders/\(id.pathSafe)/refunds/calculate"), json: ["refund": ["refund_line_items": refundLines] as [String: Any]])
+        let transactions: [[String: Any]] = (calculated.objectValue?["refund"]?.array("transactions") ?? []).compactMap { suggested in
+            guard let parent = suggested.string("parent_id"), let amount = suggested.string("amount") else { return nil }
+            return ["parent_id": Self.jsonID(parent), "amount": amount, "kind": "refund", "gateway": suggested.string("gateway") ?? ""]
+        }
+        guard !transactions.isEmpty else {
+            throw POSError.invalidRequest("order \(request.orderNumber) has no payment in Shopify to refund")
+        }
+        let body: [String: Any] = [
+            "refund": ["note": request.reason, "notify": false, "refund_line_items": refundLines, "transactions": transactions] as [String: Any]
+        ]
         let payload = try await client.send("POST", path("orders/\(id.pathSafe)/refunds"), json: body)
         guard case .refunds(let refunds) = try client.decode(payload, as: .refund, currency: currency), let refund = refunds.first else {
             throw POSError.unavailable

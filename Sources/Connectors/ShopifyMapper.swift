@@ -332,8 +332,6 @@ enum ShopifyOrderNotes {
     static let deliveredAt = "voicepos_delivered_at"
     /// The tag on an order the caller confirmed.
     static let confirmedTag = "voicepos-confirmed"
-    /// How a refund's `note` starts when the caller chose store credit.
-    static let storeCreditNote = "Store credit: "
 }
 
 /// Our three categories, guessed from a platform's product type and title.

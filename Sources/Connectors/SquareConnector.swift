@@ -89,22 +89,46 @@ public struct SquareConnector: PointOfSale {
         guard case .customers(let found) = try client.decode(payload, as: .customer, currency: currency), let customer = found.first else {
             throw POSError.notFound("customer \(id)")
         }
-        return await state.profile.apply(to: customer)
+        return try await withCardOnFile(customer)
     }
 
     public func customer(phone: String) async throws -> Customer {
-        let body: [String: Any] = ["query": ["filter": ["phone_number": ["exact": phone]]], "limit": 2]
+        let body: [String: Any] = ["query": ["filter": ["phone_number": ["exact": Self.e164(phone)]]], "limit": 2]
         let payload = try await client.send("POST", "v2/customers/search", json: body)
         guard payload.objectValue?["customers"] != nil,
             case .customers(let found) = try client.decode(payload, as: .customer, currency: currency), found.count == 1
         else { throw POSError.notFound("customer with phone ending \(phone.filter(\.isNumber).suffix(4))") }
-        return await state.profile.apply(to: found[0])
+        return try await withCardOnFile(found[0])
+    }
+
+    /// Square's exact phone filter compares E.164: "(555) 010-0101" → "+15550100101" (ten digits are North American).
+    static func e164(_ phone: String) -> String {
+        let digits = phone.filter(\.isNumber)
+        return digits.count == 10 ? "+1" + digits : "+" + digits
+    }
+
+    /// The customer's first enabled card on file, from the Cards API (`Customer.cards` is deprecated), and the
+    /// profile's home store.
+    private func withCardOnFile(_ customer: Customer) async throws -> Customer {
+        var customer = await state.profile.apply(to: customer)
+        let payload = try await client.send("GET", "v2/cards", query: [("customer_id", customer.id)])
+        let card = payload.array("cards").first { card in
+            if case .bool(false)? = card.objectValue?["enabled"] { return false }
+            return true
+        }
+        if let card, let token = card.string("id") {
+            customer.cardOnFile = CardToken(token: token, brand: SquareMapper.brand(card.string("card_brand") ?? ""), last4: card.string("last_4") ?? "")
+        }
+        await state.remember(customer: customer.id, hasCard: customer.cardOnFile?.token)
+        return customer
     }
 
     public func createOrder(_ request: OrderRequest) async throws -> Order {
         var fulfillment: [String: Any] = ["type": request.fulfillment == .pickup ? "PICKUP" : "SHIPMENT", "state": "PROPOSED"]
-        let recipient = ["recipient": ["customer_id": request.customerID]]
-        fulfillment[request.fulfillment == .pickup ? "pickup_details" : "shipment_details"] = recipient
+        let recipient = ["customer_id": request.customerID]
+        // A pickup is ready as soon as the store has it ("ASAP"); a scheduled one would need a pickup time.
+        fulfillment[request.fulfillment == .pickup ? "pickup_details" : "shipment_details"] =
+            request.fulfillment == .pickup ? ["recipient": recipient, "schedule_type": "ASAP"] as [String: Any] : ["recipient": recipient]
         var order: [String: Any] = [
             "location_id": request.locationID, "customer_id": request.customerID,
             "line_items": request.lines.map { ["catalog_object_id": $0.sku, "quantity": String($0.quantity)] },
@@ -112,16 +136,22 @@ public struct SquareConnector: PointOfSale {
         ]
         if let source = request.sourceLocationID { order["metadata"] = [SquareMetadata.sourceLocation: source] }
         let key = "order-\(request.customerID)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))-\(UUID().uuidString)"
-        let payload = try await client.send("POST", "v2/orders", json: ["idempotency_key": key.idempotencyKey(maxLength: 192), "order": order])
-        return try await decodedOrder(payload)
+        let payload = try await client.send("POST", "v2/orders", json: ["idempotency_key": key.idempotencyKey, "order": order])
+        let created = try await decodedOrder(payload)
+        await state.remember(order: created.number, customer: request.customerID)
+        return created
     }
 
     public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
         let orderID = try await platformID(ofOrder: orderNumber)
-        let body: [String: Any] = [
-            "source_id": card.token, "idempotency_key": idempotencyKey.idempotencyKey(maxLength: 45),
+        var body: [String: Any] = [
+            "source_id": card.token, "idempotency_key": idempotencyKey.idempotencyKey,
             "amount_money": ["amount": amount.minorUnits, "currency": amount.currency], "order_id": orderID, "autocomplete": true,
         ]
+        // A card on file is charged on behalf of its customer; Square requires the customer with it.
+        if let customer = await state.customer(ofOrder: orderNumber), await state.cardOnFile(of: customer) == card.token {
+            body["customer_id"] = customer
+        }
         let payload = try await client.send("POST", "v2/payments", json: body)
         guard case .payments(let payments) = try client.decode(payload, as: .payment, currency: currency), var payment = payments.first else {
             throw POSError.unavailable
@@ -142,11 +172,14 @@ public struct SquareConnector: PointOfSale {
     private func updateFulfillment(number: String, to newState: String) async throws -> Order {
         let id = try await platformID(ofOrder: number)
         let current = try await client.send("GET", "v2/orders/\(id.pathSafe)")
-        let orderObject = current.objectValue?["order"]
-        var order: [String: Any] = ["version": orderObject?.int("version") ?? 1]
-        if let uid = orderObject?.array("fulfillments").first?.string("uid") {
-            order["fulfillments"] = [["uid": uid, "state": newState]]
+        guard let orderObject = current.objectValue?["order"], let version = orderObject.int("version"),
+            let uid = orderObject.array("fulfillments").first?.string("uid")
+        else { throw POSError.invalidRequest("order \(number) has no fulfillment to update") }
+        // Never cancel what someone has paid for: that is a refund, for a person to handle.
+        if newState == "CANCELED", !orderObject.array("tenders").isEmpty {
+            throw POSError.invalidRequest("order \(number) is paid")
         }
+        var order: [String: Any] = ["version": version, "fulfillments": [["uid": uid, "state": newState]]]
         if newState == "CANCELED" { order["state"] = "CANCELED" }
         let payload = try await client.send(
             "PUT", "v2/orders/\(id.pathSafe)", json: ["order": order, "idempotency_key": "\(id)-\(newState)-\(UUID().uuidString)"])
@@ -194,7 +227,7 @@ public struct SquareConnector: PointOfSale {
         let amount = order.refund(for: request.lines)
         let key = "return-\(request.orderNumber)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))"
         let body: [String: Any] = [
-            "idempotency_key": key.idempotencyKey(maxLength: 45), "payment_id": paymentID,
+            "idempotency_key": key.idempotencyKey, "payment_id": paymentID,
             "amount_money": ["amount": amount.minorUnits, "currency": amount.currency], "reason": request.reason,
         ]
         let payload = try await client.send("POST", "v2/refunds", json: body)
@@ -206,9 +239,33 @@ public struct SquareConnector: PointOfSale {
 
     // MARK: Orders by spoken number
 
+    /// The Square id of the order callers know by this number: remembered, else found among recent orders at
+    /// every location by `reference_id` (Square cannot filter by it), else the number itself as an id.
     private func platformID(ofOrder number: String) async throws -> String {
-        await state.platformID(ofOrder: number) ?? number
+        if let id = await state.platformID(ofOrder: number) { return id }
+        let locationIDs = try await locations().map(\.id)
+        var cursor: String?
+        for _ in 0..<Self.orderSearchPages {
+            var body: [String: Any] = [
+                "location_ids": locationIDs, "limit": 500, "return_entries": false,
+                "query": ["sort": ["sort_field": "CREATED_AT", "sort_order": "DESC"]],
+            ]
+            if let cursor { body["cursor"] = cursor }
+            let page = try await client.send("POST", "v2/orders/search", json: body)
+            for order in page.array("orders") where order.string("reference_id") == number {
+                if let id = order.string("id") {
+                    await state.remember(orderNumber: number, platformID: id)
+                    return id
+                }
+            }
+            cursor = page.string("cursor")
+            if cursor == nil { break }
+        }
+        return number
     }
+
+    /// Pages of 500 recent orders searched for a spoken number before giving up.
+    private static let orderSearchPages = 4
 
     private func decodedOrder(_ payload: JSONPayload) async throws -> Order {
         guard let order = try await decodedOrders(payload).first else { throw POSError.unavailable }
@@ -232,32 +289,4 @@ enum SquareMetadata {
     static let sourceLocation = "voicepos_source_location"
     static let estimatedDelivery = "voicepos_estimated_delivery"
     static let deliveredAt = "voicepos_delivered_at"
-}
-
-extension JSONPayload {
-    /// Text at a key of an object (numbers written as text), for the few reads connectors make outside mappers.
-    func string(_ key: String) -> String? {
-        switch objectValue?[key] {
-        case .string(let text)?: text
-        case .integer(let number)?: String(number)
-        default: nil
-        }
-    }
-
-    func int(_ key: String) -> Int? {
-        switch objectValue?[key] {
-        case .integer(let number)?: Int(number)
-        case .string(let text)?: Int(text)
-        default: nil
-        }
-    }
-
-    func array(_ key: String) -> [JSONPayload] { objectValue?[key]?.arrayValue ?? [] }
-
-    var arrayValue: [JSONPayload] { if case .array(let items) = self { items } else { [] } }
-}
-
-extension String {
-    /// Safe as one path segment.
-    var pathSafe: String { addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self }
 }

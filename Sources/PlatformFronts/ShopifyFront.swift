@@ -47,7 +47,6 @@ public struct ShopifyFront: PlatformFront {
     private static let readyForPickupNote = "voicepos_ready_for_pickup"
     private static let deliveredAtNote = "voicepos_delivered_at"
     private static let confirmedTag = "voicepos-confirmed"
-    private static let storeCreditNote = "Store credit: "
 
     public func respond(to request: FrontRequest) async -> HTTPResponse {
         do {
@@ -129,6 +128,8 @@ public struct ShopifyFront: PlatformFront {
             return ok(["order": await order(cancelled)])
         case ("POST", let parts) where parts.count == 3 && parts[0] == "orders" && parts[2] == "refunds":
             return ok(["refund": try await refund(body, orderID: parts[1])], status: 201)
+        case ("POST", let parts) where parts.count == 4 && parts[0] == "orders" && parts[2] == "refunds" && parts[3] == "calculate":
+            return ok(["refund": try await calculateRefund(body, orderID: parts[1])])
         default:
             throw FrontFailure.noRoute
         }
@@ -188,7 +189,22 @@ public struct ShopifyFront: PlatformFront {
     }
 
     /// `refund_line_items` name the order's line items; a note starting "Store credit: " asks for store credit.
-    private func refund(_ body: [String: Any], orderID: String) async throws -> [String: Any] {
+    /// `refunds/calculate`: what returning the lines gives back, as one suggested refund of the order's sale.
+    private func calculateRefund(_ body: [String: Any], orderID: String) async throws -> [String: Any] {
+        let (number, stored, items) = try await refundLines(body, orderID: orderID)
+        let amount = stored.refund(for: items)
+        return [
+            "currency": amount.currency, "refund_line_items": body["refund_line_items"] ?? [Any](),
+            "transactions": [[
+                "order_id": Self.orderID(number), "kind": "suggested_refund", "gateway": "shopify_payments",
+                "parent_id": Self.derivedID(13, "sale/\(number)"), "amount": FrontKit.decimal(amount),
+                "maximum_refundable": FrontKit.decimal(stored.total),
+            ] as [String: Any]],
+        ]
+    }
+
+    /// The order and the lines a refund request names.
+    private func refundLines(_ body: [String: Any], orderID: String) async throws -> (String, Order, [LineItem]) {
         guard let refund = body["refund"] as? [String: Any], let lines = refund["refund_line_items"] as? [[String: Any]], !lines.isEmpty else {
             throw FrontFailure.badRequest("refund.refund_line_items is required")
         }
@@ -203,13 +219,26 @@ public struct ShopifyFront: PlatformFront {
             }
             return LineItem(sku: stored.lines[index].sku, quantity: quantity)
         }
-        let note = refund["note"] as? String ?? ""
-        let storeCredit = note.hasPrefix(Self.storeCreditNote)
-        let request = ReturnRequest(
-            orderNumber: number, lines: items, reason: storeCredit ? String(note.dropFirst(Self.storeCreditNote.count)) : note,
-            refundMethod: storeCredit ? .storeCredit : .originalPayment)
+        return (number, stored, items)
+    }
+
+    private func refund(_ body: [String: Any], orderID: String) async throws -> [String: Any] {
+        let (number, stored, items) = try await refundLines(body, orderID: orderID)
+        let refund = body["refund"] as? [String: Any] ?? [:]
+        guard let transactions = refund["transactions"] as? [[String: Any]], !transactions.isEmpty else {
+            throw FrontFailure.badRequest("a refund of a paid order needs its transactions (from refunds/calculate)")
+        }
+        let request = ReturnRequest(orderNumber: number, lines: items, reason: refund["note"] as? String ?? "", refundMethod: .originalPayment)
         let receipt = try await store.createReturn(request)
-        return refundObject(receipt, of: await store.storedOrder(number: number) ?? stored)
+        var object = refundObject(receipt, of: await store.storedOrder(number: number) ?? stored)
+        object["transactions"] = transactions.enumerated().map { index, transaction in
+            var moved = transaction
+            moved["id"] = Self.derivedID(13, "refund/\(receipt.id)/\(index)")
+            moved["status"] = "success"
+            moved["currency"] = stored.total.currency
+            return moved
+        }
+        return object
     }
 
     /// The number of the order an API id stands for; an id no order has is passed on as it is, so the store
@@ -492,7 +521,7 @@ public struct ShopifyFront: PlatformFront {
         let created = FrontKit.date(receipt.createdAt)
         return [
             "id": Self.numericID(receipt.id), "order_id": Self.orderID(order.number), "created_at": created, "processed_at": created,
-            "note": receipt.request.refundMethod == .storeCredit ? Self.storeCreditNote + reason : reason, "restock": true,
+            "note": reason, "restock": true,
             "refund_line_items": lines, "transactions": [Any](), "order_adjustments": [Any](),
         ]
     }

@@ -50,6 +50,10 @@ public struct SquareFront: PlatformFront {
             return ["counts": levels.filter { wanted?.contains($0.locationID) ?? true }.map(count)]
         case ("GET", ["v2", "locations"]):
             return ["locations": try await store.locations().map(location)]
+        case ("GET", ["v2", "cards"]):
+            // The Cards API answers from the customer records: no store flow runs for it.
+            let customer = await store.allCustomers().first { $0.id == request.query["customer_id"] }
+            return ["cards": customer?.cardOnFile.map { [card(of: $0, customer: customer!.id)] } ?? []]
         case ("GET", let path) where path.starts(with: ["v2", "customers"]) && path.count == 3:
             return ["customer": try await customer(store.customer(id: path[2]))]
         case ("POST", ["v2", "customers", "search"]):
@@ -63,26 +67,32 @@ public struct SquareFront: PlatformFront {
         case ("POST", ["v2", "orders"]):
             return ["order": try await order(store.createOrder(try orderRequest(body)))]
         case ("GET", let path) where path.starts(with: ["v2", "orders"]) && path.count == 3:
-            return ["order": try await order(store.order(number: path[2]))]
+            return ["order": try await order(store.order(number: try Self.number(ofOrderID: path[2])))]
         case ("POST", ["v2", "orders", "batch-retrieve"]):
             var orders: [Any] = []
             for id in body["order_ids"] as? [String] ?? [] {
-                _ = try await store.orderStatus(number: id)
-                if let stored = await store.storedOrder(number: id) { orders.append(try await order(stored)) }
+                let number = try Self.number(ofOrderID: id)
+                _ = try await store.orderStatus(number: number)
+                if let stored = await store.storedOrder(number: number) { orders.append(try await order(stored)) }
             }
             return ["orders": orders]
         case ("PUT", let path) where path.starts(with: ["v2", "orders"]) && path.count == 3:
             let update = body["order"] as? [String: Any] ?? [:]
             let fulfillment = (update["fulfillments"] as? [[String: Any]])?.first?["state"] as? String
+            let number = try Self.number(ofOrderID: path[2])
             if update["state"] as? String == "CANCELED" || fulfillment == "CANCELED" {
-                return ["order": try await order(store.cancelOrder(number: path[2]))]
+                return ["order": try await order(store.cancelOrder(number: number))]
             }
             guard fulfillment == "RESERVED" else { throw FrontFailure.badRequest("only RESERVED and CANCELED updates are simulated") }
-            return ["order": try await order(store.confirmOrder(number: path[2]))]
+            return ["order": try await order(store.confirmOrder(number: number))]
         case ("POST", ["v2", "orders", "search"]):
             let filter = ((body["query"] as? [String: Any])?["filter"] as? [String: Any])?["customer_filter"] as? [String: Any]
-            guard let customerID = (filter?["customer_ids"] as? [String])?.first else { throw FrontFailure.badRequest("customer_filter.customer_ids is required") }
             var orders: [Any] = []
+            guard let customerID = (filter?["customer_ids"] as? [String])?.first else {
+                // Every location's orders, newest first: what a connector scans to find a spoken number.
+                for stored in await store.snapshot().orders.sorted(by: { $0.placedAt > $1.placedAt }) { orders.append(try await order(stored)) }
+                return ["orders": orders]
+            }
             for found in try await store.recentOrders(customerID: customerID, limit: body["limit"] as? Int ?? 10) {
                 orders.append(try await order(found))
             }
@@ -118,7 +128,7 @@ public struct SquareFront: PlatformFront {
             let money = body["amount_money"] as? [String: Any], let amount = money["amount"] as? Int, let currency = money["currency"] as? String
         else { throw FrontFailure.badRequest("source_id, idempotency_key, amount_money and order_id are required") }
         guard let card = await store.card(token: source) else { throw POSError.paymentDeclined(.generic) }
-        let payment = try await store.takePayment(orderNumber: orderID, card: card, amount: Money(minorUnits: amount, currency: currency), idempotencyKey: key)
+        let payment = try await store.takePayment(orderNumber: try Self.number(ofOrderID: orderID), card: card, amount: Money(minorUnits: amount, currency: currency), idempotencyKey: key)
         return self.payment(payment)
     }
 
@@ -136,7 +146,7 @@ public struct SquareFront: PlatformFront {
         let receipt = try await store.createReturn(
             ReturnRequest(orderNumber: order.number, lines: lines, reason: body["reason"] as? String ?? "", refundMethod: .originalPayment))
         return [
-            "id": receipt.id, "status": "PENDING", "payment_id": paymentID, "order_id": order.number, "reason": receipt.request.reason,
+            "id": receipt.id, "status": "PENDING", "payment_id": paymentID, "order_id": Self.orderID(order.number), "reason": receipt.request.reason,
             "amount_money": money(receipt.refundAmount), "created_at": FrontKit.date(receipt.createdAt),
         ]
     }
@@ -144,6 +154,24 @@ public struct SquareFront: PlatformFront {
     // MARK: The store → Square objects
 
     private func money(_ money: Money) -> [String: Any] { ["amount": money.minorUnits, "currency": money.currency] }
+
+    private func card(of card: CardToken, customer: String) -> [String: Any] {
+        ["id": card.token, "card_brand": card.brand.uppercased().replacingOccurrences(of: " ", with: "_"), "last_4": card.last4, "customer_id": customer, "enabled": true]
+    }
+
+    /// Square's opaque order id for a store order number ("7829" → "CAISE37383239"), so a connector must map
+    /// the number callers say to the id the API wants, as it must on a real account.
+    static func orderID(_ number: String) -> String {
+        "CAISE" + number.utf8.map { String(format: "%02X", $0) }.joined()
+    }
+
+    static func number(ofOrderID id: String) throws -> String {
+        let hex = Array(id.dropFirst(5))
+        guard id.hasPrefix("CAISE"), hex.count % 2 == 0 else { throw POSError.notFound("order \(id)") }
+        let bytes = stride(from: 0, to: hex.count, by: 2).compactMap { UInt8(String(hex[$0..<$0 + 2]), radix: 16) }
+        guard bytes.count == hex.count / 2, let number = String(bytes: bytes, encoding: .utf8) else { throw POSError.notFound("order \(id)") }
+        return number
+    }
 
     /// The payment id a past order (paid before the simulator's records) shows.
     private static func pastPaymentID(_ number: String) -> String { "PAST-\(number)" }
@@ -214,9 +242,6 @@ public struct SquareFront: PlatformFront {
         var object: [String: Any] = [
             "id": customer.id, "given_name": name.given, "family_name": name.family, "phone_number": customer.phone, "email_address": customer.email,
         ]
-        if let card = customer.cardOnFile {
-            object["cards"] = [["id": card.token, "card_brand": card.brand.uppercased().replacingOccurrences(of: " ", with: "_"), "last_4": card.last4]]
-        }
         return object
     }
 
@@ -251,7 +276,7 @@ public struct SquareFront: PlatformFront {
         if let delivered = order.deliveredAt { metadata["voicepos_delivered_at"] = FrontKit.date(delivered) }
         if let estimate = order.shipment?.estimatedDelivery { metadata["voicepos_estimated_delivery"] = FrontKit.date(estimate) }
         var object: [String: Any] = [
-            "id": order.number, "reference_id": order.number, "location_id": order.locationID, "customer_id": order.customerID,
+            "id": Self.orderID(order.number), "reference_id": order.number, "location_id": order.locationID, "customer_id": order.customerID,
             "state": state, "version": 1, "created_at": FrontKit.date(order.placedAt),
             "line_items": order.lines.enumerated().map { index, line in
                 [
@@ -277,7 +302,7 @@ public struct SquareFront: PlatformFront {
 
     private func payment(_ payment: Payment) -> [String: Any] {
         [
-            "id": payment.id, "status": "COMPLETED", "source_type": "CARD", "order_id": payment.orderNumber, "amount_money": money(payment.amount),
+            "id": payment.id, "status": "COMPLETED", "source_type": "CARD", "order_id": Self.orderID(payment.orderNumber), "amount_money": money(payment.amount),
             "total_money": money(payment.amount), "created_at": FrontKit.date(payment.capturedAt),
             "card_details": [
                 "status": "CAPTURED",
