@@ -154,7 +154,7 @@ struct CloverMapper: PayloadMapper {
         var shipment: Shipment?
         if let tracking = note[.tracking] {
             shipment = Shipment(
-                carrier: note[.carrier] ?? "", trackingNumber: tracking, shippedAt: note.date(.shippedAt) ?? Date(timeIntervalSince1970: 0),
+                carrier: note[.carrier] ?? "", trackingNumber: tracking, shippedAt: note.date(.shippedAt),
                 estimatedDelivery: note.date(.estimatedDelivery))
         }
         let placed = field["createdTime"].optionalInt() ?? field["clientCreatedTime"].optionalInt() ?? field["created"].optionalInt()

@@ -199,7 +199,7 @@ struct LightspeedMapper: PayloadMapper {
         if let tracking = note[.tracking], !tracking.isEmpty {
             shipment = Shipment(
                 carrier: note[.carrier] ?? "", trackingNumber: tracking,
-                shippedAt: try noteField(.shippedAt).optionalDate() ?? Date(timeIntervalSince1970: 0),
+                shippedAt: try noteField(.shippedAt).optionalDate(),
                 estimatedDelivery: try noteField(.estimatedDelivery).optionalDate())
         }
         // A sale ships when it has a ship-to address (`shipToID`, or the `ShipTo` relation itself).

@@ -155,7 +155,7 @@ struct ShopifyMapper: PayloadMapper {
         if let tracked, let number = tracked["tracking_number"].nonBlank() {
             shipment = Shipment(
                 carrier: tracked["tracking_company"].nonBlank() ?? "", trackingNumber: number,
-                shippedAt: try tracked["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0),
+                shippedAt: try tracked["created_at"].optionalDate(),
                 estimatedDelivery: try tracked["estimated_delivery_at"].optionalDate())
         }
         // A pickup has no shipping line: the goods never travel.

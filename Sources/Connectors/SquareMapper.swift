@@ -137,7 +137,7 @@ struct SquareMapper: PayloadMapper {
         if let details = first?["shipment_details"], let tracking = details["tracking_number"].nonBlank() {
             shipment = Shipment(
                 carrier: details["carrier"].nonBlank() ?? "", trackingNumber: tracking,
-                shippedAt: try details["shipped_at"].optionalDate() ?? Date(timeIntervalSince1970: 0),
+                shippedAt: try details["shipped_at"].optionalDate(),
                 estimatedDelivery: try metadata[SquareMetadata.estimatedDelivery].optionalDate())
         }
         let number = try field["reference_id"].nonBlank() ?? field["id"].string()

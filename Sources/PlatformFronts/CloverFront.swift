@@ -308,7 +308,8 @@ public struct CloverFront: PlatformFront {
         if let ready = order.readyAt { lines.append(("ready_at", FrontKit.date(ready))) }
         if let source = order.sourceLocationID { lines.append(("source_location", source)) }
         if let shipment = order.shipment {
-            lines += [("carrier", shipment.carrier), ("tracking", shipment.trackingNumber), ("shipped_at", FrontKit.date(shipment.shippedAt))]
+            lines += [("carrier", shipment.carrier), ("tracking", shipment.trackingNumber)]
+            if let shipped = shipment.shippedAt { lines.append(("shipped_at", FrontKit.date(shipped))) }
             if let eta = shipment.estimatedDelivery { lines.append(("estimated_delivery", FrontKit.date(eta))) }
         }
         if let delivered = order.deliveredAt { lines.append(("delivered_at", FrontKit.date(delivered))) }

@@ -548,7 +548,7 @@ public struct LightspeedFront: PlatformFront {
         if let shipment = order.shipment {
             note[.carrier] = shipment.carrier
             note[.tracking] = shipment.trackingNumber
-            note[.shippedAt] = FrontKit.date(shipment.shippedAt)
+            note[.shippedAt] = shipment.shippedAt.map(FrontKit.date)
             if let eta = shipment.estimatedDelivery { note[.estimatedDelivery] = FrontKit.date(eta) }
         }
         if let delivered = order.deliveredAt { note[.deliveredAt] = FrontKit.date(delivered) }

@@ -267,7 +267,7 @@ public struct SquareFront: PlatformFront {
             if let shipment = order.shipment {
                 details["carrier"] = shipment.carrier
                 details["tracking_number"] = shipment.trackingNumber
-                details["shipped_at"] = FrontKit.date(shipment.shippedAt)
+                if let shipped = shipment.shippedAt { details["shipped_at"] = FrontKit.date(shipped) }
             }
             fulfillment["shipment_details"] = details
         }

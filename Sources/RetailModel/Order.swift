@@ -40,10 +40,11 @@ public struct OrderLine: Sendable, Hashable, Codable {
 public struct Shipment: Sendable, Hashable, Codable {
     public var carrier: String
     public var trackingNumber: String
-    public var shippedAt: Date
+    /// When it left; nil when the POS does not say (never a made-up date).
+    public var shippedAt: Date?
     public var estimatedDelivery: Date?
 
-    public init(carrier: String, trackingNumber: String, shippedAt: Date, estimatedDelivery: Date?) {
+    public init(carrier: String, trackingNumber: String, shippedAt: Date?, estimatedDelivery: Date?) {
         self.carrier = carrier
         self.trackingNumber = trackingNumber
         self.shippedAt = shippedAt

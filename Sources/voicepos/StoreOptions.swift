@@ -46,6 +46,11 @@ struct POSOptions: ParsableArguments {
     @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
     var loopback = false
 
+    func validate() throws {
+        if loopback && pos == nil { throw ValidationError("--loopback needs --pos NAME: the platform whose front to serve the store through") }
+        if pos == nil, posConfig != nil || profile != nil { throw ValidationError("--pos-config and --profile need --pos NAME") }
+    }
+
     /// The engine these options describe: the simulator, a loopback front, or a real store's connector.
     ///
     /// - Returns: the engine, the store's name, and the bench to keep alive while it runs (its loopback server
@@ -60,8 +65,20 @@ struct POSOptions: ParsableArguments {
         let settings = try ConnectorSettings.load(platform: pos, file: posConfig.map { URL(fileURLWithPath: $0) })
         let profile = try self.profile.map { try StoreProfile.load(from: URL(fileURLWithPath: $0)) } ?? StoreProfile()
         let connector = try settings.connector(profile: profile)
-        let engine = try await StoreBench.engine(
-            pointOfSale: connector, tokenizer: NoCardCapture(), profile: profile, clock: try store.storeClock(), intents: intents)
-        return (engine, profile.storeName ?? "\(pos.rawValue) store", nil)
+        if self.profile == nil {
+            FileHandle.standardError.write(Data(
+                "note: no --profile: stores quote no tax, keep no safety stock and offer no transfers until a store profile says so\n".utf8))
+        }
+        do {
+            let engine = try await StoreBench.engine(
+                pointOfSale: connector, tokenizer: NoCardCapture(), profile: profile, clock: try store.storeClock(), intents: intents)
+            return (engine, profile.storeName ?? "\(pos.rawValue) store", nil)
+        } catch let error as POSError {
+            let variable = "VOICEPOS_\(pos.rawValue.uppercased())_"
+            throw ConnectorSetupError("""
+                could not read the store's locations and catalog from \(pos.rawValue): \(error). A wrong or expired credential and \
+                an unreachable address look alike from here; check the \(variable)* settings (or --pos-config).
+                """)
+        }
     }
 }
