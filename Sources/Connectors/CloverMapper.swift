@@ -24,6 +24,16 @@ struct CloverMapper: PayloadMapper {
         guard let object = payload.objectValue else { return nil }
         if object["verificationCode"] != nil || object["merchants"] != nil { return .webhook }
         if object["error"] != nil { return .error }
+        // Ecommerce objects name themselves; its lists are `{"object": "list", "data": […]}`.
+        let named: [String: ObjectKind] = ["order": .order, "customer": .customer, "charge": .payment, "refund": .refund]
+        if case .string(let type)? = object["object"] {
+            if let kind = named[type] { return kind }
+            if type == "list", case .array(let data)? = object["data"], let first = data.first?.objectValue {
+                if case .string(let inner)? = first["object"], let kind = named[inner] { return kind }
+                if first["amount"] != nil, first["items"] != nil || first["currency"] != nil { return .order }
+                if first["email"] != nil || first["name"] != nil { return .customer }
+            }
+        }
         if object["amount_returned"] != nil { return .refund }
         if object["source"] != nil, object["amount"] != nil { return .payment }
         if object["charge"] != nil, object["amount"] != nil { return .refund }
@@ -40,7 +50,7 @@ struct CloverMapper: PayloadMapper {
 
     func decode(_ payload: JSONPayload, as kind: ObjectKind) throws -> DecodedPayload {
         let root = root(payload, kind.rawValue)
-        let list = try Self.elements(root, orSelf: true)
+        let list = root["object"].optionalString() == "list" ? try root["data"].array() : try Self.elements(root, orSelf: true)
         switch kind {
         case .product: return .products(try products(list, attributes: try CloverAttributes(Self.elements(root["attributes"]))))
         case .inventory: return .inventory(try list.map(stockLevel))
@@ -128,16 +138,33 @@ struct CloverMapper: PayloadMapper {
     private func order(_ field: Field) throws -> Order {
         let currency = (field["currency"].nonBlank() ?? self.currency).uppercased()
         let note = CloverNote(field["note"].optionalString() ?? "")
-        let lines = try Self.elements(field["lineItems"]).map { line in
-            OrderLine(
+        // v3 line items (price per unit, modifiers priced on the line), or an Ecommerce order's `items` (amount per line).
+        var lines = try Self.elements(field["lineItems"]).map { line in
+            let modifiers = try Self.elements(line["modifications"]).reduce(0) { $0 + ($1["amount"].optionalInt() ?? 0) }
+            return OrderLine(
                 sku: line["item"]["id"].optionalString() ?? "", productID: "", title: try line["name"].string(),
                 quantity: max(1, Int((Double(line["unitQty"].optionalInt() ?? 1000) / 1000).rounded())),
-                unitPrice: try money(line["price"], currency: currency))
+                unitPrice: try money(line["price"], currency: currency) + Money(minorUnits: modifiers, currency: currency))
         }
-        let itemsTotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
-        let total = try field["total"].exists ? money(field["total"], currency: currency) : itemsTotal
-        // Read without its line items (a status check), the order is only its total.
-        let subtotal = lines.isEmpty ? total : itemsTotal
+        for item in try field["items"].array() {
+            let quantity = max(1, item["quantity"].optionalInt() ?? 1)
+            lines.append(OrderLine(
+                sku: item["parent"].optionalString() ?? "", productID: "", title: item["description"].nonBlank() ?? "item", quantity: quantity,
+                unitPrice: Money(minorUnits: (item["amount"].optionalInt() ?? 0) / quantity, currency: currency)))
+        }
+        var itemsTotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
+        // Order discounts: an amount (negative) or a percentage of the items.
+        for discount in try Self.elements(field["discounts"]) {
+            if let amount = discount["amount"].optionalInt() {
+                itemsTotal = itemsTotal + Money(minorUnits: amount, currency: currency)
+            } else if let percent = discount["percentage"].optionalInt() {
+                itemsTotal = itemsTotal + Money(minorUnits: -(itemsTotal.minorUnits * percent + 50) / 100, currency: currency)
+            }
+        }
+        let total = try field["total"].exists ? money(field["total"], currency: currency)
+            : field["amount"].exists ? money(field["amount"], currency: currency) : itemsTotal
+        // Read without its line items (a status check), the order is only its total; tax is never negative.
+        let subtotal = lines.isEmpty ? total : min(itemsTotal, total)
         // A deleted order is a cancelled one; else VoicePOS's own status, else what Clover's state says.
         let status: OrderStatus
         if field["deletedTimestamp"].exists {
@@ -145,8 +172,9 @@ struct CloverMapper: PayloadMapper {
         } else if let recorded = note[.status].flatMap(OrderStatus.init(rawValue:)) {
             status = recorded
         } else {
+            let charged = field["charge"].exists ? "PAID" : ""
             status = Self.cloverStatus(
-                state: field["state"].optionalString() ?? field["status"].optionalString() ?? "", payment: field["paymentState"].optionalString() ?? "")
+                state: field["state"].optionalString() ?? field["status"].optionalString() ?? "", payment: field["paymentState"].optionalString() ?? charged)
         }
         let label = (field["orderType"]["label"].nonBlank() ?? "").lowercased()
         let fulfillment: Fulfillment =
@@ -216,11 +244,12 @@ struct CloverMapper: PayloadMapper {
     }
 
     private func customer(_ field: Field) throws -> Customer {
+        // v3 names, phone numbers and email addresses; an Ecommerce customer has plain `name`, `phone`, `email`.
         let name = [field["firstName"].nonBlank(), field["lastName"].nonBlank()].compactMap { $0 }.joined(separator: " ")
         return Customer(
-            id: try field["id"].string(), name: name,
-            phone: try Self.elements(field["phoneNumbers"]).first?["phoneNumber"].nonBlank() ?? "",
-            email: try Self.elements(field["emailAddresses"]).first?["emailAddress"].nonBlank() ?? "", homeLocationID: nil,
+            id: try field["id"].string(), name: name.isEmpty ? field["name"].nonBlank() ?? "" : name,
+            phone: try Self.elements(field["phoneNumbers"]).first?["phoneNumber"].nonBlank() ?? field["phone"].nonBlank() ?? "",
+            email: try Self.elements(field["emailAddresses"]).first?["emailAddress"].nonBlank() ?? field["email"].nonBlank() ?? "", homeLocationID: nil,
             cardOnFile: try Self.elements(field["cards"]).first.map { card in
                 CardToken(
                     token: try card["token"].nonBlank() ?? card["id"].string(), brand: Self.brand(card["cardType"].nonBlank() ?? ""),

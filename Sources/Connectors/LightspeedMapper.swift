@@ -59,6 +59,10 @@ struct LightspeedMapper: PayloadMapper {
                 try order(number: try sale["saleID"].string(), lines: try sale["SaleLines"]["SaleLine"].listOrOne(), sale: sale)
             })
         case .payment:
+            if root.has("Sale") {
+                // Payments loaded with their sales (`load_relations`).
+                return .payments(try root["Sale"].listOrOne().flatMap { try $0["SalePayments"]["SalePayment"].listOrOne() }.map(payment))
+            }
             return .payments(try root["SalePayment"].listOrOne().map(payment))
         case .customer:
             return .customers(try root["Customer"].listOrOne().map(customer))
@@ -84,7 +88,7 @@ struct LightspeedMapper: PayloadMapper {
 
     /// Items grouped into their matrices, in the order their first item is listed.
     private func products(_ root: Field) throws -> [Product] {
-        let slots = try attributeSlots(root)
+        var slots = try attributeSlots(root)
         var matrices: [String: Field] = [:]
         var items = try root["Item"].listOrOne()
         for matrix in try root["ItemMatrix"].listOrOne() {
@@ -100,6 +104,11 @@ struct LightspeedMapper: PayloadMapper {
             if matrix?["archived"].flag == true { continue }
             let productID = matrixID ?? "item:\(itemID)"
             let setID = Self.id(item["ItemAttributes"]["itemAttributeSetID"]) ?? matrix.flatMap { Self.id($0["itemAttributeSetID"]) }
+            // With `load_relations=all` each item carries its attribute set inline.
+            let inline = item["ItemAttributes"]["ItemAttributeSet"]
+            if let setID, slots[setID] == nil, inline.exists {
+                slots[setID] = (1...3).map { inline["attributeName\($0)"].nonBlank()?.lowercased() }
+            }
             let names = setID.flatMap { slots[$0] }
             var options: [String: String] = [:]
             var unnamed: Set<String> = []
@@ -120,7 +129,17 @@ struct LightspeedMapper: PayloadMapper {
                 building[productID] = entry
                 continue
             }
-            let name = try matrix?["description"].nonBlank() ?? item["description"].string()
+            // Without its matrix, a variant's description ("T-Shirt Red Small") less its values is the style's name.
+            var name = try matrix?["description"].nonBlank() ?? item["description"].string()
+            if matrix == nil, matrixID != nil {
+                var words = name.split(separator: " ").map(String.init)
+                for value in options.values.sorted(by: { $0.count > $1.count }) {
+                    let parts = value.split(separator: " ").map(String.init)
+                    if words.count > parts.count, Array(words.suffix(parts.count)) == parts { words.removeLast(parts.count) }
+                }
+                while words.count > 1, let last = words.last, options.values.contains(last) { words.removeLast() }
+                name = words.joined(separator: " ")
+            }
             let kind = matrix?["Category"]["name"].nonBlank() ?? item["Category"]["name"].nonBlank() ?? "item"
             let product = Product(
                 id: productID, brand: matrix?["Manufacturer"]["name"].nonBlank() ?? item["Manufacturer"]["name"].nonBlank() ?? "",
@@ -218,7 +237,7 @@ struct LightspeedMapper: PayloadMapper {
     /// then a `ShipTo` marked `shipped`; then `completed`; else the sale is open (pending).
     private func status(_ sale: Field?, note: [LightspeedSaleNote.Key: String]) -> OrderStatus {
         guard let sale else { return .pending }
-        if sale["voided"].flag { return .cancelled }
+        if sale["voided"].flag || sale["archived"].flag { return .cancelled }
         if let named = note[.status].flatMap(OrderStatus.init(rawValue:)) { return named }
         if sale["ShipTo"]["shipped"].flag { return .shipped }
         return sale["completed"].flag ? .confirmed : .pending

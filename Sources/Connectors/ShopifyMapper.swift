@@ -24,6 +24,7 @@ struct ShopifyMapper: PayloadMapper {
             if data["product"] != nil || data["products"] != nil { return .product }
             if object["errors"] != nil { return .error }
         }
+        if let kind = Self.bareKind(object) { return kind }
         let keys: [(String, ObjectKind)] = [
             ("product", .product), ("products", .product), ("variants", .product), ("variant", .product),
             ("inventory_levels", .inventory), ("inventory_level", .inventory), ("locations", .location), ("location", .location),
@@ -34,8 +35,24 @@ struct ShopifyMapper: PayloadMapper {
         return keys.first { object[$0.0] != nil }?.1
     }
 
+    /// A webhook delivers the resource itself, unwrapped: `{"id": …, "line_items": […]}` is an order.
+    static func bareKind(_ object: [String: JSONPayload]) -> ObjectKind? {
+        if object["line_items"] != nil, object["order_number"] != nil || object["financial_status"] != nil { return .order }
+        if object["variants"] != nil, object["title"] != nil { return .product }
+        if object["inventory_item_id"] != nil, object["location_id"] != nil, object["available"] != nil { return .inventory }
+        if object["refund_line_items"] != nil { return .refund }
+        if object["kind"] != nil, object["gateway"] != nil, object["amount"] != nil { return .payment }
+        if object["first_name"] != nil || object["last_name"] != nil, object["orders_count"] != nil || object["email"] != nil { return .customer }
+        if object["tracking_number"] != nil || object["tracking_company"] != nil, object["order_id"] != nil { return .order }
+        return nil
+    }
+
     func decode(_ payload: JSONPayload, as kind: ObjectKind) throws -> DecodedPayload {
-        let root = root(payload, kind.rawValue)
+        var root = root(payload, kind.rawValue)
+        // A bare resource (a webhook body) is read as if wrapped in its name.
+        if let object = payload.objectValue, Self.bareKind(object) == kind, let wrapper = Self.wrapper(kind, object) {
+            root = Field(.object([wrapper: payload]), path: "", platform: platform, object: kind.rawValue)
+        }
         switch kind {
         case .product:
             if root.has("data") { return .products(try graphQLProducts(root["data"])) }
@@ -49,7 +66,7 @@ struct ShopifyMapper: PayloadMapper {
         case .location:
             return .locations(try root.oneOrMany("location", "locations").compactMap(location))
         case .order:
-            if root.has("fulfillment") || root.has("fulfillments") {
+            if root.has("fulfillment") || (root.has("fulfillments") && !root.has("order") && !root.has("orders")) {
                 return .statuses(try root.oneOrMany("fulfillment", "fulfillments").map(fulfillment))
             }
             return .orders(try root.oneOrMany("order", "orders").map(order))
@@ -74,6 +91,18 @@ struct ShopifyMapper: PayloadMapper {
             return .error(error(root))
         case .webhook:
             throw root.error("Shopify webhooks carry the REST resource itself; decode it by its kind (the X-Shopify-Topic header names it)")
+        }
+    }
+
+    private static func wrapper(_ kind: ObjectKind, _ object: [String: JSONPayload]) -> String? {
+        switch kind {
+        case .order: object["line_items"] != nil ? "order" : "fulfillment"
+        case .product: "product"
+        case .inventory: "inventory_level"
+        case .refund: "refund"
+        case .payment: "transaction"
+        case .customer: "customer"
+        default: nil
         }
     }
 
@@ -150,7 +179,11 @@ struct ShopifyMapper: PayloadMapper {
                 unitPrice: try line["price"].decimalMoney(currency: currency))
         }
         let fulfillments = try field["fulfillments"].array()
-        let tracked = fulfillments.first { $0["tracking_number"].nonBlank() != nil }
+        // A failed, cancelled or errored fulfillment shipped nothing.
+        let tracked = fulfillments.first { fulfillment in
+            fulfillment["tracking_number"].nonBlank() != nil
+                && !["failure", "cancelled", "error"].contains(fulfillment["status"].optionalString() ?? "success")
+        }
         var shipment: Shipment?
         if let tracked, let number = tracked["tracking_number"].nonBlank() {
             shipment = Shipment(

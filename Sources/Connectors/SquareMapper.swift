@@ -65,7 +65,8 @@ struct SquareMapper: PayloadMapper {
         let data = field["item_data"]
         if field["is_deleted"].optionalBool() == true || data["is_archived"].optionalBool() == true { return nil }
         var variants: [Variant] = []
-        for variation in try data["variations"].array() where variation["is_deleted"].optionalBool() != true {
+        let variations = try data["variations"].array().filter { $0["is_deleted"].optionalBool() != true }
+        for variation in variations {
             let details = variation["item_variation_data"]
             // A variable-priced variation has no price to quote.
             guard details.has("price_money") else { continue }
@@ -77,8 +78,9 @@ struct SquareMapper: PayloadMapper {
                     options[name] = text
                 }
             }
-            // Without item options, the variation's own name ("Small", "Regular") is its only label.
-            if options.isEmpty, let name = details["name"].nonBlank(), name != "Regular" { options["variation"] = name }
+            // Without item options, the variation's own name ("Small", "Regular") is its only label; a lone
+            // "Regular" is no choice at all.
+            if options.isEmpty, let name = details["name"].nonBlank(), name != "Regular" || variations.count > 1 { options["variation"] = name }
             variants.append(Variant(sku: try variation["id"].string(), options: options, price: try details["price_money"].squareMoney()))
         }
         let name = try data["name"].string()
@@ -143,7 +145,8 @@ struct SquareMapper: PayloadMapper {
         let number = try field["reference_id"].nonBlank() ?? field["id"].string()
         return Order(
             number: number, customerID: field["customer_id"].optionalString() ?? "",
-            status: status(field, fulfillment: first), fulfillment: first?["type"].optionalString() == "PICKUP" ? .pickup : .shipping,
+            // No fulfillment is a sale across the counter: the customer left with it, as with a pickup.
+            status: status(field, fulfillment: first), fulfillment: first == nil || first?["type"].optionalString() == "PICKUP" ? .pickup : .shipping,
             locationID: field["location_id"].optionalString() ?? "", lines: lines,
             subtotal: total.map { $0 + Money(minorUnits: -tax.minorUnits, currency: tax.currency) } ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
             tax: tax, placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
@@ -266,8 +269,14 @@ struct SquareMapper: PayloadMapper {
         let object = root["data"]["object"]
         var ids: [String] = []
         for count in try object["inventory_counts"].array() { if let id = count["catalog_object_id"].optionalString() { ids.append(id) } }
-        for key in ["order_fulfillment_updated", "order_updated", "order_created", "payment", "refund", "customer"] {
+        for key in ["order_fulfillment_updated", "order_updated", "order_created"] {
             if let id = object[key]["order_id"].optionalString() ?? object[key]["id"].optionalString() { ids.append(id) }
+        }
+        // A payment or refund event is about the payment or refund itself, then the order it belongs to.
+        for key in ["payment", "refund", "customer"] {
+            for id in [object[key]["id"].optionalString(), object[key]["order_id"].optionalString()].compactMap({ $0 }) where !ids.contains(id) {
+                ids.append(id)
+            }
         }
         if ids.isEmpty, let id = root["data"]["id"].optionalString() { ids.append(id) }
         let prefix = type.split(separator: ".").first.map(String.init) ?? type
