@@ -419,7 +419,8 @@ extension Turn {
             if order.fulfillment == .pickup {
                 say("Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)). You'll pay when you pick it up.")
             } else {
-                say("Your order is placed: order #\(order.number), \(order.total). We'll send you a secure link to pay, and it ships as soon as it's paid.")
+                // This POS takes payment only in its own checkout, which VoicePOS cannot send: say who will, not "we'll send a link".
+                say("Your order is placed: order #\(order.number), \(order.total). It ships as soon as it's paid; the store will contact you with a secure way to pay.")
             }
             offerMoreHelp()
             return
