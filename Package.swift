@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Connectors", targets: ["Connectors"]),
         .library(name: "PlatformFronts", targets: ["PlatformFronts"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +40,7 @@ let package = Package(
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(
             name: "PlatformFronts",
             dependencies: [
@@ -58,7 +60,7 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Connectors", "PlatformFronts", "Yams",
+                "RetailModel", "Understanding", "Commerce", "Conversation", "StoreSimulator", "Connectors", "PlatformFronts", "Gateway", "Yams",
             ],
             swiftSettings: strict
         ),
@@ -73,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "VoicePOSTests",
             dependencies: [
-                "Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors", "PlatformFronts",
+                "Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors", "PlatformFronts", "Gateway",
             ],
             swiftSettings: strict
         ),

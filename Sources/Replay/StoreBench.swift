@@ -2,6 +2,7 @@ import Commerce
 import Connectors
 import Conversation
 import Foundation
+import Gateway
 import PlatformFronts
 import RetailModel
 import StoreSimulator
@@ -13,6 +14,8 @@ public struct StoreBench: Sendable {
     public let engine: DialogueEngine
     /// The platform front and connector between the engine and the store, when the bench speaks a platform's API.
     public let loopback: Loopback?
+    /// The resilience gateway every POS call goes through.
+    public let gateway: ResilientPointOfSale
 
     /// Builds the simulator from the fixture and an engine over it.
     ///
@@ -37,11 +40,11 @@ public struct StoreBench: Sendable {
             storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
         var loopback: Loopback?
         if let platform { loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store)) }
-        let pointOfSale: any PointOfSale = loopback?.pointOfSale ?? store
+        let gateway = ResilientPointOfSale(wrapping: loopback?.pointOfSale ?? store, clock: clock)
         let engine = DialogueEngine(
-            pointOfSale: pointOfSale, tokenizer: store, understanding: understanding, locations: try await pointOfSale.locations(),
+            pointOfSale: gateway, tokenizer: store, understanding: understanding, locations: try await gateway.locations(),
             configuration: configuration)
-        return StoreBench(store: store, engine: engine, loopback: loopback)
+        return StoreBench(store: store, engine: engine, loopback: loopback, gateway: gateway)
     }
 
     /// The `Intents/` folder: the given path, else `./Intents`, else the one beside this package's sources.
@@ -65,6 +68,7 @@ extension StoreBench {
     public static func engine(
         pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, profile: StoreProfile, clock: StoreClock, intents: [IntentDefinition]
     ) async throws -> DialogueEngine {
+        let pointOfSale = ResilientPointOfSale(wrapping: pointOfSale, clock: clock)
         let locations = try await pointOfSale.locations()
         let understanding = LanguageUnderstanding(intents: intents, catalog: try await pointOfSale.catalog(), locations: locations)
         let configuration = DialogueConfiguration(

@@ -51,11 +51,14 @@ public struct StockLevel: Sendable, Hashable, Codable {
     public var available: Int
     /// When the count was last known to be right; nil for a live count. An old count is said as such.
     public var countedAt: Date?
+    /// True when the POS could not be read and this is the last count known (said with its age, never as live).
+    public var lastKnown: Bool?
 
-    public init(sku: SKU, locationID: String, available: Int, countedAt: Date? = nil) {
+    public init(sku: SKU, locationID: String, available: Int, countedAt: Date? = nil, lastKnown: Bool? = nil) {
         self.sku = sku
         self.locationID = locationID
         self.available = available
         self.countedAt = countedAt
+        self.lastKnown = lastKnown
     }
 }

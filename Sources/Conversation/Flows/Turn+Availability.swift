@@ -83,9 +83,11 @@ extension Turn {
         let wantedSKUs = Set(product.variants(matching: draft.options).map(\.sku))
         var byLocation: [String: Int] = [:]
         var countedAt: [String: Date] = [:]
+        var lastKnown: Set<String> = []
         for level in levels where wantedSKUs.contains(level.sku) {
             byLocation[level.locationID, default: 0] += level.available
             if let date = level.countedAt { countedAt[level.locationID] = min(countedAt[level.locationID] ?? date, date) }
+            if level.lastKnown == true { lastKnown.insert(level.locationID) }
         }
         let preferred = draft.locationID ?? state.customer?.homeLocationID
         let inStock = locations.filter { (byLocation[$0.id] ?? 0) > 0 }.nearestFirst(from: location(preferred), units: byLocation)
@@ -133,9 +135,15 @@ extension Turn {
             say("We show just \(Speech.list(parts)), so \(units == 1 ? "it isn't" : "they aren't") guaranteed until you order.")
         }
         let now = configuration.clock.now
-        for store in listed {
-            guard let counted = countedAt[store.id], now.timeIntervalSince(counted) >= configuration.staleStockAfter else { continue }
-            say("That count at \(Speech.store(store)) is from \(Speech.age(now.timeIntervalSince(counted))) ago, so availability isn't guaranteed until you order.")
+        if listed.contains(where: { lastKnown.contains($0.id) }), let oldest = listed.compactMap({ countedAt[$0.id] }).min() {
+            // The POS could not be read: these are the last counts we had, and we say so.
+            let age = now.timeIntervalSince(oldest) < 60 ? "a moment ago" : "\(Speech.age(now.timeIntervalSince(oldest))) ago"
+            say("I can't reach our live stock count right now: that's what we had as of \(age), so availability isn't guaranteed until you order.")
+        } else {
+            for store in listed {
+                guard let counted = countedAt[store.id], now.timeIntervalSince(counted) >= configuration.staleStockAfter else { continue }
+                say("That count at \(Speech.store(store)) is from \(Speech.age(now.timeIntervalSince(counted))) ago, so availability isn't guaranteed until you order.")
+            }
         }
         if !draft.queued.isEmpty {
             let next = draft.queued.removeFirst()

@@ -1,0 +1,264 @@
+import Foundation
+import RetailModel
+
+/// The resilience gateway: a `PointOfSale` that wraps any other (the simulator, a connector) and keeps callers
+/// served honestly when the POS throttles, slows down or fails.
+///
+/// - Every request spends a token from the merchant's budget (`TokenBucket`); a `Retry-After` pauses the bucket.
+///   A caller waits for a token only while its deadline allows, then hears we're busy — never a long silence.
+/// - Reads, and writes that are safe to repeat (a charge under its idempotency key, confirm, cancel), are retried
+///   with exponential backoff and full jitter within the deadline. An order create is never retried blind: after a
+///   timeout it is read back from the customer's recent orders, so an order the POS accepted is found, not doubled.
+/// - Each flow has a circuit breaker; an open circuit fails at once.
+/// - The catalog and locations are cached (about an hour), stock briefly; identical reads in flight are coalesced;
+///   writes invalidate the stock they touch. When stock cannot be read, the last known count is answered with
+///   its age (`StockLevel.lastKnown`), so the caller hears "as of 20 minutes ago…".
+public final class ResilientPointOfSale: PointOfSale {
+    public let policy: GatewayPolicy
+    private let upstream: any PointOfSale
+    private let storeClock: StoreClock
+    private let bucket: TokenBucket
+    private let breakers: CircuitBreakers
+    private let catalogCache = ReadCache<[Product]>()
+    private let locationCache = ReadCache<[Location]>()
+    private let searchCache = ReadCache<[Product]>()
+    private let stockCache = ReadCache<[StockLevel]>()
+    public let stats = GatewayStats()
+    private let clock = ContinuousClock()
+
+    public var capabilities: POSCapabilities { upstream.capabilities }
+
+    /// - Parameter clock: the store's clock, for the age of a last-known count.
+    public init(wrapping upstream: any PointOfSale, policy: GatewayPolicy = GatewayPolicy(), clock: StoreClock = .system) {
+        self.upstream = upstream
+        self.policy = policy
+        storeClock = clock
+        bucket = TokenBucket(requestsPerMinute: policy.requestsPerMinute, burst: policy.burst)
+        breakers = CircuitBreakers(threshold: policy.breakerThreshold, cooldown: policy.breakerCooldown)
+    }
+
+    // MARK: Reads
+
+    public func catalog() async throws -> [Product] {
+        try await catalogCache.value("catalog", ttl: policy.catalogTTL, now: storeClock.now) { [self] in
+            try await call(.catalog, retry: true) { try await self.upstream.catalog() }
+        }
+    }
+
+    public func searchProducts(matching text: String) async throws -> [Product] {
+        try await searchCache.value(text.lowercased(), ttl: policy.catalogTTL, now: storeClock.now) { [self] in
+            try await call(.searchProducts, retry: true) { try await self.upstream.searchProducts(matching: text) }
+        }
+    }
+
+    public func locations() async throws -> [Location] {
+        try await locationCache.value("locations", ttl: policy.catalogTTL, now: storeClock.now) { [self] in
+            try await call(.locations, retry: true) { try await self.upstream.locations() }
+        }
+    }
+
+    public func stock(skus: [SKU]) async throws -> [StockLevel] {
+        let key = Self.stockKey(skus)
+        do {
+            return try await stockCache.value(key, ttl: policy.stockTTL, now: storeClock.now) { [self] in
+                try await call(.stock, retry: true) { try await self.upstream.stock(skus: skus) }
+            }
+        } catch let error as POSError where error.isTransient {
+            // The POS can't be read: the last count we had, said with its age, beats no answer.
+            guard let known = await stockCache.lastKnown(key), clock.now - known.readAt <= policy.lastKnownStockLimit else { throw error }
+            await stats.servedLastKnownStock()
+            return known.value.map { level in
+                var level = level
+                level.countedAt = min(level.countedAt ?? known.readOn, known.readOn)
+                level.lastKnown = true
+                return level
+            }
+        }
+    }
+
+    public func customer(id: String) async throws -> Customer {
+        try await call(.customer, retry: true) { try await self.upstream.customer(id: id) }
+    }
+
+    public func customer(phone: String) async throws -> Customer {
+        try await call(.customer, retry: true) { try await self.upstream.customer(phone: phone) }
+    }
+
+    public func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
+        try await call(.recentOrders, retry: true) { try await self.upstream.recentOrders(customerID: customerID, limit: limit) }
+    }
+
+    public func orderStatus(number: String) async throws -> OrderStatusReport {
+        try await call(.orderStatus, retry: true) { try await self.upstream.orderStatus(number: number) }
+    }
+
+    public func order(number: String) async throws -> Order {
+        try await call(.getOrder, retry: true) { try await self.upstream.order(number: number) }
+    }
+
+    // MARK: Writes
+
+    /// Never retried blind: a create that timed out may have been accepted, so it is looked for first.
+    public func createOrder(_ request: OrderRequest) async throws -> Order {
+        let started = storeClock.now
+        defer { Task { await self.invalidateStock(request.lines.map(\.sku)) } }
+        do {
+            return try await call(.createOrder, retry: false) { try await self.upstream.createOrder(request) }
+        } catch POSError.timeout {
+            if let accepted = try? await readBack(request, placedSince: started) {
+                await stats.recoveredByReadBack()
+                return accepted
+            }
+            throw POSError.timeout
+        }
+    }
+
+    /// The order the POS accepted for this request before its answer was lost: the customer's newest pending order
+    /// with exactly these lines, placed since the request went out.
+    private func readBack(_ request: OrderRequest, placedSince started: Date) async throws -> Order? {
+        let recent = try await call(.recentOrders, retry: true) { try await self.upstream.recentOrders(customerID: request.customerID, limit: 5) }
+        let wanted = Dictionary(request.lines.map { ($0.sku, $0.quantity) }, uniquingKeysWith: +)
+        return recent.first { order in
+            order.status == .pending && order.locationID == request.locationID && order.placedAt >= started.addingTimeInterval(-1)
+                && Dictionary(order.lines.map { ($0.sku, $0.quantity) }, uniquingKeysWith: +) == wanted
+        }
+    }
+
+    /// Retried under the same idempotency key: the POS charges once however many times it is asked.
+    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        try await call(.takePayment, retry: true) {
+            try await self.upstream.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
+        }
+    }
+
+    public func confirmOrder(number: String) async throws -> Order {
+        try await call(.confirmOrder, retry: true) { try await self.upstream.confirmOrder(number: number) }
+    }
+
+    public func cancelOrder(number: String) async throws -> Order {
+        let order = try await call(.cancelOrder, retry: true) { try await self.upstream.cancelOrder(number: number) }
+        await invalidateStock(order.lines.map(\.sku))
+        return order
+    }
+
+    /// Not retried: a return made twice would refund twice.
+    public func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt {
+        try await call(.createReturn, retry: false) { try await self.upstream.createReturn(request) }
+    }
+
+    // MARK: Cache invalidation
+
+    /// Forgets cached stock of these SKUs (an order, a cancel, or a webhook changed it).
+    public func invalidateStock(_ skus: [SKU]) async {
+        let changed = Set(skus)
+        await stockCache.invalidate { key in key.split(separator: ",").contains { changed.contains(String($0)) } }
+    }
+
+    /// Forgets the cached catalog, searches and locations (a catalog webhook, or the hourly refresh).
+    public func invalidateCatalog() async {
+        await catalogCache.invalidateAll()
+        await searchCache.invalidateAll()
+        await locationCache.invalidateAll()
+    }
+
+    private static func stockKey(_ skus: [SKU]) -> String { Set(skus).sorted().joined(separator: ",") }
+
+    // MARK: The call
+
+    /// One flow through the breaker, the budget and the retries, within the deadline.
+    private func call<T: Sendable>(_ flow: POSFlow, retry: Bool, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let started = clock.now
+        let deadline = started + policy.deadline
+        var attempt = 0
+        while true {
+            guard await breakers.allow(flow) else {
+                await stats.record(flow, outcome: .circuitOpen, after: clock.now - started)
+                throw POSError.unavailable
+            }
+            guard await bucket.acquire(before: deadline) else {
+                await stats.record(flow, outcome: .overBudget, after: clock.now - started)
+                throw POSError.rateLimited(retryAfterSeconds: nil)
+            }
+            await stats.sent(flow)
+            do {
+                let value = try await within(deadline, operation)
+                await breakers.succeeded(flow)
+                await stats.record(flow, outcome: .ok, after: clock.now - started)
+                return value
+            } catch let error as POSError {
+                if error.isTransient { await breakers.failed(flow) } else { await breakers.succeeded(flow) }
+                if case .rateLimited(let after?) = error { await bucket.pause(for: after) }
+                attempt += 1
+                let wait = backoff(attempt: attempt, error: error)
+                guard retry, error.isTransient, attempt <= policy.retries, clock.now + wait < deadline else {
+                    await stats.record(flow, outcome: error.isTransient ? .failed : .answered, after: clock.now - started)
+                    throw error
+                }
+                await stats.retried(flow)
+                try? await Task.sleep(for: wait)
+            }
+        }
+    }
+
+    /// Exponential backoff with full jitter, or the POS's own `Retry-After` when it gave one.
+    private func backoff(attempt: Int, error: POSError) -> Duration {
+        if case .rateLimited(let after?) = error { return .seconds(after) }
+        let ceiling = min(policy.maxBackoff.seconds, policy.backoff.seconds * pow(2, Double(attempt - 1)))
+        return .seconds(Double.random(in: 0...ceiling))
+    }
+
+    /// The operation's answer, or a timeout when the deadline comes first (the operation is then abandoned, not
+    /// awaited: a POS that hangs must not hold the caller).
+    private func within<T: Sendable>(_ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            let work = Task {
+                do { answer.resume(with: .success(try await operation())) } catch { answer.resume(with: .failure(error)) }
+            }
+            Task { [clock] in
+                try? await Task.sleep(until: deadline, clock: clock)
+                if answer.resume(with: .failure(POSError.timeout)) { work.cancel() }
+            }
+        }
+    }
+
+    // MARK: Health
+
+    /// Budget, queue and breakers as they stand, for the debug view and a metrics endpoint.
+    public func health() async -> GatewayHealth {
+        GatewayHealth(
+            requestsSent: await bucket.granted, queueDepth: await bucket.waiting,
+            breakers: await breakers.states().mapValues(\.rawValue),
+            cacheHits: await catalogCache.hits + locationCache.hits + searchCache.hits + stockCache.hits,
+            cacheMisses: await catalogCache.misses + locationCache.misses + searchCache.misses + stockCache.misses)
+    }
+}
+
+extension POSError {
+    /// The POS is in trouble (throttled, unreachable, slow), as opposed to an answer about the request itself.
+    public var isTransient: Bool {
+        switch self {
+        case .rateLimited, .unavailable, .timeout: true
+        case .notFound, .outOfStock, .paymentDeclined, .invalidRequest: false
+        }
+    }
+}
+
+/// Resumes a continuation with whichever answer comes first; later ones are dropped.
+private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
+
+    /// - Returns: whether this answer was the first.
+    @discardableResult
+    func resume(with result: Result<T, any Error>) -> Bool {
+        lock.lock()
+        let waiting = continuation
+        continuation = nil
+        lock.unlock()
+        waiting?.resume(with: result)
+        return waiting != nil
+    }
+}

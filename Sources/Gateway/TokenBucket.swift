@@ -1,0 +1,57 @@
+import Foundation
+
+/// The merchant's request budget: a token bucket refilled at the budget's rate, paused whenever the POS says to
+/// wait (`Retry-After`, a full call-limit bucket). Callers queue for tokens, but never past their deadline.
+actor TokenBucket {
+    private let ratePerSecond: Double
+    private let capacity: Double
+    private var tokens: Double
+    private var updated: ContinuousClock.Instant
+    /// No request goes before this (the POS asked us to back off).
+    private var pausedUntil: ContinuousClock.Instant
+    private let clock = ContinuousClock()
+    /// Callers waiting for a token now: the queue depth the metrics report.
+    private(set) var waiting = 0
+    /// Tokens handed out: the requests sent against the budget.
+    private(set) var granted = 0
+
+    init(requestsPerMinute: Double, burst: Double) {
+        ratePerSecond = max(requestsPerMinute, 0.001) / 60
+        capacity = max(1, burst)
+        tokens = max(1, burst)
+        updated = clock.now
+        pausedUntil = clock.now
+    }
+
+    private func refill() {
+        let now = clock.now
+        tokens = min(capacity, tokens + (now - updated).seconds * ratePerSecond)
+        updated = now
+    }
+
+    /// Takes a token, waiting for one if it will come before `deadline`.
+    ///
+    /// - Returns: false (and takes nothing) when none would come in time: the caller hears we're busy instead.
+    func acquire(before deadline: ContinuousClock.Instant) async -> Bool {
+        while true {
+            refill()
+            let now = clock.now
+            if now >= pausedUntil, tokens >= 1 {
+                tokens -= 1
+                granted += 1
+                return true
+            }
+            let readyAt = max(pausedUntil, now + .seconds((1 - tokens) / ratePerSecond))
+            guard readyAt <= deadline else { return false }
+            waiting += 1
+            try? await Task.sleep(until: readyAt, clock: clock)
+            waiting -= 1
+        }
+    }
+
+    /// The POS said to wait: no token is handed out for that long.
+    func pause(for seconds: Double) {
+        let until = clock.now + .seconds(max(0, seconds))
+        if until > pausedUntil { pausedUntil = until }
+    }
+}
