@@ -38,9 +38,39 @@ actor ReadCache<Value: Sendable> {
     /// The last answer for the key, however old.
     func lastKnown(_ key: String) -> Entry? { entries[key] }
 
-    /// Forgets the answers whose key matches (a write or a webhook changed what they said).
-    func invalidate(where matches: (String) -> Bool) {
-        for key in entries.keys where matches(key) { entries[key] = nil }
+    /// The answer for the key when younger than `ttl`, counted as a hit.
+    func fresh(_ key: String, ttl: Duration) -> Value? {
+        guard let entry = entries[key], clock.now - entry.readAt < ttl else { return nil }
+        hits += 1
+        return entry.value
+    }
+
+    /// Keeps answers read together (one request for several keys).
+    func store(_ values: [String: Value], readOn: Date) {
+        for (key, value) in values { entries[key] = Entry(value: value, readAt: clock.now, readOn: readOn) }
+    }
+
+    /// One read shared by everyone asking for the same thing at once; nothing is kept.
+    func coalesced<Result: Sendable>(_ key: String, load: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        if let running = shared[key] {
+            hits += 1
+            guard let result = try await running.value as? Result else { return try await load() }
+            return result
+        }
+        misses += 1
+        let task = Task<any Sendable, any Error> { try await load() }
+        shared[key] = task
+        defer { shared[key] = nil }
+        guard let result = try await task.value as? Result else { return try await load() }
+        return result
+    }
+
+    private var shared: [String: Task<any Sendable, any Error>] = [:]
+
+    /// Marks these answers stale (a write or a webhook changed what they said): read again next time, but kept as
+    /// the last known.
+    func expire(_ keys: Set<String>) {
+        for key in keys { entries[key]?.readAt = clock.now - .seconds(365 * 86_400) }
     }
 
     func invalidateAll() { entries = [:] }

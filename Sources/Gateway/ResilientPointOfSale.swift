@@ -57,22 +57,36 @@ public final class ResilientPointOfSale: PointOfSale {
         }
     }
 
+    /// Stock per SKU: fresh counts from the cache, the rest in one request (shared with anyone asking the same
+    /// now); when the POS cannot be read, each SKU's last count, marked `lastKnown` and dated when it was read.
     public func stock(skus: [SKU]) async throws -> [StockLevel] {
-        let key = Self.stockKey(skus)
+        var levels: [StockLevel] = []
+        var missing: [SKU] = []
+        for sku in Set(skus).sorted() {
+            if let fresh = await stockCache.fresh(sku, ttl: policy.stockTTL) { levels += fresh } else { missing.append(sku) }
+        }
+        guard !missing.isEmpty else { return levels }
+        let wanted = missing
         do {
-            return try await stockCache.value(key, ttl: policy.stockTTL, now: storeClock.now) { [self] in
-                try await call(.stock, retry: true) { try await self.upstream.stock(skus: skus) }
+            let read = try await stockCache.coalesced(wanted.joined(separator: ",")) { [self] in
+                try await call(.stock, retry: true) { try await self.upstream.stock(skus: wanted) }
             }
+            await stockCache.store(Dictionary(grouping: read, by: \.sku), readOn: storeClock.now)
+            return levels + read
         } catch let error as POSError where error.isTransient {
             // The POS can't be read: the last count we had, said with its age, beats no answer.
-            guard let known = await stockCache.lastKnown(key), clock.now - known.readAt <= policy.lastKnownStockLimit else { throw error }
-            await stats.servedLastKnownStock()
-            return known.value.map { level in
-                var level = level
-                level.countedAt = min(level.countedAt ?? known.readOn, known.readOn)
-                level.lastKnown = true
-                return level
+            var known: [StockLevel] = []
+            for sku in missing {
+                guard let entry = await stockCache.lastKnown(sku), clock.now - entry.readAt <= policy.lastKnownStockLimit else { throw error }
+                known += entry.value.map { level in
+                    var level = level
+                    level.countedAt = min(level.countedAt ?? entry.readOn, entry.readOn)
+                    level.lastKnown = true
+                    return level
+                }
             }
+            await stats.servedLastKnownStock()
+            return levels + known
         }
     }
 
@@ -148,10 +162,10 @@ public final class ResilientPointOfSale: PointOfSale {
 
     // MARK: Cache invalidation
 
-    /// Forgets cached stock of these SKUs (an order, a cancel, or a webhook changed it).
+    /// Forgets cached stock of these SKUs (an order, a cancel, or a webhook changed it); the last known count is
+    /// kept for when the POS can't be read.
     public func invalidateStock(_ skus: [SKU]) async {
-        let changed = Set(skus)
-        await stockCache.invalidate { key in key.split(separator: ",").contains { changed.contains(String($0)) } }
+        await stockCache.expire(Set(skus))
     }
 
     /// Forgets the cached catalog, searches and locations (a catalog webhook, or the hourly refresh).
@@ -160,8 +174,6 @@ public final class ResilientPointOfSale: PointOfSale {
         await searchCache.invalidateAll()
         await locationCache.invalidateAll()
     }
-
-    private static func stockKey(_ skus: [SKU]) -> String { Set(skus).sorted().joined(separator: ",") }
 
     // MARK: The call
 
@@ -185,7 +197,9 @@ public final class ResilientPointOfSale: PointOfSale {
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
                 return value
-            } catch let error as POSError {
+            } catch {
+                // Anything but a POS answer (an unreadable response) is the POS failing.
+                let error = error as? POSError ?? .unavailable
                 if error.isTransient { await breakers.failed(flow) } else { await breakers.succeeded(flow) }
                 if case .rateLimited(let after?) = error { await bucket.pause(for: after) }
                 attempt += 1

@@ -34,6 +34,8 @@ public struct CloverFront: PlatformFront {
         do {
             guard request.headers["authorization"] == "Bearer \(accessToken)" else { throw FrontFailure.unauthorized }
             return kit.json(try await route(request))
+        } catch is StoreSimulator.MalformedAnswer {
+            return FrontKit.malformed()
         } catch let error as POSError {
             return failure(error)
         } catch FrontFailure.unauthorized {

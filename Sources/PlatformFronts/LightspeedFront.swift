@@ -60,6 +60,8 @@ public struct LightspeedFront: PlatformFront {
             }
             let body = try await route(request, resource: Array(path.dropFirst(4)))
             return answer(body, cost: cost)
+        } catch is StoreSimulator.MalformedAnswer {
+            return FrontKit.malformed()
         } catch let error as POSError {
             return failure(error, cost: cost)
         } catch FrontFailure.unauthorized {

@@ -68,6 +68,11 @@ struct FrontKit: Sendable {
         return HTTPResponse(status: status, headers: headers, body: data)
     }
 
+    /// A `.malformed` fault: HTTP 200 with a body cut off mid-object, as a broken proxy or a crashed worker sends.
+    static func malformed() -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data(#"{"data": {"items": [{"id": "#.utf8))
+    }
+
     /// ISO-8601 with milliseconds, in UTC.
     static func date(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()

@@ -52,6 +52,8 @@ public struct ShopifyFront: PlatformFront {
         do {
             guard request.headers["x-shopify-access-token"] == accessToken else { throw FrontFailure.unauthorized }
             return try await route(request)
+        } catch is StoreSimulator.MalformedAnswer {
+            return FrontKit.malformed()
         } catch let error as POSError {
             return failure(error)
         } catch FrontFailure.unauthorized {

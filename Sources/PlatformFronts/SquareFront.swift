@@ -24,6 +24,8 @@ public struct SquareFront: PlatformFront {
                 throw FrontFailure.unauthorized
             }
             return kit.json(try await route(request))
+        } catch is StoreSimulator.MalformedAnswer {
+            return FrontKit.malformed()
         } catch let error as POSError {
             return failure(error)
         } catch FrontFailure.unauthorized {

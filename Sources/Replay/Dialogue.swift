@@ -64,6 +64,8 @@ public struct Dialogue: Sendable {
         public var action: String?
         /// The slot asked for next; "none" when nothing is asked.
         public var expecting: String?
+        /// Faults injected just before this turn (the POS starts failing partway through the call).
+        public var faults: [StoreSimulator.Fault] = []
     }
 }
 

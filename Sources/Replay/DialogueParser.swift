@@ -95,7 +95,7 @@ public struct DialogueParser: Sendable {
     }
 
     private static let turnFields: Set<String> = [
-        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller", "intent", "slots", "calls", "action",
+        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller", "intent", "slots", "calls", "action", "faults",
         "expecting",
     ]
 
@@ -152,6 +152,9 @@ public struct DialogueParser: Sendable {
             }
             turn.expecting = slot
         }
+        if let node = fields["faults"] {
+            turn.faults = try reader.sequence(node, "\(path).faults").enumerated().map { try fault($1, "\(path).faults[\($0)]", reader) }
+        }
         return turn
     }
 
@@ -169,15 +172,21 @@ public struct DialogueParser: Sendable {
     ]
 
     private func fault(_ node: Node, _ path: String, _ reader: NodeReader) throws -> StoreSimulator.Fault {
-        let fields = try reader.mapping(node, path, allowed: ["flow", "error", "reason", "times", "retry_after"])
-        guard let flowNode = fields["flow"], let errorNode = fields["error"] else {
-            throw reader.error(node, path, "a fault needs a flow and an error")
+        let fields = try reader.mapping(node, path, allowed: ["flow", "error", "reason", "times", "retry_after", "latency_ms", "after_accepting"])
+        guard let flowNode = fields["flow"], fields["error"] != nil || fields["latency_ms"] != nil else {
+            throw reader.error(node, path, "a fault needs a flow and an error or a latency_ms")
         }
         let flowName = try reader.string(flowNode, "\(path).flow")
-        guard let flow = POSFlow(rawValue: flowName) else {
-            throw reader.error(flowNode, "\(path).flow", "unknown POS flow '\(flowName)'; one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))")
+        let flow = POSFlow(rawValue: flowName)
+        guard flow != nil || flowName == "all" else {
+            throw reader.error(flowNode, "\(path).flow", "unknown POS flow '\(flowName)'; all, or one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let latency = try fields["latency_ms"].map { Duration.milliseconds(try reader.int($0, "\(path).latency_ms")) } ?? .zero
+        let times = try fields["times"].map { try reader.int($0, "\(path).times") }
+        if let times, times < 1 { throw reader.error(fields["times"], "\(path).times", "must be 1 or more (leave it out for every time)") }
+        guard let errorNode = fields["error"] else { return StoreSimulator.Fault(flow: flow, kind: .slow, latency: latency, times: times) }
         let errorName = try reader.string(errorNode, "\(path).error")
+        if errorName == "malformed" { return StoreSimulator.Fault(flow: flow, kind: .malformed, latency: latency, times: times) }
         let error: POSError
         switch errorName {
         case "not_found": error = .notFound("injected")
@@ -193,11 +202,10 @@ public struct DialogueParser: Sendable {
         case "timeout": error = .timeout
         case "invalid_request": error = .invalidRequest("injected")
         default:
-            throw reader.error(errorNode, "\(path).error", "unknown error '\(errorName)'; one of not_found, out_of_stock, payment_declined, rate_limited, unavailable, timeout, invalid_request")
+            throw reader.error(errorNode, "\(path).error", "unknown error '\(errorName)'; one of not_found, out_of_stock, payment_declined, rate_limited, unavailable, timeout, invalid_request, malformed")
         }
-        let times = try fields["times"].map { try reader.int($0, "\(path).times") }
-        if let times, times < 1 { throw reader.error(fields["times"], "\(path).times", "must be 1 or more (leave it out for every time)") }
-        return StoreSimulator.Fault(flow: flow, error: error, times: times)
+        let accepted = try fields["after_accepting"].map { try reader.bool($0, "\(path).after_accepting") } ?? false
+        return StoreSimulator.Fault(flow: flow, kind: accepted ? .acceptThenFail(error) : .fail(error), latency: latency, times: times)
     }
 
     private static let expectationFields: [String: Set<String>] = [
@@ -296,5 +304,13 @@ struct NodeReader {
     func int(_ node: Node, _ field: String) throws -> Int {
         guard let value = Int(try string(node, field)) else { throw error(node, field, "expected a whole number") }
         return value
+    }
+
+    func bool(_ node: Node, _ field: String) throws -> Bool {
+        switch try string(node, field) {
+        case "true", "yes": return true
+        case "false", "no": return false
+        default: throw error(node, field, "expected true or false")
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Connectors
 import Conversation
 import Foundation
+import Gateway
 import RetailModel
 import StoreSimulator
 import Understanding
@@ -40,6 +41,10 @@ public struct DialogueRunner: Sendable {
     private let demoUnderstanding = DemoUnderstanding()
     /// The platform whose loopback front and connector every dialogue goes through; nil: straight to the simulator.
     private let platform: Platform?
+
+    /// The gateway in a replay: every turn reads live stock (a replay runs in milliseconds, so a cached count would
+    /// hide what the turn's store holds); the cache answers only when the POS cannot.
+    static let policy = GatewayPolicy(stockTTL: .zero)
 
     /// A runner that understands callers with the given intent examples.
     ///
@@ -87,9 +92,9 @@ public struct DialogueRunner: Sendable {
                 let understanding = try await demoUnderstanding.get { [intents] in
                     LanguageUnderstanding(intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
                 }
-                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock, via: platform)
+                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock, via: platform, policy: Self.policy)
             case .fixture(let fixture):
-                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents, via: platform)
+                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents, via: platform, policy: Self.policy)
             }
         } catch {
             result.error = "the store could not start: \(error)"
@@ -110,6 +115,8 @@ public struct DialogueRunner: Sendable {
             // A turn may speak for a second, simultaneous call (another session, maybe another caller).
             let session = turn.session ?? "replay"
             let speaker = turn.caller.map { Caller(customerID: $0) } ?? (turn.session == nil ? caller : nil)
+            // The POS may start failing partway through a call.
+            for fault in turn.faults { await bench.store.inject(fault) }
             let reply = await bench.engine.respond(to: Utterance(sessionID: session, text: turn.user, caller: speaker))
             replies.append(reply)
             // The report quotes what was understood (card numbers redacted), never the raw utterance.

@@ -20,27 +20,30 @@ public struct StoreBench: Sendable {
     /// Builds the simulator from the fixture and an engine over it.
     ///
     /// - Throws: `StoreFixtureError` for a bad fixture, `POSError` if the store can't be read.
-    public static func start(fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition], via platform: Platform? = nil)
-        async throws -> StoreBench
-    {
+    public static func start(
+        fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition], via platform: Platform? = nil,
+        policy: GatewayPolicy = GatewayPolicy()
+    ) async throws -> StoreBench {
         let store = try StoreSimulator(fixture: fixture, clock: clock)
         let understanding = LanguageUnderstanding(
             intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
-        return try await start(store: store, understanding: understanding, clock: clock, via: platform)
+        return try await start(store: store, understanding: understanding, clock: clock, via: platform, policy: policy)
     }
 
     /// An engine over a ready simulator, reusing understanding already built for the same catalog.
     ///
     /// - Parameter platform: put that platform's loopback front and connector between the engine and the store.
-    public static func start(store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock, via platform: Platform? = nil)
-        async throws -> StoreBench
-    {
+    /// - Parameter policy: the resilience gateway's budget, deadline, retries and caching.
+    public static func start(
+        store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock, via platform: Platform? = nil,
+        policy: GatewayPolicy = GatewayPolicy()
+    ) async throws -> StoreBench {
         let clock = store.timeZone.map { clock.inTimeZone($0) } ?? clock
         let configuration = DialogueConfiguration(
             storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock)
         var loopback: Loopback?
         if let platform { loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store)) }
-        let gateway = ResilientPointOfSale(wrapping: loopback?.pointOfSale ?? store, clock: clock)
+        let gateway = ResilientPointOfSale(wrapping: loopback?.pointOfSale ?? store, policy: policy, clock: clock)
         let engine = DialogueEngine(
             pointOfSale: gateway, tokenizer: store, understanding: understanding, locations: try await gateway.locations(),
             configuration: configuration)

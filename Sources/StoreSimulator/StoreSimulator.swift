@@ -7,18 +7,42 @@ import RetailModel
 /// card-token ids count from 1, and every date comes from the injected clock. Faults can be injected
 /// per flow to rehearse what callers hear when the POS fails.
 public actor StoreSimulator: PointOfSale, CardTokenizer {
-    /// An error the simulator answers instead of running a flow, `times` times (nil: until cleared).
+    /// A way a flow misbehaves, `times` times (nil: every time), to rehearse what callers hear when the POS fails.
     public struct Fault: Sendable, Hashable {
-        public var flow: POSFlow
-        public var error: POSError
+        /// What the store does instead of simply answering.
+        public enum Kind: Sendable, Hashable {
+            /// Answers with this error instead of running the flow.
+            case fail(POSError)
+            /// Runs the flow (an order is created, a card charged), then the answer is lost: this error instead.
+            case acceptThenFail(POSError)
+            /// Answers with a body nobody can read (behind a platform front: broken JSON with HTTP 200).
+            case malformed
+            /// Answers normally, only late.
+            case slow
+        }
+
+        /// The flow that misbehaves; nil for every flow (an outage).
+        public var flow: POSFlow?
+        public var kind: Kind
+        /// Waited before answering (any kind).
+        public var latency: Duration
         public var times: Int?
 
-        public init(flow: POSFlow, error: POSError, times: Int? = nil) {
+        public init(flow: POSFlow?, kind: Kind, latency: Duration = .zero, times: Int? = nil) {
             self.flow = flow
-            self.error = error
+            self.kind = kind
+            self.latency = latency
             self.times = times
         }
+
+        /// The flow answers with `error` instead of running.
+        public init(flow: POSFlow, error: POSError, times: Int? = nil) {
+            self.init(flow: flow, kind: .fail(error), times: times)
+        }
     }
+
+    /// The answer of a flow with a `.malformed` fault: what a platform front turns into an unreadable body.
+    public struct MalformedAnswer: Error, Sendable {}
 
     /// Everything the store holds now, for assertions after a conversation.
     public struct Snapshot: Sendable {
@@ -213,24 +237,39 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             stock: stockBySKU)
     }
 
-    private func checkFaults(_ flow: POSFlow) throws {
-        guard let index = faults.firstIndex(where: { $0.flow == flow }) else { return }
+    /// Runs a flow through the faults injected for it: the wait, then the error instead of (or after) the answer.
+    private func faulted<T>(_ flow: POSFlow, _ body: () throws -> T) async throws -> T {
+        guard let index = faults.firstIndex(where: { $0.flow == nil || $0.flow == flow }) else { return try body() }
         let fault = faults[index]
         if let times = fault.times {
             if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }
         }
-        throw fault.error
+        if fault.latency > .zero { try? await Task.sleep(for: fault.latency) }
+        switch fault.kind {
+        case .fail(let error): throw error
+        case .malformed: throw MalformedAnswer()
+        case .slow: return try body()
+        case .acceptThenFail(let error):
+            _ = try body()
+            throw error
+        }
     }
 
     // MARK: PointOfSale
 
-    public func catalog() throws -> [Product] {
-        try checkFaults(.catalog)
+    public func catalog() async throws -> [Product] {
+        try await faulted(.catalog) { try catalogNow() }
+    }
+
+    private func catalogNow() throws -> [Product] {
         return products
     }
 
-    public func searchProducts(matching text: String) throws -> [Product] {
-        try checkFaults(.searchProducts)
+    public func searchProducts(matching text: String) async throws -> [Product] {
+        try await faulted(.searchProducts) { try searchProductsNow(matching: text) }
+    }
+
+    private func searchProductsNow(matching text: String) throws -> [Product] {
         let words = SearchText.words(text)
         guard !words.isEmpty else { return [] }
         return products.filter { product in
@@ -241,27 +280,39 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         }
     }
 
-    public func stock(skus: [SKU]) throws -> [StockLevel] {
-        try checkFaults(.stock)
+    public func stock(skus: [SKU]) async throws -> [StockLevel] {
+        try await faulted(.stock) { try stockNow(skus: skus) }
+    }
+
+    private func stockNow(skus: [SKU]) throws -> [StockLevel] {
         return try skus.flatMap { sku -> [StockLevel] in
             guard let levels = stockBySKU[sku] else { throw POSError.notFound("SKU \(sku)") }
             return locationList.map { StockLevel(sku: sku, locationID: $0.id, available: levels[$0.id] ?? 0, countedAt: countedAt[$0.id]) }
         }
     }
 
-    public func locations() throws -> [Location] {
-        try checkFaults(.locations)
+    public func locations() async throws -> [Location] {
+        try await faulted(.locations) { try locationsNow() }
+    }
+
+    private func locationsNow() throws -> [Location] {
         return locationList
     }
 
-    public func customer(id: String) throws -> Customer {
-        try checkFaults(.customer)
+    public func customer(id: String) async throws -> Customer {
+        try await faulted(.customer) { try customerNow(id: id) }
+    }
+
+    private func customerNow(id: String) throws -> Customer {
         guard let customer = customers[id] else { throw POSError.notFound("customer \(id)") }
         return customer
     }
 
-    public func customer(phone: String) throws -> Customer {
-        try checkFaults(.customer)
+    public func customer(phone: String) async throws -> Customer {
+        try await faulted(.customer) { try customerNow(phone: phone) }
+    }
+
+    private func customerNow(phone: String) throws -> Customer {
         let digits = phone.filter(\.isNumber)
         // "+1 555 010 0101", "5550100101" and "(555) 010-0101" are one number: the last ten digits decide.
         // Ten digits or more, and exactly one customer: never someone else's card on file by a partial match.
@@ -271,8 +322,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         return matches[0]
     }
 
-    public func createOrder(_ request: OrderRequest) throws -> Order {
-        try checkFaults(.createOrder)
+    public func createOrder(_ request: OrderRequest) async throws -> Order {
+        try await faulted(.createOrder) { try createOrderNow(request) }
+    }
+
+    private func createOrderNow(_ request: OrderRequest) throws -> Order {
         guard customers[request.customerID] != nil else { throw POSError.notFound("customer \(request.customerID)") }
         guard let location = locationList.first(where: { $0.id == request.locationID }) else {
             throw POSError.notFound("location \(request.locationID)")
@@ -313,9 +367,12 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         return order
     }
 
-    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) throws -> Payment {
+    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        try await faulted(.takePayment) { try takePaymentNow(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey) }
+    }
+
+    private func takePaymentNow(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) throws -> Payment {
         if let earlier = paymentsByKey[idempotencyKey] { return earlier }
-        try checkFaults(.takePayment)
         guard let order = orders[orderNumber] else { throw POSError.notFound("order \(orderNumber)") }
         guard order.status == .pending else { throw POSError.invalidRequest("order \(orderNumber) is \(order.status.rawValue)") }
         guard amount == order.total else {
@@ -333,8 +390,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         return payment
     }
 
-    public func confirmOrder(number: String) throws -> Order {
-        try checkFaults(.confirmOrder)
+    public func confirmOrder(number: String) async throws -> Order {
+        try await faulted(.confirmOrder) { try confirmOrderNow(number: number) }
+    }
+
+    private func confirmOrderNow(number: String) throws -> Order {
         guard var order = orders[number] else { throw POSError.notFound("order \(number)") }
         if order.status == .confirmed { return order }
         guard order.status == .pending else { throw POSError.invalidRequest("order \(number) is \(order.status.rawValue)") }
@@ -350,8 +410,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         return order
     }
 
-    public func cancelOrder(number: String) throws -> Order {
-        try checkFaults(.cancelOrder)
+    public func cancelOrder(number: String) async throws -> Order {
+        try await faulted(.cancelOrder) { try cancelOrderNow(number: number) }
+    }
+
+    private func cancelOrderNow(number: String) throws -> Order {
         guard var order = orders[number] else { throw POSError.notFound("order \(number)") }
         if order.status == .cancelled { return order }
         guard order.status == .pending, !payments.contains(where: { $0.orderNumber == number }) else {
@@ -363,8 +426,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         return order
     }
 
-    public func recentOrders(customerID: String, limit: Int) throws -> [Order] {
-        try checkFaults(.recentOrders)
+    public func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
+        try await faulted(.recentOrders) { try recentOrdersNow(customerID: customerID, limit: limit) }
+    }
+
+    private func recentOrdersNow(customerID: String, limit: Int) throws -> [Order] {
         guard customers[customerID] != nil else { throw POSError.notFound("customer \(customerID)") }
         return Array(
             orders.values.filter { $0.customerID == customerID }
@@ -372,20 +438,29 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 .prefix(limit))
     }
 
-    public func orderStatus(number: String) throws -> OrderStatusReport {
-        try checkFaults(.orderStatus)
+    public func orderStatus(number: String) async throws -> OrderStatusReport {
+        try await faulted(.orderStatus) { try orderStatusNow(number: number) }
+    }
+
+    private func orderStatusNow(number: String) throws -> OrderStatusReport {
         guard let order = orders[number] else { throw POSError.notFound("order \(number)") }
         return OrderStatusReport(order: order)
     }
 
-    public func order(number: String) throws -> Order {
-        try checkFaults(.getOrder)
+    public func order(number: String) async throws -> Order {
+        try await faulted(.getOrder) { try orderNow(number: number) }
+    }
+
+    private func orderNow(number: String) throws -> Order {
         guard let order = orders[number] else { throw POSError.notFound("order \(number)") }
         return order
     }
 
-    public func createReturn(_ request: ReturnRequest) throws -> ReturnReceipt {
-        try checkFaults(.createReturn)
+    public func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt {
+        try await faulted(.createReturn) { try createReturnNow(request) }
+    }
+
+    private func createReturnNow(_ request: ReturnRequest) throws -> ReturnReceipt {
         guard var order = orders[request.orderNumber] else { throw POSError.notFound("order \(request.orderNumber)") }
         guard order.status == .delivered else {
             throw POSError.invalidRequest("order \(order.number) is \(order.status.rawValue), not delivered")
