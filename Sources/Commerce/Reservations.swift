@@ -65,6 +65,11 @@ public actor InMemoryReservations: ReservationBook {
         }
     }
 
+    /// Holds still in force: after every call has ended, none should be.
+    public func activeHolds(now: Date) -> Int {
+        holds.values.filter { $0.until > now }.count
+    }
+
     private func expire(now: Date) {
         holds = holds.filter { $0.value.until > now }
     }

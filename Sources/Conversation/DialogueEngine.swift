@@ -22,12 +22,15 @@ public struct DialogueConfiguration: Sendable {
     public var reservations: any ReservationBook
     /// How long a hold lasts from the moment a caller starts ordering a variant at a store.
     public var holdMinutes: Int
+    /// The longest a caller waits for an answer to one thing they said, however many POS calls it takes.
+    public var turnDeadline: Duration
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
         errorReplies: ErrorReplies = .standard, lowStockAt: Int = 2, staleStockAfter: TimeInterval = 30 * 60,
-        reservations: any ReservationBook = InMemoryReservations(), holdMinutes: Int = 10
+        reservations: any ReservationBook = InMemoryReservations(), holdMinutes: Int = 10, turnDeadline: Duration = .seconds(2)
     ) {
+        self.turnDeadline = turnDeadline
         self.storeName = storeName
         self.returnPolicy = returnPolicy
         self.clock = clock
@@ -92,6 +95,13 @@ public actor DialogueEngine {
     ///
     /// Turns of one session run one after another, in arrival order; different sessions interleave freely.
     public func respond(to utterance: Utterance) async -> Reply {
+        // However many POS calls the turn makes, the caller hears something within about two seconds.
+        await TurnDeadline.$current.withValue(ContinuousClock().now + configuration.turnDeadline) {
+            await answer(utterance)
+        }
+    }
+
+    private func answer(_ utterance: Utterance) async -> Reply {
         await beginTurn(utterance.sessionID)
         defer { endTurn(utterance.sessionID) }
         var state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)

@@ -50,7 +50,8 @@ public actor GatewayStats {
             lastKnownStockAnswers: lastKnownStockAnswers, ordersRecoveredByReadBack: readBacks)
     }
 
-    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    /// The value at `fraction` (0.5, 0.99) of an ascending list; 0 for none.
+    public static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
     }

@@ -180,7 +180,8 @@ public final class ResilientPointOfSale: PointOfSale {
     /// One flow through the breaker, the budget and the retries, within the deadline.
     private func call<T: Sendable>(_ flow: POSFlow, retry: Bool, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let started = clock.now
-        let deadline = started + policy.deadline
+        // The call's own deadline, or the caller's turn's when that comes first.
+        let deadline = min(started + policy.deadline, TurnDeadline.current ?? started + policy.deadline)
         var attempt = 0
         while true {
             guard await breakers.allow(flow) else {

@@ -29,24 +29,25 @@ actor TokenBucket {
         updated = now
     }
 
-    /// Takes a token, waiting for one if it will come before `deadline`.
+    /// Takes a token, waiting in line for one if it will come before `deadline`.
     ///
-    /// - Returns: false (and takes nothing) when none would come in time: the caller hears we're busy instead.
+    /// Each caller in line has already taken its token (the count may go below zero), so its turn is known the
+    /// moment it asks: a caller whose turn would come after its deadline is told at once, not after waiting.
+    ///
+    /// - Returns: false (and takes nothing) when no token would come in time: the caller hears we're busy instead.
     func acquire(before deadline: ContinuousClock.Instant) async -> Bool {
-        while true {
-            refill()
-            let now = clock.now
-            if now >= pausedUntil, tokens >= 1 {
-                tokens -= 1
-                granted += 1
-                return true
-            }
-            let readyAt = max(pausedUntil, now + .seconds((1 - tokens) / ratePerSecond))
-            guard readyAt <= deadline else { return false }
+        refill()
+        let now = clock.now
+        let readyAt = max(pausedUntil, now) + .seconds(max(0, 1 - tokens) / ratePerSecond)
+        guard readyAt <= deadline else { return false }
+        tokens -= 1
+        granted += 1
+        if readyAt > now {
             waiting += 1
             try? await Task.sleep(until: readyAt, clock: clock)
             waiting -= 1
         }
+        return true
     }
 
     /// The POS said to wait: no token is handed out for that long.

@@ -112,6 +112,15 @@ public struct StoreFixture: Sendable, Decodable {
             case homeLocation = "home_location"
             case cardOnFile = "card_on_file"
         }
+
+        public init(id: String, name: String, phone: String? = nil, email: String? = nil, homeLocation: String? = nil, cardOnFile: CardToken? = nil) {
+            self.id = id
+            self.name = name
+            self.phone = phone
+            self.email = email
+            self.homeLocation = homeLocation
+            self.cardOnFile = cardOnFile
+        }
     }
 
     /// One entry of `orders:`, dated relative to the clock.

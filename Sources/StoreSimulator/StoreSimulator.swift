@@ -80,6 +80,9 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     /// Every token the vault has issued or holds on file: brand and last four only, never the number.
     private var cards: [String: CardToken] = [:]
     private var faults: [Fault] = []
+    /// Random misbehaviour for load runs: the share of calls that fail somehow, and a seeded generator.
+    private var chaosRate = 0.0
+    private var chaos = SplitMix64(seed: 1)
     private var nextOrderNumber: Int
     private var nextPaymentID = 1
     private var nextReturnID = 1
@@ -237,12 +240,38 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             stock: stockBySKU)
     }
 
+    /// Makes that share of all calls misbehave at random (throttled, failing, timing out, slow, or — for writes —
+    /// accepted with the answer lost), reproducibly for a seed: what `voicepos load --faults RATE` runs against.
+    public func injectRandomFaults(rate: Double, seed: UInt64 = 1) {
+        chaosRate = max(0, min(1, rate))
+        chaos = SplitMix64(seed: seed)
+    }
+
+    private func randomFault(_ flow: POSFlow) -> Fault? {
+        guard chaosRate > 0, Double(chaos.next() % 1_000_000) / 1_000_000 < chaosRate else { return nil }
+        let writes: Set<POSFlow> = [.createOrder, .takePayment, .confirmOrder, .cancelOrder, .createReturn]
+        switch chaos.next() % (writes.contains(flow) ? 6 : 5) {
+        case 0: return Fault(flow: flow, error: .rateLimited(retryAfterSeconds: 1))
+        case 1: return Fault(flow: flow, error: .unavailable)
+        case 2: return Fault(flow: flow, error: .timeout)
+        case 3: return Fault(flow: flow, kind: .slow, latency: .milliseconds(400))
+        case 4: return Fault(flow: flow, kind: .malformed)
+        default: return Fault(flow: flow, kind: .acceptThenFail(.timeout))
+        }
+    }
+
     /// Runs a flow through the faults injected for it: the wait, then the error instead of (or after) the answer.
     private func faulted<T>(_ flow: POSFlow, _ body: () throws -> T) async throws -> T {
-        guard let index = faults.firstIndex(where: { $0.flow == nil || $0.flow == flow }) else { return try body() }
-        let fault = faults[index]
-        if let times = fault.times {
-            if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }
+        let fault: Fault
+        if let index = faults.firstIndex(where: { $0.flow == nil || $0.flow == flow }) {
+            fault = faults[index]
+            if let times = fault.times {
+                if times <= 1 { faults.remove(at: index) } else { faults[index].times = times - 1 }
+            }
+        } else if let random = randomFault(flow) {
+            fault = random
+        } else {
+            return try body()
         }
         if fault.latency > .zero { try? await Task.sleep(for: fault.latency) }
         switch fault.kind {
@@ -525,5 +554,20 @@ extension OrderLine {
             sku: item.variant.sku, productID: item.product.id,
             title: ([item.product.displayName] + options).joined(separator: ", "), quantity: quantity,
             unitPrice: item.variant.price)
+    }
+}
+
+/// A small seeded generator, so a load run's random faults are the same every time.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

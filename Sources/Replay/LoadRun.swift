@@ -1,0 +1,234 @@
+import Commerce
+import Conversation
+import Foundation
+import Gateway
+import RetailModel
+import StoreSimulator
+import Understanding
+
+/// Many scripted calls at once through the gateway against the demo store with a tight request budget and random
+/// faults, then an audit of what the store holds: `voicepos load`.
+public enum LoadRun {
+    public struct Options: Sendable {
+        public var conversations: Int
+        /// Requests a minute the POS allows.
+        public var budgetPerMinute: Double
+        /// Share of POS calls that misbehave.
+        public var faultRate: Double
+        /// No new turn starts after this long.
+        public var seconds: Double
+        public var seed: UInt64
+
+        public init(conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, seed: UInt64 = 1) {
+            self.conversations = conversations
+            self.budgetPerMinute = budgetPerMinute
+            self.faultRate = faultRate
+            self.seconds = seconds
+            self.seed = seed
+        }
+    }
+
+    /// What the run did and what the audit found.
+    public struct Report: Sendable, Codable {
+        public var conversations: Int
+        public var conversationsFinished: Int
+        public var turns: Int
+        public var p50Milliseconds: Double
+        public var p99Milliseconds: Double
+        public var maxMilliseconds: Double
+        public var posRequests: Int
+        public var budget: Double
+        /// Requests sent beyond what the budget allowed at that moment (burst plus the rate since the start).
+        public var overBudget: Int
+        public var cacheHitRate: Double
+        public var transfers: Int
+        public var confirmedOrders: Int
+        /// Orders a caller was told are confirmed that the store does not hold as confirmed, paid, for them.
+        public var lostOrders: Int
+        /// Callers with more than one order placed for them in this run.
+        public var duplicateOrders: Int
+        /// Orders paid more than once.
+        public var duplicateCharges: Int
+        /// Holds on stock still in force after every call ended.
+        public var leakedReservations: Int
+        public var seconds: Double
+        public var gateway: GatewayStats.Snapshot
+
+        enum CodingKeys: String, CodingKey {
+            case conversations, turns, budget, transfers, seconds, gateway
+            case conversationsFinished = "conversations_finished"
+            case p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms", maxMilliseconds = "max_ms"
+            case posRequests = "pos_requests", overBudget = "over_budget", cacheHitRate = "cache_hit_rate"
+            case confirmedOrders = "confirmed_orders", lostOrders = "lost_orders", duplicateOrders = "duplicate_orders"
+            case duplicateCharges = "duplicate_charges", leakedReservations = "leaked_reservations"
+        }
+    }
+
+    /// One scripted call: what the caller says, turn by turn.
+    static let scripts: [[String]] = [
+        ["do you have the air max 90 in size 10", "thanks, bye"],
+        ["I'd like the white sambas in size 9 for pickup at the westside store", "yes", "yes", "no thanks"],
+        ["where is my order 7790", "thanks"],
+        ["do you have the 501s in 32 by 30", "what about the mall", "bye"],
+        ["I'd like the black Air Max 90 in size 11 for pickup at the mall", "yes", "yes", "no"],
+        ["can I get a grey hoodie in large shipped to me", "yes", "yes", "no thanks"],
+    ]
+
+    /// Runs the load and audits the store.
+    public static func run(_ options: Options, intents: [IntentDefinition]) async throws -> Report {
+        var fixture = try StoreFixture.demo()
+        // One caller per conversation, each with a card on file, so every order and charge can be traced to its call.
+        for index in 0..<options.conversations {
+            fixture.customers.append(StoreFixture.CustomerEntry(
+                id: Self.customer(index), name: "Load Caller \(index)", phone: String(format: "555%07d", 2_000_000 + index),
+                homeLocation: "downtown", cardOnFile: CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")))
+        }
+        let store = try StoreSimulator(fixture: fixture, clock: .system)
+        await store.injectRandomFaults(rate: options.faultRate, seed: options.seed)
+        let before = Set(await store.snapshot().orders.map(\.number))
+        let metered = MeteredPointOfSale(store)
+        await metered.start()
+        let policy = GatewayPolicy(requestsPerMinute: options.budgetPerMinute, burst: max(1, (options.budgetPerMinute / 60).rounded(.up)))
+        let gateway = ResilientPointOfSale(wrapping: metered, policy: policy, clock: .system)
+        let reservations = InMemoryReservations()
+        // Catalog and locations are synced before calls come in, as in production, through the gateway's cache.
+        let understanding = LanguageUnderstanding(intents: intents, catalog: try await gateway.catalog(), locations: try await gateway.locations())
+        let engine = DialogueEngine(
+            pointOfSale: gateway, tokenizer: store, understanding: understanding, locations: try await gateway.locations(),
+            configuration: DialogueConfiguration(
+                storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: .system,
+                reservations: reservations))
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stopAt = started + .seconds(options.seconds)
+        var outcomes: [Outcome] = []
+        await withTaskGroup(of: Outcome.self) { group in
+            for index in 0..<options.conversations {
+                group.addTask {
+                    await call(index, script: scripts[index % scripts.count], engine: engine, stopAt: stopAt)
+                }
+            }
+            for await outcome in group { outcomes.append(outcome) }
+        }
+        let elapsed = (clock.now - started).seconds
+
+        // The audit: every confirmation a caller heard is a confirmed, paid order of theirs; nothing twice.
+        let after = await store.snapshot()
+        let created = after.orders.filter { !before.contains($0.number) }
+        let byNumber = Dictionary(uniqueKeysWithValues: after.orders.map { ($0.number, $0) })
+        let paymentsPerOrder = Dictionary(grouping: after.payments, by: \.orderNumber)
+        var lost = 0
+        for outcome in outcomes {
+            for number in outcome.confirmed {
+                guard let order = byNumber[number], order.customerID == Self.customer(outcome.index), order.status == .confirmed,
+                    paymentsPerOrder[number]?.isEmpty == false
+                else { lost += 1; continue }
+            }
+        }
+        let ordersPerCustomer = Dictionary(grouping: created.filter { $0.status != .cancelled }, by: \.customerID)
+        let latencies = outcomes.flatMap(\.latencies).sorted()
+        let health = await gateway.health()
+        return Report(
+            conversations: options.conversations, conversationsFinished: outcomes.filter(\.finished).count,
+            turns: latencies.count, p50Milliseconds: GatewayStats.percentile(latencies, 0.5),
+            p99Milliseconds: GatewayStats.percentile(latencies, 0.99), maxMilliseconds: latencies.last ?? 0,
+            posRequests: await metered.count, budget: options.budgetPerMinute,
+            overBudget: await metered.overBudget(perMinute: options.budgetPerMinute, burst: policy.burst),
+            cacheHitRate: health.cacheHitRate, transfers: outcomes.reduce(0) { $0 + $1.transfers },
+            confirmedOrders: created.filter { $0.status == .confirmed }.count, lostOrders: lost,
+            duplicateOrders: ordersPerCustomer.values.filter { $0.count > 1 }.count,
+            duplicateCharges: paymentsPerOrder.values.filter { $0.count > 1 }.count,
+            leakedReservations: await reservations.activeHolds(now: Date()), seconds: elapsed,
+            gateway: await gateway.stats.snapshot())
+    }
+
+    static func customer(_ index: Int) -> String { "L-\(index)" }
+
+    private struct Outcome: Sendable {
+        var index: Int
+        var latencies: [Double] = []
+        var transfers = 0
+        var finished = false
+        /// Order numbers the caller was told are confirmed.
+        var confirmed: [String] = []
+    }
+
+    private static func call(_ index: Int, script: [String], engine: DialogueEngine, stopAt: ContinuousClock.Instant) async -> Outcome {
+        let clock = ContinuousClock()
+        var outcome = Outcome(index: index)
+        let session = "load-\(index)"
+        let caller = Caller(customerID: customer(index))
+        for text in script {
+            guard clock.now < stopAt else { break }
+            let started = clock.now
+            let reply = await engine.respond(to: Utterance(sessionID: session, text: text, caller: caller))
+            outcome.latencies.append((clock.now - started).seconds * 1000)
+            if let match = reply.text.firstMatch(of: /Confirmation #(\d+)/) { outcome.confirmed.append(String(match.1)) }
+            if reply.action == .transfer { outcome.transfers += 1 }
+            if reply.action != .continue {
+                outcome.finished = true
+                break
+            }
+        }
+        if !outcome.finished { outcome.finished = outcome.latencies.count == script.count }
+        await engine.endSession(session)
+        return outcome
+    }
+}
+
+/// Counts the requests that reach the POS, with when they went, to check the budget was never exceeded.
+actor MeteredPointOfSale: PointOfSale {
+    private let upstream: any PointOfSale
+    private var times: [ContinuousClock.Instant] = []
+    private var startedAt = ContinuousClock().now
+    nonisolated let capabilities: POSCapabilities
+
+    init(_ upstream: any PointOfSale) {
+        self.upstream = upstream
+        capabilities = upstream.capabilities
+    }
+
+    func start() { startedAt = ContinuousClock().now; times = [] }
+
+    var count: Int { times.count }
+
+    /// Requests beyond `burst + rate × elapsed` at the moment each went.
+    func overBudget(perMinute: Double, burst: Double) -> Int {
+        var over = 0
+        for (index, time) in times.sorted().enumerated() where Double(index + 1) > burst + (time - startedAt).seconds * perMinute / 60 + 0.001 {
+            over += 1
+        }
+        return over
+    }
+
+    private func note() { times.append(ContinuousClock().now) }
+
+    func catalog() async throws -> [Product] { note(); return try await upstream.catalog() }
+    func searchProducts(matching text: String) async throws -> [Product] { note(); return try await upstream.searchProducts(matching: text) }
+    func stock(skus: [SKU]) async throws -> [StockLevel] { note(); return try await upstream.stock(skus: skus) }
+    func locations() async throws -> [Location] { note(); return try await upstream.locations() }
+    func customer(id: String) async throws -> Customer { note(); return try await upstream.customer(id: id) }
+    func customer(phone: String) async throws -> Customer { note(); return try await upstream.customer(phone: phone) }
+    func createOrder(_ request: OrderRequest) async throws -> Order { note(); return try await upstream.createOrder(request) }
+    func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        note()
+        return try await upstream.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
+    }
+    func confirmOrder(number: String) async throws -> Order { note(); return try await upstream.confirmOrder(number: number) }
+    func cancelOrder(number: String) async throws -> Order { note(); return try await upstream.cancelOrder(number: number) }
+    func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
+        note()
+        return try await upstream.recentOrders(customerID: customerID, limit: limit)
+    }
+    func orderStatus(number: String) async throws -> OrderStatusReport { note(); return try await upstream.orderStatus(number: number) }
+    func order(number: String) async throws -> Order { note(); return try await upstream.order(number: number) }
+    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { note(); return try await upstream.createReturn(request) }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}

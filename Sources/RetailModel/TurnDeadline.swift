@@ -1,0 +1,6 @@
+/// When the caller's current turn must be answered: set by the conversation for each turn, honoured by whatever
+/// waits on the POS below it (the gateway stops queueing and retrying then), so a caller is never left in
+/// silence for long however many POS calls a turn makes.
+public enum TurnDeadline {
+    @TaskLocal public static var current: ContinuousClock.Instant?
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Replay
+import Understanding
+
+/// `voicepos load`: many concurrent scripted calls through the gateway under a tight budget and random faults.
+struct LoadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Drive N concurrent scripted calls through the gateway against the demo store; print latency, budget and an audit.",
+        discussion: "Exits 1 when the budget was exceeded or the audit finds a lost or doubled order, a double charge or a leaked hold."
+    )
+
+    @Option(help: "Concurrent calls.")
+    var conversations = 200
+
+    @Option(help: "Requests a minute the POS allows.")
+    var budget: Double = 600
+
+    @Option(help: "Share of POS calls that misbehave (0 to 1): throttled, failing, timing out, slow, unreadable, or accepted with the answer lost.")
+    var faults: Double = 0.05
+
+    @Option(help: "No new turn starts after this many seconds.")
+    var seconds: Double = 30
+
+    @Option(help: "Seed of the random faults.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Folder of intent YAML files (default: ./Intents or the package's).")
+    var intents: String?
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func validate() throws {
+        guard conversations > 0, budget > 0, seconds > 0 else { throw ValidationError("--conversations, --budget and --seconds must be positive") }
+        guard (0...1).contains(faults) else { throw ValidationError("--faults is a share of calls, 0 to 1") }
+    }
+
+    func run() async throws {
+        let definitions = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(intents))
+        let report = try await LoadRun.run(
+            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, seed: seed),
+            intents: definitions)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("""
+                \(report.conversations) calls (\(report.conversationsFinished) finished) in \(String(format: "%.1f", report.seconds)) s, \(report.turns) turns
+                turn latency: p50 \(String(format: "%.0f", report.p50Milliseconds)) ms, p99 \(String(format: "%.0f", report.p99Milliseconds)) ms, max \(String(format: "%.0f", report.maxMilliseconds)) ms
+                POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.0f%%", report.cacheHitRate * 100))
+                transfers to a person: \(report.transfers)
+                audit: \(report.confirmedOrders) confirmed orders; lost \(report.lostOrders), duplicate orders \(report.duplicateOrders), duplicate charges \(report.duplicateCharges), leaked holds \(report.leakedReservations)
+                """)
+        }
+        if report.overBudget > 0 || report.lostOrders > 0 || report.duplicateOrders > 0 || report.duplicateCharges > 0 || report.leakedReservations > 0 {
+            throw ExitCode(1)
+        }
+    }
+}
