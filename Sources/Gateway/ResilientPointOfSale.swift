@@ -115,10 +115,12 @@ public final class ResilientPointOfSale: PointOfSale {
     /// Never retried blind: a create that timed out may have been accepted, so it is looked for first.
     public func createOrder(_ request: OrderRequest) async throws -> Order {
         let started = storeClock.now
-        defer { Task { await self.invalidateStock(request.lines.map(\.sku)) } }
         do {
-            return try await call(.createOrder, retry: false) { try await self.upstream.createOrder(request) }
+            let order = try await call(.createOrder, retry: false) { try await self.upstream.createOrder(request) }
+            await invalidateStock(request.lines.map(\.sku))
+            return order
         } catch POSError.timeout {
+            await invalidateStock(request.lines.map(\.sku))
             if let accepted = try? await readBack(request, placedSince: started) {
                 await stats.recoveredByReadBack()
                 return accepted

@@ -60,7 +60,7 @@ struct DialogueParserTests {
                 - {order: "7829", amount: 14154}
             """)
         #expect(dialogue.caller == nil)
-        #expect(dialogue.faults.first?.error == .paymentDeclined(.expiredCard))
+        #expect(dialogue.faults.first?.kind == .fail(.paymentDeclined(.expiredCard)))
         #expect(dialogue.turns[0].slots == ["size": "10"])
         #expect(dialogue.after.newOrders == 0)
         #expect(dialogue.after.payments.first?.fields["amount"] == "14154")

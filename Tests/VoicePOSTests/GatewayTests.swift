@@ -1,0 +1,158 @@
+import Foundation
+import Gateway
+import RetailModel
+import StoreSimulator
+import Testing
+
+/// The resilience gateway over the demo store: budget, retries, breakers, caching, and nothing lost or doubled.
+struct GatewayTests {
+    /// Counts what reaches the store.
+    actor Counter {
+        var calls: [POSFlow: Int] = [:]
+        func add(_ flow: POSFlow) { calls[flow, default: 0] += 1 }
+    }
+
+    /// The demo store behind a counting layer, behind the gateway.
+    struct Rig {
+        let store: StoreSimulator
+        let counter: Counter
+        let gateway: ResilientPointOfSale
+    }
+
+    static func rig(_ policy: GatewayPolicy = GatewayPolicy()) throws -> Rig {
+        let store = try Fixtures.store()
+        let counter = Counter()
+        return Rig(store: store, counter: counter, gateway: ResilientPointOfSale(wrapping: Counted(store, counter), policy: policy, clock: Fixtures.clock))
+    }
+
+    static let order = OrderRequest(customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown")
+
+    @Test func anOrderTheStoreAcceptedBeforeItsAnswerWasLostIsFoundNotMadeTwice() async throws {
+        let rig = try Self.rig()
+        await rig.store.inject(StoreSimulator.Fault(flow: .createOrder, kind: .acceptThenFail(.timeout), times: 1))
+        let before = await rig.store.snapshot().orders.count
+        let order = try await rig.gateway.createOrder(Self.order)
+        let after = await rig.store.snapshot().orders
+        #expect(after.count == before + 1)
+        #expect(after.contains { $0.number == order.number && $0.status == .pending })
+        #expect(await rig.counter.calls[.createOrder] == 1)
+    }
+
+    @Test func aChargeWhoseAnswerWasLostIsRetriedUnderItsKeyAndTakenOnce() async throws {
+        let rig = try Self.rig()
+        let order = try await rig.gateway.createOrder(Self.order)
+        await rig.store.inject(StoreSimulator.Fault(flow: .takePayment, kind: .acceptThenFail(.timeout), times: 1))
+        let card = CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")
+        let payment = try await rig.gateway.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "call-1-charge")
+        #expect(payment.amount == order.total)
+        #expect(await rig.store.payments(forOrder: order.number).count == 1)
+        #expect(await rig.counter.calls[.takePayment] == 2)
+    }
+
+    @Test func aReturnIsNeverRetriedBlind() async throws {
+        let rig = try Self.rig()
+        await rig.store.inject(StoreSimulator.Fault(flow: .createReturn, error: .unavailable, times: 1))
+        let request = ReturnRequest(orderNumber: "7781", lines: [LineItem(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.createReturn(request) }
+        #expect(await rig.counter.calls[.createReturn] == 1)
+    }
+
+    @Test func aReadThatFailsOnceIsRetried() async throws {
+        let rig = try Self.rig()
+        await rig.store.inject(StoreSimulator.Fault(flow: .orderStatus, error: .timeout, times: 1))
+        let status = try await rig.gateway.orderStatus(number: "7790")
+        #expect(status.status == .shipped)
+        #expect(await rig.counter.calls[.orderStatus] == 2)
+    }
+
+    @Test func repeatedFailuresOpenTheCircuitAndItFailsFastUntilAProbeSucceeds() async throws {
+        let rig = try Self.rig(GatewayPolicy(retries: 0, breakerThreshold: 3, breakerCooldown: .milliseconds(200)))
+        await rig.store.inject(StoreSimulator.Fault(flow: .orderStatus, error: .unavailable, times: 3))
+        for _ in 0..<3 { _ = try? await rig.gateway.orderStatus(number: "7790") }
+        #expect(await rig.gateway.health().breakers[.orderStatus] == "open")
+        // Open: the store is not asked.
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.orderStatus(number: "7790") }
+        #expect(await rig.counter.calls[.orderStatus] == 3)
+        try await Task.sleep(for: .milliseconds(250))
+        // Half open: one probe goes, succeeds, and closes the circuit.
+        #expect(try await rig.gateway.orderStatus(number: "7790").status == .shipped)
+        #expect(await rig.gateway.health().breakers[.orderStatus] == "closed")
+    }
+
+    @Test func theBudgetIsNeverExceededAndCallersBeyondTheirDeadlineAreToldAtOnce() async throws {
+        // 60 a minute, a burst of 2: in half a second only the burst can go.
+        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 60, burst: 2, deadline: .milliseconds(500), retries: 0))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<6 {
+                group.addTask { (try? await rig.gateway.orderStatus(number: index.isMultiple(of: 2) ? "7790" : "7781")) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 2)
+        #expect(await rig.counter.calls[.orderStatus] == 2)
+        // The four turned away were told at once, not after waiting out their deadline.
+        #expect(clock.now - started < .milliseconds(400))
+    }
+
+    @Test func identicalReadsAtOnceAreOneRequestAndStockIsCachedBriefly() async throws {
+        let rig = try Self.rig(GatewayPolicy(stockTTL: .seconds(60)))
+        await rig.store.inject(StoreSimulator.Fault(flow: .stock, kind: .slow, latency: .milliseconds(100), times: 1))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try? await rig.gateway.stock(skus: ["NK-AM90-BLK-10", "NK-AM90-BLK-11"]) } }
+        }
+        _ = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(await rig.counter.calls[.stock] == 1)
+        // An order changes the stock it takes: the next read asks the store again.
+        _ = try await rig.gateway.createOrder(Self.order)
+        let levels = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(await rig.counter.calls[.stock] == 2)
+        #expect(levels.first { $0.locationID == "downtown" }?.available == 2)
+    }
+
+    @Test func whenStockCannotBeReadTheLastCountIsGivenWithItsAge() async throws {
+        let rig = try Self.rig(GatewayPolicy(retries: 0, stockTTL: .zero))
+        let live = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(live.allSatisfy { $0.lastKnown == nil })
+        await rig.store.inject(StoreSimulator.Fault(flow: .stock, error: .unavailable))
+        let known = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(known.map(\.available) == live.map(\.available))
+        #expect(known.allSatisfy { $0.lastKnown == true && $0.countedAt == Fixtures.now })
+        // A SKU never read has no last count: the failure is the answer.
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.stock(skus: ["NK-AM90-WHT-9"]) }
+    }
+}
+
+/// Passes every call to the store, counting it.
+private struct Counted: PointOfSale {
+    let store: StoreSimulator
+    let counter: GatewayTests.Counter
+    var capabilities: POSCapabilities { store.capabilities }
+
+    init(_ store: StoreSimulator, _ counter: GatewayTests.Counter) {
+        self.store = store
+        self.counter = counter
+    }
+
+    func catalog() async throws -> [Product] { await counter.add(.catalog); return try await store.catalog() }
+    func searchProducts(matching text: String) async throws -> [Product] { await counter.add(.searchProducts); return try await store.searchProducts(matching: text) }
+    func stock(skus: [SKU]) async throws -> [StockLevel] { await counter.add(.stock); return try await store.stock(skus: skus) }
+    func locations() async throws -> [Location] { await counter.add(.locations); return try await store.locations() }
+    func customer(id: String) async throws -> Customer { await counter.add(.customer); return try await store.customer(id: id) }
+    func customer(phone: String) async throws -> Customer { await counter.add(.customer); return try await store.customer(phone: phone) }
+    func createOrder(_ request: OrderRequest) async throws -> Order { await counter.add(.createOrder); return try await store.createOrder(request) }
+    func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        await counter.add(.takePayment)
+        return try await store.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
+    }
+    func confirmOrder(number: String) async throws -> Order { await counter.add(.confirmOrder); return try await store.confirmOrder(number: number) }
+    func cancelOrder(number: String) async throws -> Order { await counter.add(.cancelOrder); return try await store.cancelOrder(number: number) }
+    func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
+        await counter.add(.recentOrders)
+        return try await store.recentOrders(customerID: customerID, limit: limit)
+    }
+    func orderStatus(number: String) async throws -> OrderStatusReport { await counter.add(.orderStatus); return try await store.orderStatus(number: number) }
+    func order(number: String) async throws -> Order { await counter.add(.getOrder); return try await store.order(number: number) }
+    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { await counter.add(.createReturn); return try await store.createReturn(request) }
+}
