@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already in Hummingbird's graph: the gateway's counters and timers, for any metrics backend (Prometheus…).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(name: "RetailModel", swiftSettings: strict),
@@ -40,7 +42,8 @@ let package = Package(
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(
+            name: "Gateway", dependencies: ["RetailModel", .product(name: "Metrics", package: "swift-metrics")], swiftSettings: strict),
         .target(
             name: "PlatformFronts",
             dependencies: [
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "voicepos",
             dependencies: [
-                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors",
+                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

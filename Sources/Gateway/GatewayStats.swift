@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import RetailModel
 
 /// What the gateway did, per flow and outcome: counters and latencies for the debug view, the load report and a
@@ -30,10 +31,21 @@ public actor GatewayStats {
     func record(_ flow: POSFlow, outcome: Outcome, after elapsed: Duration) {
         outcomes[flow, default: [:]][outcome, default: 0] += 1
         latencies[flow, default: []].append(elapsed.seconds * 1000)
+        // The same, to whatever metrics backend the process bootstrapped (swift-metrics; none: a no-op).
+        let dimensions = [("flow", flow.rawValue), ("outcome", outcome.rawValue)]
+        Counter(label: "voicepos_pos_calls_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "voicepos_pos_call_duration_seconds", dimensions: dimensions).recordNanoseconds(Int64(elapsed.seconds * 1e9))
     }
 
-    func sent(_ flow: POSFlow) { requests[flow, default: 0] += 1 }
-    func retried(_ flow: POSFlow) { retries[flow, default: 0] += 1 }
+    func sent(_ flow: POSFlow) {
+        requests[flow, default: 0] += 1
+        Counter(label: "voicepos_pos_requests_total", dimensions: [("flow", flow.rawValue)]).increment()
+    }
+
+    func retried(_ flow: POSFlow) {
+        retries[flow, default: 0] += 1
+        Counter(label: "voicepos_pos_retries_total", dimensions: [("flow", flow.rawValue)]).increment()
+    }
     func servedLastKnownStock() { lastKnownStockAnswers += 1 }
     func recoveredByReadBack() { readBacks += 1 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import RetailModel
 
 /// The resilience gateway: a `PointOfSale` that wraps any other (the simulator, a connector) and keeps callers
@@ -243,9 +244,14 @@ public final class ResilientPointOfSale: PointOfSale {
 
     /// Budget, queue and breakers as they stand, for the debug view and a metrics endpoint.
     public func health() async -> GatewayHealth {
-        GatewayHealth(
+        let breakers = await breakers.states()
+        for (flow, state) in breakers {
+            Gauge(label: "voicepos_breaker_open", dimensions: [("flow", flow.rawValue)]).record(state == .closed ? 0 : 1)
+        }
+        Gauge(label: "voicepos_budget_queue_depth").record(await bucket.waiting)
+        return GatewayHealth(
             requestsSent: await bucket.granted, queueDepth: await bucket.waiting,
-            breakers: await breakers.states().mapValues(\.rawValue),
+            breakers: breakers.mapValues(\.rawValue),
             cacheHits: await catalogCache.hits + locationCache.hits + searchCache.hits + stockCache.hits,
             cacheMisses: await catalogCache.misses + locationCache.misses + searchCache.misses + stockCache.misses)
     }

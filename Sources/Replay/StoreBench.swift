@@ -70,14 +70,15 @@ extension StoreBench {
     /// - Parameter tokenizer: the processor's card vault; a real store needs a PCI-compliant capture service here.
     public static func engine(
         pointOfSale: any PointOfSale, tokenizer: any CardTokenizer, profile: StoreProfile, clock: StoreClock, intents: [IntentDefinition]
-    ) async throws -> DialogueEngine {
+    ) async throws -> (engine: DialogueEngine, gateway: ResilientPointOfSale) {
         let pointOfSale = ResilientPointOfSale(wrapping: pointOfSale, clock: clock)
         let locations = try await pointOfSale.locations()
         let understanding = LanguageUnderstanding(intents: intents, catalog: try await pointOfSale.catalog(), locations: locations)
         let configuration = DialogueConfiguration(
             storeName: profile.storeName ?? "our store", returnPolicy: ReturnPolicy(windowDays: profile.returnWindowDays ?? 30), clock: clock)
-        return DialogueEngine(
+        let engine = DialogueEngine(
             pointOfSale: pointOfSale, tokenizer: tokenizer, understanding: understanding, locations: locations, configuration: configuration)
+        return (engine, pointOfSale)
     }
 }
 

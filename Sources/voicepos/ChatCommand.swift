@@ -1,6 +1,7 @@
 import ArgumentParser
 import Conversation
 import Foundation
+import Gateway
 import Replay
 import Understanding
 
@@ -38,16 +39,16 @@ struct ChatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let intents = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(options.intents))
-        let (engine, storeName, bench) = try await posOptions.engine(store: options, intents: intents)
+        let (engine, storeName, gateway, bench) = try await posOptions.engine(store: options, intents: intents)
         if json {
             try await runJSON(engine)
         } else {
-            await runREPL(engine, storeName: storeName)
+            await runREPL(engine, storeName: storeName, gateway: gateway)
         }
         withExtendedLifetime(bench) {}
     }
 
-    private func runREPL(_ engine: DialogueEngine, storeName: String) async {
+    private func runREPL(_ engine: DialogueEngine, storeName: String, gateway: ResilientPointOfSale) async {
         let interactive = isatty(STDIN_FILENO) != 0
         var debug = self.debug
         var session = "chat-1"
@@ -68,7 +69,10 @@ struct ChatCommand: AsyncParsableCommand {
             case "/quit", "/exit":
                 return
             case "/help":
-                print("Say anything a caller would. /debug toggles the inside view, /reset starts a new call, /quit leaves.")
+                print("Say anything a caller would. /debug toggles the inside view, /gateway shows the POS gateway, /reset starts a new call, /quit leaves.")
+                continue
+            case "/gateway":
+                print(await Self.gatewayView(gateway))
                 continue
             case "/debug":
                 debug.toggle()
@@ -99,6 +103,24 @@ struct ChatCommand: AsyncParsableCommand {
                 session = "chat-\(sessionCount)"
             }
         }
+    }
+
+    /// Budget, queue, circuits, cache and each flow's counts and latency.
+    static func gatewayView(_ gateway: ResilientPointOfSale) async -> String {
+        let health = await gateway.health()
+        let stats = await gateway.stats.snapshot()
+        var lines = [
+            "  ┌ POS gateway: \(health.requestsSent) requests sent (budget \(Int(gateway.policy.requestsPerMinute))/min), \(health.queueDepth) waiting",
+            "  │ cache hit rate \(String(format: "%.0f%%", health.cacheHitRate * 100)); last-known stock answers \(stats.lastKnownStockAnswers); orders found by read-back \(stats.ordersRecoveredByReadBack)",
+        ]
+        let open = health.breakers.filter { $0.value != "closed" }.map { "\($0.key.rawValue) \($0.value)" }.sorted()
+        lines.append("  │ circuits: " + (open.isEmpty ? "all closed" : open.joined(separator: ", ")))
+        for (flow, flowStats) in stats.flows.sorted(by: { $0.key < $1.key }) {
+            let outcomes = flowStats.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            lines.append("  │ \(flow): \(outcomes); p50 \(String(format: "%.1f", flowStats.p50Milliseconds)) ms, p99 \(String(format: "%.1f", flowStats.p99Milliseconds)) ms, retries \(flowStats.retries)")
+        }
+        lines.append("  └")
+        return lines.joined(separator: "\n")
     }
 
     static func debugView(_ reply: Reply) -> String {

@@ -6,6 +6,7 @@ import Understanding
 import Conversation
 import Replay
 import Connectors
+import Gateway
 
 /// Options every command that runs a store shares.
 struct StoreOptions: ParsableArguments {
@@ -46,9 +47,14 @@ struct POSOptions: ParsableArguments {
     @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
     var loopback = false
 
+    @Option(name: .customLong("faults"), help: "With the simulator: make this share of POS calls misbehave at random (0 to 1), to hear how calls degrade.")
+    var faultRate: Double?
+
     func validate() throws {
         if loopback && pos == nil { throw ValidationError("--loopback needs --pos NAME: the platform whose front to serve the store through") }
         if pos == nil, posConfig != nil || profile != nil { throw ValidationError("--pos-config and --profile need --pos NAME") }
+        if faultRate != nil, pos != nil, !loopback { throw ValidationError("--faults injects into the simulator: not with a real store") }
+        if let rate = faultRate, !(0...1).contains(rate) { throw ValidationError("--faults is a share of calls, 0 to 1") }
     }
 
     /// The engine these options describe: the simulator, a loopback front, or a real store's connector.
@@ -56,11 +62,12 @@ struct POSOptions: ParsableArguments {
     /// - Returns: the engine, the store's name, and the bench to keep alive while it runs (its loopback server
     ///   stops when the bench goes).
     func engine(store: StoreOptions, intents: [IntentDefinition]) async throws
-        -> (engine: DialogueEngine, storeName: String, bench: StoreBench?)
+        -> (engine: DialogueEngine, storeName: String, gateway: ResilientPointOfSale, bench: StoreBench?)
     {
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
-            return (bench.engine, bench.store.storeName, bench)
+            if let rate = faultRate { await bench.store.injectRandomFaults(rate: rate) }
+            return (bench.engine, bench.store.storeName, bench.gateway, bench)
         }
         let settings = try ConnectorSettings.load(platform: pos, file: posConfig.map { URL(fileURLWithPath: $0) })
         let profile = try self.profile.map { try StoreProfile.load(from: URL(fileURLWithPath: $0)) } ?? StoreProfile()
@@ -70,9 +77,9 @@ struct POSOptions: ParsableArguments {
                 "note: no --profile: stores quote no tax, keep no safety stock and offer no transfers until a store profile says so\n".utf8))
         }
         do {
-            let engine = try await StoreBench.engine(
+            let (engine, gateway) = try await StoreBench.engine(
                 pointOfSale: connector, tokenizer: NoCardCapture(), profile: profile, clock: try store.storeClock(), intents: intents)
-            return (engine, profile.storeName ?? "\(pos.rawValue) store", nil)
+            return (engine, profile.storeName ?? "\(pos.rawValue) store", gateway, nil)
         } catch let error as POSError {
             let variable = "VOICEPOS_\(pos.rawValue.uppercased())_"
             throw ConnectorSetupError("""
