@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
         .target(
-            name: "Gateway", dependencies: ["RetailModel", .product(name: "Metrics", package: "swift-metrics")], swiftSettings: strict),
+            name: "Gateway",
+            dependencies: ["RetailModel", .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "PlatformFronts",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import RetailModel
 
 /// Checks that a webhook request comes from the platform, over the raw body bytes, and reads the store changes
 /// it announces.

@@ -74,4 +74,7 @@ actor ReadCache<Value: Sendable> {
     }
 
     func invalidateAll() { entries = [:] }
+
+    /// Marks every answer stale, keeping each as the last known.
+    func expireAll() { expire(Set(entries.keys)) }
 }

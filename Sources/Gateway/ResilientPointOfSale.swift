@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Metrics
 import RetailModel
 
@@ -26,12 +27,19 @@ public final class ResilientPointOfSale: PointOfSale {
     private let stockCache = ReadCache<[StockLevel]>()
     public let stats = GatewayStats()
     private let clock = ContinuousClock()
+    /// One line per POS call at debug level: flow, attempt, outcome and time — never its arguments, so no card
+    /// token, customer detail or credential is ever logged.
+    private let logger: Logger
 
     public var capabilities: POSCapabilities { upstream.capabilities }
 
     /// - Parameter clock: the store's clock, for the age of a last-known count.
-    public init(wrapping upstream: any PointOfSale, policy: GatewayPolicy = GatewayPolicy(), clock: StoreClock = .system) {
+    public init(
+        wrapping upstream: any PointOfSale, policy: GatewayPolicy = GatewayPolicy(), clock: StoreClock = .system,
+        logger: Logger = Logger(label: "voicepos.gateway")
+    ) {
         self.upstream = upstream
+        self.logger = logger
         self.policy = policy
         storeClock = clock
         bucket = TokenBucket(requestsPerMinute: policy.requestsPerMinute, burst: policy.burst)
@@ -171,6 +179,19 @@ public final class ResilientPointOfSale: PointOfSale {
         await stockCache.expire(Set(skus))
     }
 
+    /// Lays what a verified webhook says changed over the caches: stock is read again, the catalog re-synced.
+    public func apply(_ changes: [StoreChange]) async {
+        for change in changes {
+            switch change {
+            case .stock(let sku?, _): await invalidateStock([sku])
+            case .stock(nil, _): await stockCache.expireAll()
+            case .catalog: await invalidateCatalog()
+            case .location: await locationCache.invalidateAll()
+            case .order, .customer, .payment: break  // never cached
+            }
+        }
+    }
+
     /// Forgets the cached catalog, searches and locations (a catalog webhook, or the hourly refresh).
     public func invalidateCatalog() async {
         await catalogCache.invalidateAll()
@@ -198,12 +219,14 @@ public final class ResilientPointOfSale: PointOfSale {
             await stats.sent(flow)
             do {
                 let value = try await within(deadline, operation)
+                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).seconds * 1000))"])
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
                 return value
             } catch {
                 // Anything but a POS answer (an unreadable response) is the POS failing.
                 let error = error as? POSError ?? .unavailable
+                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "\(error.kindName)", "ms": "\(Int((clock.now - started).seconds * 1000))"])
                 if error.isTransient { await breakers.failed(flow) } else { await breakers.succeeded(flow) }
                 if case .rateLimited(let after?) = error { await bucket.pause(for: after) }
                 attempt += 1
@@ -258,6 +281,19 @@ public final class ResilientPointOfSale: PointOfSale {
 }
 
 extension POSError {
+    /// The kind of answer, without its details (which may name an order or SKU): what logs and metrics carry.
+    var kindName: String {
+        switch self {
+        case .notFound: "not_found"
+        case .outOfStock: "out_of_stock"
+        case .paymentDeclined: "payment_declined"
+        case .rateLimited: "rate_limited"
+        case .unavailable: "unavailable"
+        case .timeout: "timeout"
+        case .invalidRequest: "invalid_request"
+        }
+    }
+
     /// The POS is in trouble (throttled, unreachable, slow), as opposed to an answer about the request itself.
     public var isTransient: Bool {
         switch self {

@@ -251,7 +251,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard chaosRate > 0, Double(chaos.next() % 1_000_000) / 1_000_000 < chaosRate else { return nil }
         let writes: Set<POSFlow> = [.createOrder, .takePayment, .confirmOrder, .cancelOrder, .createReturn]
         switch chaos.next() % (writes.contains(flow) ? 6 : 5) {
-        case 0: return Fault(flow: flow, error: .rateLimited(retryAfterSeconds: 1))
+        case 0: return Fault(flow: flow, error: .rateLimited(retryAfterSeconds: 0.3))
         case 1: return Fault(flow: flow, error: .unavailable)
         case 2: return Fault(flow: flow, error: .timeout)
         case 3: return Fault(flow: flow, kind: .slow, latency: .milliseconds(400))

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Replay
 import RetailModel
 import StoreSimulator
 import Testing
@@ -121,6 +122,32 @@ struct GatewayTests {
         #expect(known.allSatisfy { $0.lastKnown == true && $0.countedAt == Fixtures.now })
         // A SKU never read has no last count: the failure is the answer.
         await #expect(throws: POSError.unavailable) { try await rig.gateway.stock(skus: ["NK-AM90-WHT-9"]) }
+    }
+}
+
+extension GatewayTests {
+    @Test func aStockWebhookMakesTheNextReadAskTheStore() async throws {
+        let rig = try Self.rig(GatewayPolicy(stockTTL: .seconds(60)))
+        _ = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        _ = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(await rig.counter.calls[.stock] == 1)
+        await rig.gateway.apply([.stock(sku: "NK-AM90-BLK-10", locationID: "downtown")])
+        _ = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
+        #expect(await rig.counter.calls[.stock] == 2)
+    }
+
+    /// A small `voicepos load`: many calls, random faults, then the audit — nothing lost, doubled or leaked.
+    @Test func underFaultsNoOrderIsLostOrDoubledAndTheBudgetHolds() async throws {
+        let report = try await LoadRun.run(
+            LoadRun.Options(conversations: 60, budgetPerMinute: 3000, faultRate: 0.2, seconds: 20, seed: 7), intents: try Fixtures.intents())
+        #expect(report.turns > 60)
+        #expect(report.overBudget == 0)
+        #expect(report.posRequests > 0)
+        #expect(report.confirmedOrders > 0)
+        #expect(report.lostOrders == 0)
+        #expect(report.duplicateOrders == 0)
+        #expect(report.duplicateCharges == 0)
+        #expect(report.leakedReservations == 0)
     }
 }
 
