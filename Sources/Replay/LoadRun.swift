@@ -17,13 +17,16 @@ public enum LoadRun {
         public var faultRate: Double
         /// No new turn starts after this long.
         public var seconds: Double
+        /// Calls arrive evenly over this many seconds (0: all at once).
+        public var ramp: Double
         public var seed: UInt64
 
-        public init(conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, seed: UInt64 = 1) {
+        public init(conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, ramp: Double = 0, seed: UInt64 = 1) {
             self.conversations = conversations
             self.budgetPerMinute = budgetPerMinute
             self.faultRate = faultRate
             self.seconds = seconds
+            self.ramp = ramp
             self.seed = seed
         }
     }
@@ -105,8 +108,10 @@ public enum LoadRun {
         var outcomes: [Outcome] = []
         await withTaskGroup(of: Outcome.self) { group in
             for index in 0..<options.conversations {
+                let arrival = started + .seconds(options.ramp * Double(index) / Double(options.conversations))
                 group.addTask {
-                    await call(index, script: scripts[index % scripts.count], engine: engine, stopAt: stopAt)
+                    try? await Task.sleep(until: arrival, clock: clock)
+                    return await call(index, script: scripts[index % scripts.count], engine: engine, stopAt: stopAt)
                 }
             }
             for await outcome in group { outcomes.append(outcome) }

@@ -23,6 +23,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "No new turn starts after this many seconds.")
     var seconds: Double = 30
 
+    @Option(help: "Calls arrive evenly over this many seconds (default 0: all at once).")
+    var ramp: Double = 0
+
     @Option(help: "Seed of the random faults.")
     var seed: UInt64 = 1
 
@@ -33,14 +36,16 @@ struct LoadCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard conversations > 0, budget > 0, seconds > 0 else { throw ValidationError("--conversations, --budget and --seconds must be positive") }
+        guard conversations > 0, budget > 0, seconds > 0, ramp >= 0 else {
+            throw ValidationError("--conversations, --budget and --seconds must be positive, --ramp 0 or more")
+        }
         guard (0...1).contains(faults) else { throw ValidationError("--faults is a share of calls, 0 to 1") }
     }
 
     func run() async throws {
         let definitions = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(intents))
         let report = try await LoadRun.run(
-            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, seed: seed),
+            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, ramp: ramp, seed: seed),
             intents: definitions)
         if json {
             let encoder = JSONEncoder()
