@@ -10,13 +10,21 @@ struct PlatformClient: Sendable {
     let transport: any HTTPTransport
     /// Headers every request carries (auth and API version), computed per request so tokens can refresh.
     let headers: @Sendable () async throws -> [String: String]
+    /// The platform's own call-limit bucket as its last response reported it.
+    let callLimit = CallLimit()
+
+    init(platform: Platform, baseURL: URL, transport: any HTTPTransport, headers: @escaping @Sendable () async throws -> [String: String]) {
+        self.platform = platform
+        self.baseURL = baseURL
+        self.transport = transport
+        self.headers = headers
+    }
 
     /// One request; the parsed JSON body of a successful response.
     ///
     /// - Parameters:
     ///   - path: relative to the base URL, e.g. `v2/locations`.
     ///   - query: query items, in order.
-    ///   - idempotencyKey: sent as the `Idempotency-Key` header where the platform reads it from there.
     func send(
         _ method: String, _ path: String, query: [(String, String)] = [], json body: [String: Any]? = nil,
         extraHeaders: [String: String] = [:]
@@ -52,7 +60,10 @@ struct PlatformClient: Sendable {
             headers["Content-Type"] = "application/json"
             data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         }
-        return try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: data))
+        try await callLimit.waitForRoom()
+        let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: data))
+        await callLimit.observe(response)
+        return response
     }
 
     /// Maps a payload with the platform's mapper; a payload that does not map means the POS answered wrongly.
@@ -105,4 +116,45 @@ extension JSONPayload {
 extension String {
     /// Safe as one path segment.
     var pathSafe: String { addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? self }
+}
+
+/// The platform's call-limit signals on every response — Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`, Lightspeed's
+/// `X-LS-API-Bucket-Level: 63.03/90` with `X-LS-API-Drip-Rate` — read before the bucket overflows: once it is
+/// 80% full, the next request waits for it to drain to that level, within the caller's turn (`TurnDeadline`).
+actor CallLimit {
+    private var resumeAt: ContinuousClock.Instant?
+    private let clock = ContinuousClock()
+    /// Share of the bucket kept free for other clients of the same shop.
+    static let headroom = 0.8
+
+    func observe(_ response: HTTPResponse) {
+        // A 429 carries its own Retry-After, which the gateway honours; this is for the calls that succeed.
+        guard (200..<300).contains(response.status) else { return }
+        let level = response.headers["x-shopify-shop-api-call-limit"] ?? response.headers["x-ls-api-bucket-level"]
+        guard let level else { return }
+        let parts = level.split(separator: "/").compactMap { Double($0) }
+        guard parts.count == 2, parts[1] > 0 else { return }
+        // Shopify's REST bucket leaks 2 calls a second on standard plans; Lightspeed says its drip rate.
+        let drip = response.headers["x-ls-api-drip-rate"].flatMap(Double.init) ?? 2
+        let excess = parts[0] - parts[1] * Self.headroom
+        resumeAt = excess > 0 && drip > 0 ? clock.now + .seconds(excess / drip) : nil
+    }
+
+    /// Waits until the bucket has drained below the headroom mark.
+    ///
+    /// - Throws: `POSError.rateLimited` when that would be after the caller's turn must be answered.
+    func waitForRoom() async throws {
+        guard let resumeAt, resumeAt > clock.now else { return }
+        if let deadline = TurnDeadline.current, resumeAt > deadline {
+            throw POSError.rateLimited(retryAfterSeconds: (resumeAt - clock.now).secondsValue)
+        }
+        try? await Task.sleep(until: resumeAt, clock: clock)
+    }
+}
+
+extension Duration {
+    var secondsValue: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
 }

@@ -160,7 +160,19 @@ public actor DialogueEngine {
     }
 
     /// Forgets a session (the call ended, or `/reset`).
+    /// A caller who hangs up mid-checkout leaves no order holding stock in the POS: an order created for them that
+    /// nothing has paid for (and no charge may have reached) is cancelled. A person taking over keeps it.
+    private func cancelUnpaidOrders(of state: SessionState) async {
+        var drafts: [OrderDraft] = []
+        if case .order(let draft) = state.flow { drafts.append(draft) }
+        if let suspended = state.suspendedOrder { drafts.append(suspended) }
+        for draft in drafts where !draft.paid && !draft.paymentUncertain && pointOfSale.capabilities.takesCardPayments {
+            if let number = draft.orderNumber { _ = try? await pointOfSale.cancelOrder(number: number) }
+        }
+    }
+
     public func endSession(_ id: String) async {
+        if let state = sessions[id], !state.handedOff { await cancelUnpaidOrders(of: state) }
         sessions[id] = nil
         // A call that is over holds nothing.
         await configuration.reservations.releaseAll(holder: id)

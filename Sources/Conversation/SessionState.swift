@@ -27,6 +27,8 @@ struct SessionState: Sendable {
     var lastTopic: Intent?
     /// An order set aside when the caller asked something else halfway through it.
     var suspendedOrder: OrderDraft?
+    /// The call went to a person, who takes over whatever order is under way.
+    var handedOff = false
     var transcript: [TranscriptLine] = []
 
     init(id: String) {

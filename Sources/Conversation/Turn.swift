@@ -122,6 +122,7 @@ struct Turn {
     mutating func transfer(_ text: String, reason: String) {
         sentences.append(text)
         action = .transfer
+        state.handedOff = true
         var summary = [reason]
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
         let topic: Intent? = switch state.flow {

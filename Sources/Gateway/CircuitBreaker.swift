@@ -35,6 +35,11 @@ actor CircuitBreakers {
         return true
     }
 
+    /// The probe let through was never sent (no budget for it): another may go.
+    func probeNotSent(_ flow: POSFlow) {
+        circuits[flow]?.probing = false
+    }
+
     func succeeded(_ flow: POSFlow) {
         circuits[flow] = Circuit()
     }

@@ -8,6 +8,9 @@ public struct GatewayPolicy: Sendable, Hashable {
     public var burst: Double
     /// The longest a caller waits in silence for one POS answer, waits and retries included.
     public var deadline: Duration
+    /// The longest a write (an order, a charge) is given. Longer than a read's and not cut short by the caller's
+    /// turn: a write abandoned mid-flight may still land, unseen, so it is waited for (then read back).
+    public var writeDeadline: Duration
     /// Attempts after the first for reads and for writes that are safe to repeat.
     public var retries: Int
     /// First retry's backoff; doubled each time, with full jitter, never past `maxBackoff`.
@@ -23,7 +26,8 @@ public struct GatewayPolicy: Sendable, Hashable {
     public var lastKnownStockLimit: Duration
 
     public init(
-        requestsPerMinute: Double = 600, burst: Double = 20, deadline: Duration = .seconds(2), retries: Int = 2,
+        requestsPerMinute: Double = 600, burst: Double = 20, deadline: Duration = .seconds(2), writeDeadline: Duration = .seconds(6),
+        retries: Int = 2,
         backoff: Duration = .milliseconds(100), maxBackoff: Duration = .milliseconds(800), breakerThreshold: Int = 5,
         breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15),
         lastKnownStockLimit: Duration = .seconds(4 * 3600)
@@ -31,6 +35,7 @@ public struct GatewayPolicy: Sendable, Hashable {
         self.requestsPerMinute = requestsPerMinute
         self.burst = burst
         self.deadline = deadline
+        self.writeDeadline = writeDeadline
         self.retries = retries
         self.backoff = backoff
         self.maxBackoff = maxBackoff

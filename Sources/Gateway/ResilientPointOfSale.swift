@@ -76,11 +76,13 @@ public final class ResilientPointOfSale: PointOfSale {
         }
         guard !missing.isEmpty else { return levels }
         let wanted = missing
+        let before = await stockCache.generations(wanted)
         do {
-            let read = try await stockCache.coalesced(wanted.joined(separator: ",")) { [self] in
+            let key = wanted.joined(separator: ",")
+            let read = try await stockCache.joined(key, generation: before.values.reduce(0, &+)) { [self] in
                 try await call(.stock, retry: true) { try await self.upstream.stock(skus: wanted) }
             }
-            await stockCache.store(Dictionary(grouping: read, by: \.sku), readOn: storeClock.now)
+            await stockCache.store(Dictionary(grouping: read, by: \.sku), readOn: storeClock.now, unchangedSince: before)
             return levels + read
         } catch let error as POSError where error.isTransient {
             // The POS can't be read: the last count we had, said with its age, beats no answer.
@@ -121,20 +123,26 @@ public final class ResilientPointOfSale: PointOfSale {
 
     // MARK: Writes
 
-    /// Never retried blind: a create that timed out may have been accepted, so it is looked for first.
+    /// Never retried blind: a create that failed after it was sent may have been accepted, so it is looked for.
     public func createOrder(_ request: OrderRequest) async throws -> Order {
         let started = storeClock.now
+        let sent = SentFlag()
         do {
-            let order = try await call(.createOrder, retry: false) { try await self.upstream.createOrder(request) }
+            let order = try await call(.createOrder, retry: false, write: true) {
+                sent.mark()
+                return try await self.upstream.createOrder(request)
+            }
             await invalidateStock(request.lines.map(\.sku))
             return order
-        } catch POSError.timeout {
+        } catch let error as POSError where error.isTransient && sent.isSet {
             await invalidateStock(request.lines.map(\.sku))
-            if let accepted = try? await readBack(request, placedSince: started) {
+            // The read-back gets its own time: the caller's turn may be spent, the question is not.
+            let accepted = await TurnDeadline.$current.withValue(nil) { try? await self.readBack(request, placedSince: started) }
+            if let accepted {
                 await stats.recoveredByReadBack()
                 return accepted
             }
-            throw POSError.timeout
+            throw error
         }
     }
 
@@ -151,24 +159,24 @@ public final class ResilientPointOfSale: PointOfSale {
 
     /// Retried under the same idempotency key: the POS charges once however many times it is asked.
     public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
-        try await call(.takePayment, retry: true) {
+        try await call(.takePayment, retry: true, write: true) {
             try await self.upstream.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
         }
     }
 
     public func confirmOrder(number: String) async throws -> Order {
-        try await call(.confirmOrder, retry: true) { try await self.upstream.confirmOrder(number: number) }
+        try await call(.confirmOrder, retry: true, write: true) { try await self.upstream.confirmOrder(number: number) }
     }
 
     public func cancelOrder(number: String) async throws -> Order {
-        let order = try await call(.cancelOrder, retry: true) { try await self.upstream.cancelOrder(number: number) }
+        let order = try await call(.cancelOrder, retry: true, write: true) { try await self.upstream.cancelOrder(number: number) }
         await invalidateStock(order.lines.map(\.sku))
         return order
     }
 
     /// Not retried: a return made twice would refund twice.
     public func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt {
-        try await call(.createReturn, retry: false) { try await self.upstream.createReturn(request) }
+        try await call(.createReturn, retry: false, write: true) { try await self.upstream.createReturn(request) }
     }
 
     // MARK: Cache invalidation
@@ -202,9 +210,14 @@ public final class ResilientPointOfSale: PointOfSale {
     // MARK: The call
 
     /// One flow through the breaker, the budget and the retries, within the deadline.
-    private func call<T: Sendable>(_ flow: POSFlow, retry: Bool, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    ///
+    /// - Parameter write: the call changes the store: it gets the write deadline, whatever is left of the turn.
+    private func call<T: Sendable>(
+        _ flow: POSFlow, retry: Bool, write: Bool = false, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let started = clock.now
-        // The call's own deadline, or the caller's turn's when that comes first.
+        // Waiting and retrying stop at the call's deadline, or the caller's turn's when that comes first. A write
+        // once sent is given its own, longer deadline: abandoned mid-flight it might still land, unseen.
         let deadline = min(started + policy.deadline, TurnDeadline.current ?? started + policy.deadline)
         var attempt = 0
         while true {
@@ -213,12 +226,13 @@ public final class ResilientPointOfSale: PointOfSale {
                 throw POSError.unavailable
             }
             guard await bucket.acquire(before: deadline) else {
+                await breakers.probeNotSent(flow)
                 await stats.record(flow, outcome: .overBudget, after: clock.now - started)
                 throw POSError.rateLimited(retryAfterSeconds: nil)
             }
             await stats.sent(flow)
             do {
-                let value = try await within(deadline, operation)
+                let value = try await within(write ? max(deadline, clock.now + policy.writeDeadline) : deadline, operation)
                 logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).seconds * 1000))"])
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
@@ -257,7 +271,8 @@ public final class ResilientPointOfSale: PointOfSale {
                 do { answer.resume(with: .success(try await operation())) } catch { answer.resume(with: .failure(error)) }
             }
             Task { [clock] in
-                try? await Task.sleep(until: deadline, clock: clock)
+                // Only a deadline that really passed is a timeout.
+                guard (try? await Task.sleep(until: deadline, clock: clock)) != nil || clock.now >= deadline else { return }
                 if answer.resume(with: .failure(POSError.timeout)) { work.cancel() }
             }
         }
@@ -319,5 +334,23 @@ private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
         lock.unlock()
         waiting?.resume(with: result)
         return waiting != nil
+    }
+}
+
+/// Whether an operation was actually handed to the POS (as opposed to refused here for budget or an open circuit).
+private final class SentFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent = false
+
+    func mark() {
+        lock.lock()
+        sent = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return sent
     }
 }

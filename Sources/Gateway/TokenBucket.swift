@@ -46,6 +46,12 @@ actor TokenBucket {
             waiting += 1
             try? await Task.sleep(until: readyAt, clock: clock)
             waiting -= 1
+            // A caller that gave up while in line gives its token back: nothing goes before its slot.
+            if Task.isCancelled {
+                tokens += 1
+                granted -= 1
+                return false
+            }
         }
         return true
     }

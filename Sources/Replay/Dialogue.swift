@@ -23,6 +23,8 @@ public struct Dialogue: Sendable {
     public var faults: [StoreSimulator.Fault]
     /// What the store's POS must be able to do for this conversation to go as written.
     public var needs: Set<Need> = []
+    /// How long a caller's turn may wait on the POS (default 30 s: a replay checks behaviour, not speed).
+    public var deadline: Duration = .seconds(30)
     public var turns: [Turn]
     public var after: StoreExpectations
 

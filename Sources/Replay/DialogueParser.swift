@@ -36,7 +36,7 @@ public struct DialogueParser: Sendable {
         } catch let error as YamlError {
             throw reader.yamlError(error)
         }
-        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "turns", "after"])
+        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "deadline_ms", "turns", "after"])
 
         var store = Dialogue.StoreSource.demo
         if let node = fields["store"] {
@@ -82,6 +82,11 @@ public struct DialogueParser: Sendable {
         let name = try fields["name"].map { try reader.string($0, "name") } ?? URL(fileURLWithPath: file).lastPathComponent
         var dialogue = Dialogue(
             file: file, name: name, store: store, caller: caller, phone: phone, clock: clock, faults: faults, turns: turns, after: after)
+        if let node = fields["deadline_ms"] {
+            let milliseconds = try reader.int(node, "deadline_ms")
+            guard milliseconds > 0 else { throw reader.error(node, "deadline_ms", "must be more than 0") }
+            dialogue.deadline = .milliseconds(milliseconds)
+        }
         if let node = fields["needs"] {
             for (index, item) in try reader.sequence(node, "needs").enumerated() {
                 let text = try reader.string(item, "needs[\(index)]")
@@ -197,7 +202,13 @@ public struct DialogueParser: Sendable {
                 throw reader.error(fields["reason"], "\(path).reason", "unknown decline reason '\(reasonName)'; one of insufficient_funds, expired_card, incorrect_cvc, generic")
             }
             error = .paymentDeclined(reason)
-        case "rate_limited": error = .rateLimited(retryAfterSeconds: try fields["retry_after"].map { Double(try reader.int($0, "\(path).retry_after")) })
+        case "rate_limited":
+            error = .rateLimited(retryAfterSeconds: try fields["retry_after"].map { node in
+                guard let seconds = Double(try reader.string(node, "\(path).retry_after")), seconds >= 0 else {
+                    throw reader.error(node, "\(path).retry_after", "expected seconds, such as 1 or 0.5")
+                }
+                return seconds
+            })
         case "unavailable": error = .unavailable
         case "timeout": error = .timeout
         case "invalid_request": error = .invalidRequest("injected")

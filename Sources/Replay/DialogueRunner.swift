@@ -43,8 +43,9 @@ public struct DialogueRunner: Sendable {
     private let platform: Platform?
 
     /// The gateway in a replay: every turn reads live stock (a replay runs in milliseconds, so a cached count would
-    /// hide what the turn's store holds); the cache answers only when the POS cannot.
-    static let policy = GatewayPolicy(stockTTL: .zero)
+    /// hide what the turn's store holds); the cache answers only when the POS cannot. Deadlines are generous, so a
+    /// busy CI machine doesn't fail a call; a dialogue about deadlines sets its own (`deadline_ms`).
+    static func policy(deadline: Duration) -> GatewayPolicy { GatewayPolicy(deadline: deadline, stockTTL: .zero) }
 
     /// A runner that understands callers with the given intent examples.
     ///
@@ -92,9 +93,13 @@ public struct DialogueRunner: Sendable {
                 let understanding = try await demoUnderstanding.get { [intents] in
                     LanguageUnderstanding(intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
                 }
-                bench = try await StoreBench.start(store: store, understanding: understanding, clock: clock, via: platform, policy: Self.policy)
+                bench = try await StoreBench.start(
+                    store: store, understanding: understanding, clock: clock, via: platform, policy: Self.policy(deadline: dialogue.deadline),
+                    turnDeadline: dialogue.deadline)
             case .fixture(let fixture):
-                bench = try await StoreBench.start(fixture: fixture, clock: clock, intents: intents, via: platform, policy: Self.policy)
+                bench = try await StoreBench.start(
+                    fixture: fixture, clock: clock, intents: intents, via: platform, policy: Self.policy(deadline: dialogue.deadline),
+                    turnDeadline: dialogue.deadline)
             }
         } catch {
             result.error = "the store could not start: \(error)"

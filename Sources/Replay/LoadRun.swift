@@ -54,6 +54,11 @@ public enum LoadRun {
         public var duplicateCharges: Int
         /// Holds on stock still in force after every call ended.
         public var leakedReservations: Int
+        /// Orders created in the run still pending when every call had ended (only calls handed to a person should
+        /// leave one: the engine cancels an unpaid order when its caller hangs up).
+        public var pendingOrdersLeft: Int
+        /// Orders charged but not confirmed (the confirm failed; the caller was offered a person).
+        public var paidUnconfirmed: Int
         public var seconds: Double
         public var gateway: GatewayStats.Snapshot
 
@@ -64,6 +69,7 @@ public enum LoadRun {
             case posRequests = "pos_requests", overBudget = "over_budget", cacheHitRate = "cache_hit_rate"
             case confirmedOrders = "confirmed_orders", lostOrders = "lost_orders", duplicateOrders = "duplicate_orders"
             case duplicateCharges = "duplicate_charges", leakedReservations = "leaked_reservations"
+            case pendingOrdersLeft = "pending_orders_left", paidUnconfirmed = "paid_unconfirmed"
         }
     }
 
@@ -144,7 +150,9 @@ public enum LoadRun {
             confirmedOrders: created.filter { $0.status == .confirmed }.count, lostOrders: lost,
             duplicateOrders: ordersPerCustomer.values.filter { $0.count > 1 }.count,
             duplicateCharges: paymentsPerOrder.values.filter { $0.count > 1 }.count,
-            leakedReservations: await reservations.activeHolds(now: Date()), seconds: elapsed,
+            leakedReservations: await reservations.activeHolds(now: Date()),
+            pendingOrdersLeft: created.filter { $0.status == .pending }.count,
+            paidUnconfirmed: created.filter { $0.status == .pending && paymentsPerOrder[$0.number]?.isEmpty == false }.count, seconds: elapsed,
             gateway: await gateway.stats.snapshot())
     }
 

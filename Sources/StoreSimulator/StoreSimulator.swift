@@ -256,7 +256,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         case 2: return Fault(flow: flow, error: .timeout)
         case 3: return Fault(flow: flow, kind: .slow, latency: .milliseconds(400))
         case 4: return Fault(flow: flow, kind: .malformed)
-        default: return Fault(flow: flow, kind: .acceptThenFail(.timeout))
+        default: return Fault(flow: flow, kind: .acceptThenFail(chaos.next() % 2 == 0 ? .timeout : .unavailable))
         }
     }
 

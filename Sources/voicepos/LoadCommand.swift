@@ -58,6 +58,7 @@ struct LoadCommand: AsyncParsableCommand {
                 POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.0f%%", report.cacheHitRate * 100))
                 transfers to a person: \(report.transfers)
                 audit: \(report.confirmedOrders) confirmed orders; lost \(report.lostOrders), duplicate orders \(report.duplicateOrders), duplicate charges \(report.duplicateCharges), leaked holds \(report.leakedReservations)
+                left for staff: \(report.pendingOrdersLeft) pending orders (\(report.paidUnconfirmed) of them paid, not confirmed)
                 """)
         }
         if report.overBudget > 0 || report.lostOrders > 0 || report.duplicateOrders > 0 || report.duplicateCharges > 0 || report.leakedReservations > 0 {
