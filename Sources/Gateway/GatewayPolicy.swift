@@ -22,6 +22,8 @@ public struct GatewayPolicy: Sendable, Hashable {
     /// How long a catalog, location list or stock count is served without asking the POS again.
     public var catalogTTL: Duration
     public var stockTTL: Duration
+    /// How long a caller's customer record (name, home store, card on file) is kept.
+    public var customerTTL: Duration
     /// The oldest last-known stock count still said (with its age) when the POS cannot be read.
     public var lastKnownStockLimit: Duration
 
@@ -29,7 +31,7 @@ public struct GatewayPolicy: Sendable, Hashable {
         requestsPerMinute: Double = 600, burst: Double = 20, deadline: Duration = .seconds(2), writeDeadline: Duration = .seconds(6),
         retries: Int = 2,
         backoff: Duration = .milliseconds(100), maxBackoff: Duration = .milliseconds(800), breakerThreshold: Int = 5,
-        breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15),
+        breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15), customerTTL: Duration = .seconds(300),
         lastKnownStockLimit: Duration = .seconds(4 * 3600)
     ) {
         self.requestsPerMinute = requestsPerMinute
@@ -43,6 +45,7 @@ public struct GatewayPolicy: Sendable, Hashable {
         self.breakerCooldown = breakerCooldown
         self.catalogTTL = catalogTTL
         self.stockTTL = stockTTL
+        self.customerTTL = customerTTL
         self.lastKnownStockLimit = lastKnownStockLimit
     }
 }

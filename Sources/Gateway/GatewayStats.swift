@@ -26,11 +26,16 @@ public actor GatewayStats {
     private(set) var lastKnownStockAnswers = 0
     private(set) var readBacks = 0
 
+    /// Latency samples kept per flow.
+    static let samples = 10_000
+
     public init() {}
 
     func record(_ flow: POSFlow, outcome: Outcome, after elapsed: Duration) {
         outcomes[flow, default: [:]][outcome, default: 0] += 1
+        // The latest samples only, so a long-running process keeps a bounded window for its percentiles.
         latencies[flow, default: []].append(elapsed.seconds * 1000)
+        if latencies[flow]!.count > Self.samples { latencies[flow]!.removeFirst(latencies[flow]!.count - Self.samples / 2) }
         // The same, to whatever metrics backend the process bootstrapped (swift-metrics; none: a no-op).
         let dimensions = [("flow", flow.rawValue), ("outcome", outcome.rawValue)]
         Counter(label: "voicepos_pos_calls_total", dimensions: dimensions).increment()

@@ -25,6 +25,7 @@ public final class ResilientPointOfSale: PointOfSale {
     private let locationCache = ReadCache<[Location]>()
     private let searchCache = ReadCache<[Product]>()
     private let stockCache = ReadCache<[StockLevel]>()
+    private let customerCache = ReadCache<Customer>()
     public let stats = GatewayStats()
     private let clock = ContinuousClock()
     /// One line per POS call at debug level: flow, attempt, outcome and time — never its arguments, so no card
@@ -101,8 +102,11 @@ public final class ResilientPointOfSale: PointOfSale {
         }
     }
 
+    /// Kept a few minutes: a caller is identified once per call, not once per turn.
     public func customer(id: String) async throws -> Customer {
-        try await call(.customer, retry: true) { try await self.upstream.customer(id: id) }
+        try await customerCache.value(id, ttl: policy.customerTTL, now: storeClock.now) { [self] in
+            try await call(.customer, retry: true) { try await self.upstream.customer(id: id) }
+        }
     }
 
     public func customer(phone: String) async throws -> Customer {
@@ -195,7 +199,8 @@ public final class ResilientPointOfSale: PointOfSale {
             case .stock(nil, _): await stockCache.expireAll()
             case .catalog: await invalidateCatalog()
             case .location: await locationCache.invalidateAll()
-            case .order, .customer, .payment: break  // never cached
+            case .customer(let id): await customerCache.expire([id])
+            case .order, .payment: break  // never cached
             }
         }
     }

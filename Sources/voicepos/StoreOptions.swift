@@ -50,10 +50,34 @@ struct POSOptions: ParsableArguments {
     @Option(name: .customLong("faults"), help: "With the simulator: make this share of POS calls misbehave at random (0 to 1), to hear how calls degrade.")
     var faultRate: Double?
 
+    @Option(name: .customLong("fault"), help: "With the simulator: one flow fails, FLOW:ERROR[:TIMES] (e.g. stock:timeout, take_payment:unavailable:1, all:unavailable); repeatable.")
+    var faultSpecs: [String] = []
+
+    /// `--fault` specs as simulator faults.
+    func faults() throws -> [StoreSimulator.Fault] {
+        try faultSpecs.map { spec in
+            let parts = spec.split(separator: ":").map(String.init)
+            let errors: [String: POSError] = [
+                "unavailable": .unavailable, "timeout": .timeout, "rate_limited": .rateLimited(retryAfterSeconds: 1),
+                "not_found": .notFound("injected"), "invalid_request": .invalidRequest("injected"), "payment_declined": .paymentDeclined(.generic),
+            ]
+            guard parts.count >= 2, parts[0] == "all" || POSFlow(rawValue: parts[0]) != nil,
+                parts[1] == "malformed" || errors[parts[1]] != nil, parts.count < 3 || Int(parts[2]).map({ $0 > 0 }) == true
+            else {
+                throw ValidationError("--fault \(spec): expected FLOW:ERROR[:TIMES], FLOW one of all, \(POSFlow.allCases.map(\.rawValue).joined(separator: ", ")); ERROR one of \((errors.keys.sorted() + ["malformed"]).joined(separator: ", "))")
+            }
+            let kind: StoreSimulator.Fault.Kind = parts[1] == "malformed" ? .malformed : .fail(errors[parts[1]]!)
+            return StoreSimulator.Fault(flow: POSFlow(rawValue: parts[0]), kind: kind, times: parts.count > 2 ? Int(parts[2]) : nil)
+        }
+    }
+
     func validate() throws {
         if loopback && pos == nil { throw ValidationError("--loopback needs --pos NAME: the platform whose front to serve the store through") }
         if pos == nil, posConfig != nil || profile != nil { throw ValidationError("--pos-config and --profile need --pos NAME") }
-        if faultRate != nil, pos != nil, !loopback { throw ValidationError("--faults injects into the simulator: not with a real store") }
+        if faultRate != nil || !faultSpecs.isEmpty, pos != nil, !loopback {
+            throw ValidationError("--faults and --fault inject into the simulator: not with a real store")
+        }
+        _ = try faults()
         if let rate = faultRate, !(0...1).contains(rate) { throw ValidationError("--faults is a share of calls, 0 to 1") }
     }
 
@@ -67,6 +91,7 @@ struct POSOptions: ParsableArguments {
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
             if let rate = faultRate { await bench.store.injectRandomFaults(rate: rate) }
+            for fault in try faults() { await bench.store.inject(fault) }
             return (bench.engine, bench.store.storeName, bench.gateway, bench)
         }
         let settings = try ConnectorSettings.load(platform: pos, file: posConfig.map { URL(fileURLWithPath: $0) })
