@@ -55,7 +55,7 @@ struct LoadCommand: AsyncParsableCommand {
             print("""
                 \(report.conversations) calls (\(report.conversationsFinished) finished) in \(String(format: "%.1f", report.seconds)) s, \(report.turns) turns
                 turn latency: p50 \(String(format: "%.0f", report.p50Milliseconds)) ms, p99 \(String(format: "%.0f", report.p99Milliseconds)) ms, max \(String(format: "%.0f", report.maxMilliseconds)) ms
-                POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.0f%%", report.cacheHitRate * 100))
+                POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.1f%%", report.cacheHitRate * 100))
                 transfers to a person: \(report.transfers)
                 audit: \(report.confirmedOrders) confirmed orders; lost \(report.lostOrders), duplicate orders \(report.duplicateOrders), duplicate charges \(report.duplicateCharges), leaked holds \(report.leakedReservations)
                 left for staff: \(report.pendingOrdersLeft) pending orders (\(report.paidUnconfirmed) of them paid, not confirmed)
