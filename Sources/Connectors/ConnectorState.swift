@@ -15,7 +15,7 @@ actor ConnectorState {
     /// The cached catalog, loaded with `load` the first time.
     func catalog(load: @Sendable () async throws -> [Product]) async throws -> [Product] {
         if let products { return products }
-        return try remember(catalog: try await load())
+        return remember(catalog: try await load())
     }
 
     /// Stores a freshly read catalog, with the profile's words laid over it.

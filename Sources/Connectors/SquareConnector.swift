@@ -28,7 +28,7 @@ public struct SquareConnector: PointOfSale {
     }
 
     public func catalog() async throws -> [Product] {
-        try await state.remember(catalog: try await readCatalog())
+        await state.remember(catalog: try await readCatalog())
     }
 
     private func readCatalog() async throws -> [Product] {
@@ -110,7 +110,7 @@ public struct SquareConnector: PointOfSale {
     /// The customer's first enabled card on file, from the Cards API (`Customer.cards` is deprecated), and the
     /// profile's home store.
     private func withCardOnFile(_ customer: Customer) async throws -> Customer {
-        var customer = await state.profile.apply(to: customer)
+        var customer = state.profile.apply(to: customer)
         let payload = try await client.send("GET", "v2/cards", query: [("customer_id", customer.id)])
         let card = payload.array("cards").first { card in
             if case .bool(false)? = card.objectValue?["enabled"] { return false }

@@ -241,10 +241,9 @@ public struct SquareFront: PlatformFront {
 
     private func customer(_ customer: Customer) -> [String: Any] {
         let name = FrontKit.split(name: customer.name)
-        var object: [String: Any] = [
+        return [
             "id": customer.id, "given_name": name.given, "family_name": name.family, "phone_number": customer.phone, "email_address": customer.email,
         ]
-        return object
     }
 
     private func order(_ order: Order) async throws -> [String: Any] {
