@@ -146,15 +146,8 @@ actor CallLimit {
     func waitForRoom() async throws {
         guard let resumeAt, resumeAt > clock.now else { return }
         if let deadline = TurnDeadline.current, resumeAt > deadline {
-            throw POSError.rateLimited(retryAfterSeconds: (resumeAt - clock.now).secondsValue)
+            throw POSError.rateLimited(retryAfterSeconds: (resumeAt - clock.now).inSeconds)
         }
         try? await Task.sleep(until: resumeAt, clock: clock)
-    }
-}
-
-extension Duration {
-    var secondsValue: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

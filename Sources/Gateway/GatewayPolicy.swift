@@ -49,10 +49,3 @@ public struct GatewayPolicy: Sendable, Hashable {
         self.lastKnownStockLimit = lastKnownStockLimit
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
-}

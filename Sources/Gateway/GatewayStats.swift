@@ -34,12 +34,12 @@ public actor GatewayStats {
     func record(_ flow: POSFlow, outcome: Outcome, after elapsed: Duration) {
         outcomes[flow, default: [:]][outcome, default: 0] += 1
         // The latest samples only, so a long-running process keeps a bounded window for its percentiles.
-        latencies[flow, default: []].append(elapsed.seconds * 1000)
+        latencies[flow, default: []].append(elapsed.inSeconds * 1000)
         if latencies[flow]!.count > Self.samples { latencies[flow]!.removeFirst(latencies[flow]!.count - Self.samples / 2) }
         // The same, to whatever metrics backend the process bootstrapped (swift-metrics; none: a no-op).
         let dimensions = [("flow", flow.rawValue), ("outcome", outcome.rawValue)]
         Counter(label: "voicepos_pos_calls_total", dimensions: dimensions).increment()
-        Metrics.Timer(label: "voicepos_pos_call_duration_seconds", dimensions: dimensions).recordNanoseconds(Int64(elapsed.seconds * 1e9))
+        Metrics.Timer(label: "voicepos_pos_call_duration_seconds", dimensions: dimensions).recordNanoseconds(Int64(elapsed.inSeconds * 1e9))
     }
 
     func sent(_ flow: POSFlow) {

@@ -238,14 +238,14 @@ public final class ResilientPointOfSale: PointOfSale {
             await stats.sent(flow)
             do {
                 let value = try await within(write ? max(deadline, clock.now + policy.writeDeadline) : deadline, operation)
-                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).seconds * 1000))"])
+                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).inSeconds * 1000))"])
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
                 return value
             } catch {
                 // Anything but a POS answer (an unreadable response) is the POS failing.
                 let error = error as? POSError ?? .unavailable
-                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "\(error.kindName)", "ms": "\(Int((clock.now - started).seconds * 1000))"])
+                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "\(error.kindName)", "ms": "\(Int((clock.now - started).inSeconds * 1000))"])
                 if error.isTransient { await breakers.failed(flow) } else { await breakers.succeeded(flow) }
                 if case .rateLimited(let after?) = error { await bucket.pause(for: after) }
                 attempt += 1
@@ -263,7 +263,7 @@ public final class ResilientPointOfSale: PointOfSale {
     /// Exponential backoff with full jitter, or the POS's own `Retry-After` when it gave one.
     private func backoff(attempt: Int, error: POSError) -> Duration {
         if case .rateLimited(let after?) = error { return .seconds(after) }
-        let ceiling = min(policy.maxBackoff.seconds, policy.backoff.seconds * pow(2, Double(attempt - 1)))
+        let ceiling = min(policy.maxBackoff.inSeconds, policy.backoff.inSeconds * pow(2, Double(attempt - 1)))
         return .seconds(Double.random(in: 0...ceiling))
     }
 
@@ -320,42 +320,5 @@ extension POSError {
         case .rateLimited, .unavailable, .timeout: true
         case .notFound, .outOfStock, .paymentDeclined, .invalidRequest: false
         }
-    }
-}
-
-/// Resumes a continuation with whichever answer comes first; later ones are dropped.
-private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, any Error>?
-
-    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
-
-    /// - Returns: whether this answer was the first.
-    @discardableResult
-    func resume(with result: Result<T, any Error>) -> Bool {
-        lock.lock()
-        let waiting = continuation
-        continuation = nil
-        lock.unlock()
-        waiting?.resume(with: result)
-        return waiting != nil
-    }
-}
-
-/// Whether an operation was actually handed to the POS (as opposed to refused here for budget or an open circuit).
-private final class SentFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sent = false
-
-    func mark() {
-        lock.lock()
-        sent = true
-        lock.unlock()
-    }
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return sent
     }
 }

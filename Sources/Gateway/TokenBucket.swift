@@ -25,7 +25,7 @@ actor TokenBucket {
 
     private func refill() {
         let now = clock.now
-        tokens = min(capacity, tokens + (now - updated).seconds * ratePerSecond)
+        tokens = min(capacity, tokens + (now - updated).inSeconds * ratePerSecond)
         updated = now
     }
 

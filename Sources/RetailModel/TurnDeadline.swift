@@ -4,3 +4,11 @@
 public enum TurnDeadline {
     @TaskLocal public static var current: ContinuousClock.Instant?
 }
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    public var inSeconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}
