@@ -313,12 +313,4 @@ extension POSError {
         case .invalidRequest: "invalid_request"
         }
     }
-
-    /// The POS is in trouble (throttled, unreachable, slow), as opposed to an answer about the request itself.
-    public var isTransient: Bool {
-        switch self {
-        case .rateLimited, .unavailable, .timeout: true
-        case .notFound, .outOfStock, .paymentDeclined, .invalidRequest: false
-        }
-    }
 }

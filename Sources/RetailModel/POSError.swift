@@ -27,3 +27,14 @@ public enum POSError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension POSError {
+    /// The POS is in trouble (throttled, unreachable, slow) — trying again later may work — as opposed to an answer
+    /// about the request itself.
+    public var isTransient: Bool {
+        switch self {
+        case .rateLimited, .unavailable, .timeout: true
+        case .notFound, .outOfStock, .paymentDeclined, .invalidRequest: false
+        }
+    }
+}
