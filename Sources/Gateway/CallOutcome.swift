@@ -19,8 +19,6 @@ final class FirstAnswer<T: Sendable>: @unchecked Sendable {
     }
 }
 
-
-
 /// Whether an operation was actually handed to the POS (as opposed to refused here for budget or an open circuit).
 final class SentFlag: @unchecked Sendable {
     private let lock = NSLock()

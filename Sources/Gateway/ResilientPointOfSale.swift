@@ -272,14 +272,17 @@ public final class ResilientPointOfSale: PointOfSale {
     private func within<T: Sendable>(_ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let answer = FirstAnswer(continuation)
+            let timer = Task { [clock] in
+                // Only a deadline that really passed is a timeout (a timer cancelled by the answer is not).
+                guard (try? await Task.sleep(until: deadline, clock: clock)) != nil || clock.now >= deadline else { return false }
+                return answer.resume(with: .failure(POSError.timeout))
+            }
             let work = Task {
                 do { answer.resume(with: .success(try await operation())) } catch { answer.resume(with: .failure(error)) }
+                timer.cancel()
             }
-            Task { [clock] in
-                // Only a deadline that really passed is a timeout.
-                guard (try? await Task.sleep(until: deadline, clock: clock)) != nil || clock.now >= deadline else { return }
-                if answer.resume(with: .failure(POSError.timeout)) { work.cancel() }
-            }
+            // The deadline won: the operation is abandoned (told to cancel, never awaited).
+            Task { if await timer.value { work.cancel() } }
         }
     }
 
