@@ -76,9 +76,10 @@ struct PlatformClient: Sendable {
     }
 }
 
-/// Money as a decimal string in major units ("19.99"), for platforms that send prices that way.
 extension Money {
-    var decimalText: String {
+    /// Money as a decimal string in the currency's major units ("19.99"; "1999" for yen), as Shopify and Lightspeed
+    /// write prices.
+    public var decimalText: String {
         let exponent = MoneyText.exponent(currency)
         guard exponent > 0 else { return String(minorUnits) }
         var divisor = 1

@@ -475,7 +475,7 @@ public struct LightspeedFront: PlatformFront {
     private func item(_ product: Product, _ variant: Variant) -> [String: Any] {
         let names = Self.slotNames(product)
         let prices: [Any] = [
-            ["amount": FrontKit.decimal(variant.price), "useTypeID": "1", "useType": "Default"],
+            ["amount": variant.price.decimalText, "useTypeID": "1", "useType": "Default"],
             ["amount": "0", "useTypeID": "2", "useType": "MSRP"],
         ]
         var object: [String: Any] = [
@@ -522,8 +522,8 @@ public struct LightspeedFront: PlatformFront {
         order.lines.enumerated().map { index, line in
             var item: [String: Any] = ["itemID": line.sku, "systemSku": line.sku, "description": line.title]
             if !line.productID.isEmpty { item["itemMatrixID"] = line.productID }
-            let price = FrontKit.decimal(line.unitPrice)
-            let subtotal = FrontKit.decimal(line.total)
+            let price = line.unitPrice.decimalText
+            let subtotal = line.total.decimalText
             let object: [String: Any] = [
                 "saleLineID": "\(order.number)-\(index + 1)", "saleID": order.number, "itemID": line.sku, "unitQuantity": String(line.quantity),
                 "unitPrice": price, "normalUnitPrice": price, "calcSubtotal": subtotal, "displayableSubtotal": subtotal, "discountAmount": "0",
@@ -566,11 +566,11 @@ public struct LightspeedFront: PlatformFront {
             "referenceNumber": reference ?? "", "referenceNumberSource": referenceSource,
             "customerID": order.customerID, "shopID": order.locationID, "shipToID": shipTo,
             "employeeID": "0", "registerID": "0", "quoteID": "0", "discountID": "0", "taxCategoryID": "0", "isTaxInclusive": "false",
-            "calcSubtotal": FrontKit.decimal(order.subtotal), "displayableSubtotal": FrontKit.decimal(order.subtotal),
-            "calcTax1": FrontKit.decimal(order.tax), "calcTax2": "0.00", "calcTotal": FrontKit.decimal(order.total),
-            "total": FrontKit.decimal(order.total), "displayableTotal": FrontKit.decimal(order.total),
-            "calcPayments": FrontKit.decimal(Money(minorUnits: paid, currency: currency)),
-            "balance": FrontKit.decimal(Money(minorUnits: order.total.minorUnits - paid, currency: currency)),
+            "calcSubtotal": order.subtotal.decimalText, "displayableSubtotal": order.subtotal.decimalText,
+            "calcTax1": order.tax.decimalText, "calcTax2": "0.00", "calcTotal": order.total.decimalText,
+            "total": order.total.decimalText, "displayableTotal": order.total.decimalText,
+            "calcPayments": Money(minorUnits: paid, currency: currency).decimalText,
+            "balance": Money(minorUnits: order.total.minorUnits - paid, currency: currency).decimalText,
             "SaleLines": ["SaleLine": relation(saleLines(order))],
         ]
         if !note.isEmpty {
@@ -603,7 +603,7 @@ public struct LightspeedFront: PlatformFront {
             let described: [String: Any] = ["itemID": item.sku, "description": ordered?.title ?? item.sku]
             let line: [String: Any] = [
                 "saleLineID": "\(receipt.id)-\(index + 1)", "saleID": receipt.id, "itemID": item.sku, "unitQuantity": String(-item.quantity),
-                "unitPrice": FrontKit.decimal(unit), "calcSubtotal": FrontKit.decimal(subtotal), "parentSaleLineID": parent,
+                "unitPrice": unit.decimalText, "calcSubtotal": subtotal.decimalText, "parentSaleLineID": parent,
                 "createTime": FrontKit.date(receipt.createdAt), "shopID": original.locationID, "customerID": original.customerID, "Item": described,
             ]
             lines.append(line)
@@ -613,13 +613,13 @@ public struct LightspeedFront: PlatformFront {
             .returnOf: original.number, .reason: receipt.request.reason, .refundMethod: receipt.request.refundMethod.rawValue,
         ])
         let referenceSource = reference == nil ? "" : Self.referenceSource
-        let total = FrontKit.decimal(Money(minorUnits: -refund, currency: currency))
+        let total = Money(minorUnits: -refund, currency: currency).decimalText
         let object: [String: Any] = [
             "saleID": receipt.id, "createTime": FrontKit.date(receipt.createdAt), "timeStamp": FrontKit.date(receipt.createdAt),
             "completed": "true", "voided": "false", "archived": "false", "referenceNumber": reference ?? "", "referenceNumberSource": referenceSource,
             "customerID": original.customerID, "shopID": original.locationID, "shipToID": "0",
-            "calcSubtotal": FrontKit.decimal(Money(minorUnits: -price, currency: currency)),
-            "calcTax1": FrontKit.decimal(Money(minorUnits: price - refund, currency: currency)), "calcTax2": "0.00",
+            "calcSubtotal": Money(minorUnits: -price, currency: currency).decimalText,
+            "calcTax1": Money(minorUnits: price - refund, currency: currency).decimalText, "calcTax2": "0.00",
             "calcTotal": total, "total": total, "SaleLines": ["SaleLine": relation(lines)],
             "SaleNotes": ["InternalNote": ["note": note, "isPublic": "false"]],
         ]

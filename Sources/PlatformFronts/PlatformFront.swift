@@ -80,14 +80,6 @@ struct FrontKit: Sendable {
         return formatter.string(from: date)
     }
 
-    /// Money as a decimal string in major units: 1999 → "19.99".
-    static func decimal(_ money: Money) -> String {
-        let negative = money.minorUnits < 0
-        let units = abs(money.minorUnits)
-        let text = "\(units / 100).\(String(format: "%02d", units % 100))"
-        return negative ? "-" + text : text
-    }
-
     /// `Retry-After` for a rate-limited answer.
     static func retryHeaders(_ error: POSError) -> [String: String] {
         if case .rateLimited(let seconds?) = error { return ["Retry-After": String(format: "%.1f", seconds)] }

@@ -199,8 +199,8 @@ public struct ShopifyFront: PlatformFront {
             "currency": amount.currency, "refund_line_items": body["refund_line_items"] ?? [Any](),
             "transactions": [[
                 "order_id": Self.orderID(number), "kind": "suggested_refund", "gateway": "shopify_payments",
-                "parent_id": Self.derivedID(13, "sale/\(number)"), "amount": FrontKit.decimal(amount),
-                "maximum_refundable": FrontKit.decimal(stored.total),
+                "parent_id": Self.derivedID(13, "sale/\(number)"), "amount": amount.decimalText,
+                "maximum_refundable": stored.total.decimalText,
             ] as [String: Any]],
         ]
     }
@@ -362,7 +362,7 @@ public struct ShopifyFront: PlatformFront {
             let variant = product.variants[index]
             var object: [String: Any] = [
                 "id": Self.numericID(variant.sku), "product_id": productID, "sku": variant.sku, "position": index + 1,
-                "price": FrontKit.decimal(variant.price), "compare_at_price": NSNull(),
+                "price": variant.price.decimalText, "compare_at_price": NSNull(),
                 "title": names.isEmpty ? "Default Title" : names.compactMap { variant.options[$0] }.joined(separator: " / "),
                 "inventory_item_id": Self.inventoryItemID(variant.sku), "inventory_management": "shopify", "inventory_policy": "deny",
                 "taxable": true, "requires_shipping": true,
@@ -410,7 +410,7 @@ public struct ShopifyFront: PlatformFront {
         return [
             "id": Self.lineItemID(order.number, index), "variant_id": Self.numericID(line.sku),
             "product_id": line.productID.isEmpty ? NSNull() as Any : Self.numericID(line.productID), "sku": line.sku, "title": line.title,
-            "name": line.title, "quantity": line.quantity, "price": FrontKit.decimal(line.unitPrice), "taxable": true,
+            "name": line.title, "quantity": line.quantity, "price": line.unitPrice.decimalText, "taxable": true,
             "requires_shipping": order.fulfillment == .shipping, "product_exists": true,
         ]
     }
@@ -470,7 +470,7 @@ public struct ShopifyFront: PlatformFront {
         if order.fulfillment == .shipping {
             shippingLines.append([
                 "id": Self.derivedID(6, "shipping_line/\(order.number)"), "title": "Shipping", "code": "voicepos-shipping",
-                "price": FrontKit.decimal(Money.zero(currency)), "source": "voicepos",
+                "price": Money.zero(currency).decimalText, "source": "voicepos",
             ])
         }
         let placed = FrontKit.date(order.placedAt)
@@ -478,8 +478,8 @@ public struct ShopifyFront: PlatformFront {
             "id": id, "admin_graphql_api_id": "gid://shopify/Order/\(id)", "name": "#\(order.number)",
             "order_number": Self.numericID(order.number), "confirmed": true, "created_at": placed, "processed_at": placed,
             "currency": currency, "presentment_currency": currency, "taxes_included": false,
-            "subtotal_price": FrontKit.decimal(order.subtotal), "total_line_items_price": FrontKit.decimal(order.subtotal),
-            "total_tax": FrontKit.decimal(order.tax), "total_price": FrontKit.decimal(order.total), "total_discounts": "0.00",
+            "subtotal_price": order.subtotal.decimalText, "total_line_items_price": order.subtotal.decimalText,
+            "total_tax": order.tax.decimalText, "total_price": order.total.decimalText, "total_discounts": "0.00",
             "financial_status": financial, "fulfillment_status": Self.orNull(fulfilled ? "fulfilled" : nil),
             "cancelled_at": Self.orNull(order.status == .cancelled ? FrontKit.date(store.clock.now) : nil),
             "cancel_reason": Self.orNull(order.status == .cancelled ? "customer" : nil),
@@ -509,8 +509,8 @@ public struct ShopifyFront: PlatformFront {
             var line: [String: Any] = [
                 "id": Self.derivedID(17, "refund_line/\(receipt.id)/\(position)"), "quantity": item.quantity, "restock_type": "return",
                 "location_id": Self.numericID(order.sourceLocationID ?? order.locationID),
-                "subtotal": FrontKit.decimal(Money(minorUnits: price, currency: currency)),
-                "total_tax": FrontKit.decimal(Money(minorUnits: upToHere - before - price, currency: currency)),
+                "subtotal": Money(minorUnits: price, currency: currency).decimalText,
+                "total_tax": Money(minorUnits: upToHere - before - price, currency: currency).decimalText,
             ]
             if let index {
                 line["line_item_id"] = Self.lineItemID(order.number, index)

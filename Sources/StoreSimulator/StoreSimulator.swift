@@ -557,13 +557,14 @@ extension OrderLine {
     }
 }
 
-/// A small seeded generator, so a load run's random faults are the same every time.
-struct SplitMix64 {
+/// A small seeded random generator (SplitMix64): the same numbers for the same seed, so a load run's random faults
+/// and the benchmark's generated catalog are the same every run.
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

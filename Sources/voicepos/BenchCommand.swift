@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Replay
 import RetailModel
+import StoreSimulator
 import Understanding
 
 /// `voicepos bench`: how long understanding takes to build and to read one utterance, at catalog scale.
@@ -111,7 +112,7 @@ struct SyntheticCatalog {
     private static let colors = ["black", "white", "navy", "grey", "red", "olive"]
 
     init(products count: Int) {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         func word(_ parts: Int) -> String {
             (0..<parts).map { _ in Self.syllables[Int(generator.next() % UInt64(Self.syllables.count))] }.joined()
         }
@@ -161,21 +162,8 @@ struct SyntheticCatalog {
     }
 }
 
-/// A small seeded random generator, so the benchmark catalog is the same every run.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension Array {
-    func shuffledDeterministically(_ generator: inout SplitMix) -> [Element] {
+    func shuffledDeterministically(_ generator: inout SplitMix64) -> [Element] {
         var copy = self
         copy.shuffle(using: &generator)
         return copy
