@@ -660,9 +660,8 @@ struct Turn {
             await startAvailability()
         case .outOfScope where text.contains(" cancel") && text.contains(" order"):
             offerPerson("I can't cancel or change an order myself, but a team member can do it for you right away. Would you like me to connect you?")
-        case .outOfScope where text.contains(" return policy") || text.contains(" returns policy"):
-            let refund = pos.capabilities.refundsToStoreCredit ? "your original payment method or store credit" : "your original payment method"
-            say("You can return items within \(configuration.returnPolicy.windowDays) days of delivery, for a refund to \(refund). Just tell me what you'd like to return.")
+        case .outOfScope where asksReturnPolicy:
+            sayReturnPolicy()
         case .outOfScope where flow != nil && state.lastQuestion != nil:
             // A passing question in the middle of a conversation: say so, then carry on where we were.
             state.pending = pending

@@ -7,6 +7,12 @@ import Understanding
 extension Turn {
     mutating func startReturn() async {
         if await answeredRefundQuestion() { return }
+        // "What's your return policy?" asks about the policy, not to return the order last talked about.
+        let entities = interpretation.entities
+        if asksReturnPolicy, entities.productIDs.isEmpty, entities.orderNumber == nil, entities.kind == nil {
+            sayReturnPolicy()
+            return
+        }
         guard pos.capabilities.takesReturns else {
             offerPerson("I can't start returns on this line, but a team member can. Would you like me to connect you?")
             return
@@ -36,6 +42,16 @@ extension Turn {
         state.focusOrderNumber = returned.number
         offerMoreHelp()
         return true
+    }
+
+    var asksReturnPolicy: Bool {
+        let text = " \(interpretation.redactedText) "
+        return text.contains(" return policy") || text.contains(" returns policy")
+    }
+
+    mutating func sayReturnPolicy() {
+        let refund = pos.capabilities.refundsToStoreCredit ? "your original payment method or store credit" : "your original payment method"
+        say("You can return items within \(configuration.returnPolicy.windowDays) days of delivery, for a refund to \(refund). Just tell me what you'd like to return.")
     }
 
     mutating func continueReturn() async {
