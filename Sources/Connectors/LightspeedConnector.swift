@@ -364,6 +364,7 @@ actor LightspeedTokens {
         let request = HTTPRequest(
             method: "POST", url: tokenURL,
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"], body: Data(body.utf8))
+        try await RequestBudget.current?.spend()
         let response = try await transport.send(request)
         if let failure = HTTPFailure.error(in: response, platform: .lightspeed) { throw failure }
         guard let grant = try? JSONPayload.parse(response.body, platform: .lightspeed), let token = grant.string("access_token"), !token.isEmpty

@@ -61,6 +61,7 @@ struct PlatformClient: Sendable {
             data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         }
         try await callLimit.waitForRoom()
+        try await RequestBudget.current?.spend()
         let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: data))
         await callLimit.observe(response)
         return response

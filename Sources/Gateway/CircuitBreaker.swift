@@ -18,9 +18,10 @@ actor CircuitBreakers {
     private let threshold: Int
     private let cooldown: Duration
     private var circuits: [POSFlow: Circuit] = [:]
-    private let clock = ContinuousClock()
+    private let clock: any GatewayClock
 
-    init(threshold: Int, cooldown: Duration) {
+    init(threshold: Int, cooldown: Duration, clock: any GatewayClock) {
+        self.clock = clock
         self.threshold = max(1, threshold)
         self.cooldown = cooldown
     }

@@ -6,6 +6,9 @@ public struct GatewayPolicy: Sendable, Hashable {
     public var requestsPerMinute: Double
     /// Requests that may go at once after a quiet spell (the bucket's size).
     public var burst: Double
+    /// Tokens reads leave in the bucket for checkout writes (an order, its charge, its confirmation), so a caller
+    /// who said yes is not queued behind other callers' stock questions. At most `burst - 1`.
+    public var writeReserve: Double
     /// The longest a caller waits in silence for one POS answer, waits and retries included.
     public var deadline: Duration
     /// The longest a write (an order, a charge) is given. Longer than a read's and not cut short by the caller's
@@ -28,7 +31,7 @@ public struct GatewayPolicy: Sendable, Hashable {
     public var lastKnownStockLimit: Duration
 
     public init(
-        requestsPerMinute: Double = 600, burst: Double = 20, deadline: Duration = .seconds(2), writeDeadline: Duration = .seconds(6),
+        requestsPerMinute: Double = 600, burst: Double = 20, writeReserve: Double = 2, deadline: Duration = .seconds(2), writeDeadline: Duration = .seconds(6),
         retries: Int = 2,
         backoff: Duration = .milliseconds(100), maxBackoff: Duration = .milliseconds(800), breakerThreshold: Int = 5,
         breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15), customerTTL: Duration = .seconds(300),
@@ -36,6 +39,7 @@ public struct GatewayPolicy: Sendable, Hashable {
     ) {
         self.requestsPerMinute = requestsPerMinute
         self.burst = burst
+        self.writeReserve = writeReserve
         self.deadline = deadline
         self.writeDeadline = writeDeadline
         self.retries = retries

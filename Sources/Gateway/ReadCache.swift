@@ -19,9 +19,11 @@ actor ReadCache<Value: Sendable> {
     private var inFlight: [String: (generation: Int, task: Task<Value, any Error>)] = [:]
     private var generations: [String: Int] = [:]
     private var everything = 0
-    private let clock = ContinuousClock()
+    private let clock: any GatewayClock
     private(set) var hits = 0
     private(set) var misses = 0
+
+    init(clock: any GatewayClock) { self.clock = clock }
 
     private func generation(_ key: String) -> Int { everything + generations[key, default: 0] }
 

@@ -6,8 +6,10 @@ import RetailModel
 /// The resilience gateway: a `PointOfSale` that wraps any other (the simulator, a connector) and keeps callers
 /// served honestly when the POS throttles, slows down or fails.
 ///
-/// - Every request spends a token from the merchant's budget (`TokenBucket`); a `Retry-After` pauses the bucket.
-///   A caller waits for a token only while its deadline allows, then hears we're busy — never a long silence.
+/// - Every request spends a token from the merchant's budget (`TokenBucket`): the call's first, and each further
+///   HTTP request a connector sends for it (`RequestBudget`). A `Retry-After` pauses the bucket. A caller waits
+///   for a token only while its deadline allows, then hears we're busy — never a long silence. Reads leave a few
+///   tokens for checkout writes, so a caller who said yes goes ahead of the queue.
 /// - Reads, and writes that are safe to repeat (a charge under its idempotency key, confirm, cancel), are retried
 ///   with exponential backoff and full jitter within the deadline. An order create is never retried blind: after a
 ///   timeout it is read back from the customer's recent orders, so an order the POS accepted is found, not doubled.
@@ -21,30 +23,38 @@ public final class ResilientPointOfSale: PointOfSale {
     private let storeClock: StoreClock
     private let bucket: TokenBucket
     private let breakers: CircuitBreakers
-    private let catalogCache = ReadCache<[Product]>()
-    private let locationCache = ReadCache<[Location]>()
-    private let searchCache = ReadCache<[Product]>()
-    private let stockCache = ReadCache<[StockLevel]>()
-    private let customerCache = ReadCache<Customer>()
+    private let catalogCache: ReadCache<[Product]>
+    private let locationCache: ReadCache<[Location]>
+    private let searchCache: ReadCache<[Product]>
+    private let stockCache: ReadCache<[StockLevel]>
+    private let customerCache: ReadCache<Customer>
     public let stats = GatewayStats()
-    private let clock = ContinuousClock()
+    private let clock: any GatewayClock
     /// One line per POS call at debug level: flow, attempt, outcome and time — never its arguments, so no card
     /// token, customer detail or credential is ever logged.
     private let logger: Logger
 
     public var capabilities: POSCapabilities { upstream.capabilities }
 
-    /// - Parameter clock: the store's clock, for the age of a last-known count.
+    /// - Parameters:
+    ///   - clock: the store's clock, for the age of a last-known count.
+    ///   - monotonicClock: budgets, deadlines, cool-downs and cache ages.
     public init(
         wrapping upstream: any PointOfSale, policy: GatewayPolicy = GatewayPolicy(), clock: StoreClock = .system,
-        logger: Logger = Logger(label: "voicepos.gateway")
+        monotonicClock: any GatewayClock = .system, logger: Logger = Logger(label: "voicepos.gateway")
     ) {
         self.upstream = upstream
         self.logger = logger
         self.policy = policy
         storeClock = clock
-        bucket = TokenBucket(requestsPerMinute: policy.requestsPerMinute, burst: policy.burst)
-        breakers = CircuitBreakers(threshold: policy.breakerThreshold, cooldown: policy.breakerCooldown)
+        self.clock = monotonicClock
+        bucket = TokenBucket(requestsPerMinute: policy.requestsPerMinute, burst: policy.burst, clock: monotonicClock)
+        breakers = CircuitBreakers(threshold: policy.breakerThreshold, cooldown: policy.breakerCooldown, clock: monotonicClock)
+        catalogCache = ReadCache(clock: monotonicClock)
+        locationCache = ReadCache(clock: monotonicClock)
+        searchCache = ReadCache(clock: monotonicClock)
+        stockCache = ReadCache(clock: monotonicClock)
+        customerCache = ReadCache(clock: monotonicClock)
     }
 
     // MARK: Reads
@@ -153,7 +163,10 @@ public final class ResilientPointOfSale: PointOfSale {
     /// The order the POS accepted for this request before its answer was lost: the customer's newest pending order
     /// with exactly these lines, placed since the request went out.
     private func readBack(_ request: OrderRequest, placedSince started: Date) async throws -> Order? {
-        let recent = try await call(.recentOrders, retry: true) { try await self.upstream.recentOrders(customerID: request.customerID, limit: 5) }
+        // Part of the write: it goes in the checkout lane, with the write's time.
+        let recent = try await call(.recentOrders, retry: true, write: true) {
+            try await self.upstream.recentOrders(customerID: request.customerID, limit: 5)
+        }
         let wanted = Dictionary(request.lines.map { ($0.sku, $0.quantity) }, uniquingKeysWith: +)
         return recent.first { order in
             order.status == .pending && order.locationID == request.locationID && order.placedAt >= started.addingTimeInterval(-1)
@@ -230,14 +243,17 @@ public final class ResilientPointOfSale: PointOfSale {
                 await stats.record(flow, outcome: .circuitOpen, after: clock.now - started)
                 throw POSError.unavailable
             }
-            guard await bucket.acquire(before: deadline) else {
+            let reserve = write ? 0 : policy.writeReserve
+            guard await bucket.acquire(before: deadline, leaving: reserve) else {
                 await breakers.probeNotSent(flow)
                 await stats.record(flow, outcome: .overBudget, after: clock.now - started)
                 throw POSError.rateLimited(retryAfterSeconds: nil)
             }
             await stats.sent(flow)
             do {
-                let value = try await within(write ? max(deadline, clock.now + policy.writeDeadline) : deadline, operation)
+                let answerBy = write ? max(deadline, clock.now + policy.writeDeadline) : deadline
+                let allowance = CallAllowance(bucket: bucket, deadline: answerBy, reserve: reserve)
+                let value = try await RequestBudget.$current.withValue(allowance) { try await within(answerBy, operation) }
                 logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).inSeconds * 1000))"])
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
@@ -255,7 +271,7 @@ public final class ResilientPointOfSale: PointOfSale {
                     throw error
                 }
                 await stats.retried(flow)
-                try? await Task.sleep(for: wait)
+                try? await clock.sleep(until: clock.now + wait)
             }
         }
     }
@@ -274,7 +290,7 @@ public final class ResilientPointOfSale: PointOfSale {
             let answer = FirstAnswer(continuation)
             let timer = Task { [clock] in
                 // Only a deadline that really passed is a timeout (a timer cancelled by the answer is not).
-                guard (try? await Task.sleep(until: deadline, clock: clock)) != nil || clock.now >= deadline else { return false }
+                guard (try? await clock.sleep(until: deadline)) != nil || clock.now >= deadline else { return false }
                 return answer.resume(with: .failure(POSError.timeout))
             }
             let work = Task {

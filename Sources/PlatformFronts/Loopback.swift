@@ -14,7 +14,11 @@ public struct Loopback: Sendable {
     /// Starts the front for `platform` over `store` and a connector with the front's (made-up) credentials.
     ///
     /// - Parameter inProcess: skip sockets and hand requests to the front directly (unit tests).
-    public static func start(_ platform: Platform, store: StoreSimulator, profile: StoreProfile, inProcess: Bool = false) async throws -> Loopback {
+    /// - Parameter observe: told of each HTTP request the connector sends, as it goes (a load run counts them).
+    public static func start(
+        _ platform: Platform, store: StoreSimulator, profile: StoreProfile, inProcess: Bool = false,
+        observe: (@Sendable (HTTPRequest) async -> Void)? = nil
+    ) async throws -> Loopback {
         let credentials = Credentials.loopback
         let front: any PlatformFront =
             switch platform {
@@ -36,7 +40,8 @@ public struct Loopback: Sendable {
         values["client_secret"] = credentials.clientSecret
         values["refresh_token"] = credentials.refreshToken
         values["merchant_ids"] = try await store.locations().map(\.id).joined(separator: ",")
-        let transport: any HTTPTransport = inProcess ? FrontTransport(front: front) : URLSessionTransport()
+        var transport: any HTTPTransport = inProcess ? FrontTransport(front: front) : URLSessionTransport()
+        if let observe { transport = ObservedTransport(transport: transport, observe: observe) }
         let connector = try ConnectorSettings(platform: platform, values: values).connector(profile: profile, transport: transport)
         return Loopback(pointOfSale: connector, server: server)
     }
@@ -58,5 +63,16 @@ extension StoreProfile {
         StoreProfile(
             locations: try await store.locations(), products: try await store.catalog(), customers: await store.allCustomers(),
             capabilities: store.capabilities)
+    }
+}
+
+/// A transport that tells someone of each request before sending it.
+struct ObservedTransport: HTTPTransport {
+    let transport: any HTTPTransport
+    let observe: @Sendable (HTTPRequest) async -> Void
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        await observe(request)
+        return try await transport.send(request)
     }
 }

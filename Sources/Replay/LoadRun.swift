@@ -1,7 +1,9 @@
 import Commerce
+import Connectors
 import Conversation
 import Foundation
 import Gateway
+import PlatformFronts
 import RetailModel
 import StoreSimulator
 import Understanding
@@ -20,14 +22,21 @@ public enum LoadRun {
         /// Calls arrive evenly over this many seconds (0: all at once).
         public var ramp: Double
         public var seed: UInt64
+        /// Speak this platform's API to the store over HTTP on 127.0.0.1 (nil: the store in memory). The budget
+        /// then counts HTTP requests, pages and token refreshes included.
+        public var platform: Platform?
 
-        public init(conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, ramp: Double = 0, seed: UInt64 = 1) {
+        public init(
+            conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, ramp: Double = 0, seed: UInt64 = 1,
+            platform: Platform? = nil
+        ) {
             self.conversations = conversations
             self.budgetPerMinute = budgetPerMinute
             self.faultRate = faultRate
             self.seconds = seconds
             self.ramp = ramp
             self.seed = seed
+            self.platform = platform
         }
     }
 
@@ -60,10 +69,12 @@ public enum LoadRun {
         /// Orders charged but not confirmed (the confirm failed; the caller was offered a person).
         public var paidUnconfirmed: Int
         public var seconds: Double
+        /// The platform spoken over loopback HTTP, nil in memory.
+        public var platform: String?
         public var gateway: GatewayStats.Snapshot
 
         enum CodingKeys: String, CodingKey {
-            case conversations, turns, budget, transfers, seconds, gateway
+            case conversations, turns, budget, transfers, seconds, gateway, platform
             case conversationsFinished = "conversations_finished"
             case p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms", maxMilliseconds = "max_ms"
             case posRequests = "pos_requests", overBudget = "over_budget", cacheHitRate = "cache_hit_rate"
@@ -95,10 +106,17 @@ public enum LoadRun {
         let store = try StoreSimulator(fixture: fixture, clock: .system)
         await store.injectRandomFaults(rate: options.faultRate, seed: options.seed)
         let before = Set(await store.snapshot().orders.map(\.number))
-        let metered = MeteredPointOfSale(store)
-        await metered.start()
+        // What the POS receives is counted where it arrives: each HTTP request to the front, or each call in memory.
+        let meter = RequestMeter()
+        var loopback: Loopback?
+        if let platform = options.platform {
+            loopback = try await Loopback.start(
+                platform, store: store, profile: try await StoreProfile.of(store), observe: { _ in await meter.note() })
+        }
+        await meter.start()
         let policy = GatewayPolicy(requestsPerMinute: options.budgetPerMinute, burst: max(1, (options.budgetPerMinute / 60).rounded(.up)))
-        let gateway = ResilientPointOfSale(wrapping: metered, policy: policy, clock: .system)
+        let gateway = ResilientPointOfSale(
+            wrapping: loopback?.pointOfSale ?? MeteredPointOfSale(store, meter: meter), policy: policy, clock: .system)
         let reservations = InMemoryReservations()
         // Catalog and locations are synced before calls come in, as in production, through the gateway's cache.
         let understanding = LanguageUnderstanding(intents: intents, catalog: try await gateway.catalog(), locations: try await gateway.locations())
@@ -144,8 +162,8 @@ public enum LoadRun {
             conversations: options.conversations, conversationsFinished: outcomes.filter(\.finished).count,
             turns: latencies.count, p50Milliseconds: GatewayStats.percentile(latencies, 0.5),
             p99Milliseconds: GatewayStats.percentile(latencies, 0.99), maxMilliseconds: latencies.last ?? 0,
-            posRequests: await metered.count, budget: options.budgetPerMinute,
-            overBudget: await metered.overBudget(perMinute: options.budgetPerMinute, burst: policy.burst),
+            posRequests: await meter.count, budget: options.budgetPerMinute,
+            overBudget: await meter.overBudget(perMinute: options.budgetPerMinute, burst: policy.burst),
             cacheHitRate: health.cacheHitRate, transfers: outcomes.reduce(0) { $0 + $1.transfers },
             confirmedOrders: created.filter { $0.status == .confirmed }.count, lostOrders: lost,
             duplicateOrders: ordersPerCustomer.values.filter { $0.count > 1 }.count,
@@ -153,7 +171,7 @@ public enum LoadRun {
             leakedReservations: await reservations.activeHolds(now: Date()),
             pendingOrdersLeft: created.filter { $0.status == .pending }.count,
             paidUnconfirmed: created.filter { $0.status == .pending && paymentsPerOrder[$0.number]?.isEmpty == false }.count, seconds: elapsed,
-            gateway: await gateway.stats.snapshot())
+            platform: options.platform?.rawValue, gateway: await gateway.stats.snapshot())
     }
 
     static func customer(_ index: Int) -> String { "L-\(index)" }

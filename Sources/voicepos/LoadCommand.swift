@@ -1,4 +1,5 @@
 import ArgumentParser
+import Connectors
 import Foundation
 import Replay
 import Understanding
@@ -26,6 +27,9 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Calls arrive evenly over this many seconds (default 0: all at once).")
     var ramp: Double = 0
 
+    @Option(help: "Speak this platform's API to the store over HTTP on 127.0.0.1 (square, clover…); the budget then counts HTTP requests.")
+    var pos: Platform?
+
     @Option(help: "Seed of the random faults.")
     var seed: UInt64 = 1
 
@@ -45,7 +49,8 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let definitions = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(intents))
         let report = try await LoadRun.run(
-            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, ramp: ramp, seed: seed),
+            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, ramp: ramp, seed: seed,
+                platform: pos),
             intents: definitions)
         if json {
             let encoder = JSONEncoder()
@@ -53,7 +58,7 @@ struct LoadCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print("""
-                \(report.conversations) calls (\(report.conversationsFinished) finished) in \(String(format: "%.1f", report.seconds)) s, \(report.turns) turns
+                \(report.conversations) calls\(report.platform.map { " over the \($0) API on loopback" } ?? "") (\(report.conversationsFinished) finished) in \(String(format: "%.1f", report.seconds)) s, \(report.turns) turns
                 turn latency: p50 \(String(format: "%.0f", report.p50Milliseconds)) ms, p99 \(String(format: "%.0f", report.p99Milliseconds)) ms, max \(String(format: "%.0f", report.maxMilliseconds)) ms
                 POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.1f%%", report.cacheHitRate * 100))
                 transfers to a person: \(report.transfers)

@@ -21,13 +21,20 @@ struct GatewayTests {
     }
 
     /// Tests are about behaviour, not the clock: deadlines no busy CI machine reaches, unless a test sets its own.
-    static func rig(_ policy: GatewayPolicy = GatewayPolicy()) throws -> Rig {
+    ///
+    /// - Parameter requestsPerCall: HTTP requests each call stands for, spent from the call's budget as a connector does.
+    /// - Parameter clock: the gateway's monotonic clock (a `ManualClock` when a test moves time itself).
+    static func rig(
+        _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any GatewayClock = .system
+    ) throws -> Rig {
         var policy = policy
         if policy.deadline == GatewayPolicy().deadline { policy.deadline = .seconds(600) }
         policy.writeDeadline = .seconds(600)
         let store = try Fixtures.store()
         let counter = Counter()
-        return Rig(store: store, counter: counter, gateway: ResilientPointOfSale(wrapping: Counted(store, counter), policy: policy, clock: Fixtures.clock))
+        return Rig(store: store, counter: counter, gateway: ResilientPointOfSale(
+            wrapping: Counted(store, counter, requestsPerCall: requestsPerCall), policy: policy, clock: Fixtures.clock,
+            monotonicClock: clock))
     }
 
     static let order = OrderRequest(customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown")
@@ -71,22 +78,48 @@ struct GatewayTests {
     }
 
     @Test func repeatedFailuresOpenTheCircuitAndItFailsFastUntilAProbeSucceeds() async throws {
-        let rig = try Self.rig(GatewayPolicy(retries: 0, breakerThreshold: 3, breakerCooldown: .milliseconds(200)))
+        let clock = ManualClock()
+        let rig = try Self.rig(GatewayPolicy(retries: 0, breakerThreshold: 3, breakerCooldown: .seconds(10)), clock: clock)
         await rig.store.inject(StoreSimulator.Fault(flow: .orderStatus, error: .unavailable, times: 3))
         for _ in 0..<3 { _ = try? await rig.gateway.orderStatus(number: "7790") }
         #expect(await rig.gateway.health().breakers[.orderStatus] == "open")
         // Open: the store is not asked.
         await #expect(throws: POSError.unavailable) { try await rig.gateway.orderStatus(number: "7790") }
         #expect(await rig.counter.calls[.orderStatus] == 3)
-        try await Task.sleep(for: .milliseconds(250))
+        clock.advance(by: .seconds(9))
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.orderStatus(number: "7790") }
+        #expect(await rig.counter.calls[.orderStatus] == 3)
+        clock.advance(by: .seconds(1))
         // Half open: one probe goes, succeeds, and closes the circuit.
         #expect(try await rig.gateway.orderStatus(number: "7790").status == .shipped)
         #expect(await rig.gateway.health().breakers[.orderStatus] == "closed")
     }
 
+    @Test func aConnectorsFurtherRequestsForOneCallSpendFromTheSameBudget() async throws {
+        // 6 a minute, a burst of 2: a call that needs three HTTP requests gets two; the third is 10 s away.
+        let rig = try Self.rig(
+            GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(1), retries: 0), requestsPerCall: 3,
+            clock: ManualClock())
+        await #expect(throws: POSError.rateLimited(retryAfterSeconds: nil)) { try await rig.gateway.orderStatus(number: "7790") }
+        #expect(await rig.gateway.health().requestsSent == 2)
+    }
+
+    @Test func checkoutWritesPassAheadOfReadsThatWouldSpendTheReserve() async throws {
+        // 6 a minute, a burst of 3, 2 kept for writes: one read goes, the next must wait 10 s; an order goes at once.
+        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 6, burst: 3, writeReserve: 2, deadline: .seconds(1), retries: 0), clock: ManualClock())
+        #expect(try await rig.gateway.orderStatus(number: "7790").status == .shipped)
+        await #expect(throws: POSError.rateLimited(retryAfterSeconds: nil)) { try await rig.gateway.orderStatus(number: "7781") }
+        let order = try await rig.gateway.createOrder(Self.order)
+        #expect(order.status == .pending)
+        let card = CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")
+        _ = try await rig.gateway.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "priority-1")
+        #expect(await rig.counter.calls[.orderStatus] == 1)
+        #expect(await rig.gateway.health().requestsSent == 3)
+    }
+
     @Test func theBudgetIsNeverExceededAndCallersBeyondTheirDeadlineAreToldAtOnce() async throws {
         // 6 a minute, a burst of 2: within a 5-second deadline only the burst can go (the next token is 10 s away).
-        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 6, burst: 2, deadline: .seconds(5), retries: 0))
+        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(5), retries: 0), clock: ManualClock())
         let results = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<6 {
                 group.addTask { (try? await rig.gateway.orderStatus(number: index.isMultiple(of: 2) ? "7790" : "7781")) != nil }
@@ -155,31 +188,39 @@ extension GatewayTests {
 private struct Counted: PointOfSale {
     let store: StoreSimulator
     let counter: GatewayTests.Counter
+    let requestsPerCall: Int
     var capabilities: POSCapabilities { store.capabilities }
 
-    init(_ store: StoreSimulator, _ counter: GatewayTests.Counter) {
+    init(_ store: StoreSimulator, _ counter: GatewayTests.Counter, requestsPerCall: Int) {
         self.store = store
         self.counter = counter
+        self.requestsPerCall = requestsPerCall
     }
 
-    func catalog() async throws -> [Product] { await counter.add(.catalog); return try await store.catalog() }
-    func searchProducts(matching text: String) async throws -> [Product] { await counter.add(.searchProducts); return try await store.searchProducts(matching: text) }
-    func stock(skus: [SKU]) async throws -> [StockLevel] { await counter.add(.stock); return try await store.stock(skus: skus) }
-    func locations() async throws -> [Location] { await counter.add(.locations); return try await store.locations() }
-    func customer(id: String) async throws -> Customer { await counter.add(.customer); return try await store.customer(id: id) }
-    func customer(phone: String) async throws -> Customer { await counter.add(.customer); return try await store.customer(phone: phone) }
-    func createOrder(_ request: OrderRequest) async throws -> Order { await counter.add(.createOrder); return try await store.createOrder(request) }
+    /// Counts the call and spends from its budget once per HTTP request it stands for, as a connector does.
+    private func sent(_ flow: POSFlow) async throws {
+        await counter.add(flow)
+        for _ in 0..<requestsPerCall { try await RequestBudget.current?.spend() }
+    }
+
+    func catalog() async throws -> [Product] { try await sent(.catalog); return try await store.catalog() }
+    func searchProducts(matching text: String) async throws -> [Product] { try await sent(.searchProducts); return try await store.searchProducts(matching: text) }
+    func stock(skus: [SKU]) async throws -> [StockLevel] { try await sent(.stock); return try await store.stock(skus: skus) }
+    func locations() async throws -> [Location] { try await sent(.locations); return try await store.locations() }
+    func customer(id: String) async throws -> Customer { try await sent(.customer); return try await store.customer(id: id) }
+    func customer(phone: String) async throws -> Customer { try await sent(.customer); return try await store.customer(phone: phone) }
+    func createOrder(_ request: OrderRequest) async throws -> Order { try await sent(.createOrder); return try await store.createOrder(request) }
     func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
-        await counter.add(.takePayment)
+        try await sent(.takePayment)
         return try await store.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
     }
-    func confirmOrder(number: String) async throws -> Order { await counter.add(.confirmOrder); return try await store.confirmOrder(number: number) }
-    func cancelOrder(number: String) async throws -> Order { await counter.add(.cancelOrder); return try await store.cancelOrder(number: number) }
+    func confirmOrder(number: String) async throws -> Order { try await sent(.confirmOrder); return try await store.confirmOrder(number: number) }
+    func cancelOrder(number: String) async throws -> Order { try await sent(.cancelOrder); return try await store.cancelOrder(number: number) }
     func recentOrders(customerID: String, limit: Int) async throws -> [Order] {
-        await counter.add(.recentOrders)
+        try await sent(.recentOrders)
         return try await store.recentOrders(customerID: customerID, limit: limit)
     }
-    func orderStatus(number: String) async throws -> OrderStatusReport { await counter.add(.orderStatus); return try await store.orderStatus(number: number) }
-    func order(number: String) async throws -> Order { await counter.add(.getOrder); return try await store.order(number: number) }
-    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { await counter.add(.createReturn); return try await store.createReturn(request) }
+    func orderStatus(number: String) async throws -> OrderStatusReport { try await sent(.orderStatus); return try await store.orderStatus(number: number) }
+    func order(number: String) async throws -> Order { try await sent(.getOrder); return try await store.order(number: number) }
+    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { try await sent(.createReturn); return try await store.createReturn(request) }
 }

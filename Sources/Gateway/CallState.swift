@@ -1,4 +1,5 @@
 import Foundation
+import RetailModel
 
 /// Resumes a continuation with whichever answer comes first; later ones are dropped.
 final class FirstAnswer<T: Sendable>: @unchecked Sendable {
@@ -34,5 +35,34 @@ final class SentFlag: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return sent
+    }
+}
+
+/// One POS call's request allowance: the first request was paid for when the call took its token; each further
+/// request the connector sends for it takes one of its own from the same bucket, by the same deadline.
+final class CallAllowance: RequestAllowance, @unchecked Sendable {
+    private let bucket: TokenBucket
+    private let deadline: ContinuousClock.Instant
+    private let reserve: Double
+    private let lock = NSLock()
+    private var prepaid = true
+
+    init(bucket: TokenBucket, deadline: ContinuousClock.Instant, reserve: Double) {
+        self.bucket = bucket
+        self.deadline = deadline
+        self.reserve = reserve
+    }
+
+    func spend() async throws {
+        if takePrepaid() { return }
+        guard await bucket.acquire(before: deadline, leaving: reserve) else { throw POSError.rateLimited(retryAfterSeconds: nil) }
+    }
+
+    private func takePrepaid() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let paid = prepaid
+        prepaid = false
+        return paid
     }
 }
