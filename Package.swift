@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Connectors", targets: ["Connectors"]),
         .library(name: "PlatformFronts", targets: ["PlatformFronts"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Already in Hummingbird's graph: the gateway's counters and timers, for any metrics backend (Prometheus…).
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // The /metrics endpoint's Prometheus text; adds only swift-atomics, already in NIO's graph.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "RetailModel", swiftSettings: strict),
@@ -69,10 +72,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Conversation", "Gateway", "Connectors", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "voicepos",
             dependencies: [
-                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors", "Gateway",
+                "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors", "Gateway", "Server",
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,6 +95,7 @@ let package = Package(
             name: "VoicePOSTests",
             dependencies: [
                 "Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors", "PlatformFronts", "Gateway",
+                "Server", .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

@@ -132,6 +132,20 @@ public struct ShopifyConnector: PointOfSale {
 
     private static let inventoryItemPrefix = "inventory_item:"
 
+    /// Shopify's inventory webhooks name an inventory item: that becomes its variant's SKU, or every SKU when no
+    /// product read has linked the item yet (dropping too much is safe; dropping the wrong entry is not).
+    public func resolve(_ changes: [StoreChange]) async -> [StoreChange] {
+        var resolved: [StoreChange] = []
+        for change in changes {
+            guard case .stock(let sku?, let location) = change, sku.hasPrefix(Self.inventoryItemPrefix) else {
+                resolved.append(change)
+                continue
+            }
+            resolved.append(.stock(sku: await inventoryItems.sku(ofItem: String(sku.dropFirst(Self.inventoryItemPrefix.count))), locationID: location))
+        }
+        return resolved
+    }
+
     public func locations() async throws -> [Location] {
         try await state.locations {
             guard case .locations(let list) = try client.decode(try await client.send("GET", path("locations")), as: .location, currency: currency)
@@ -364,4 +378,7 @@ actor ShopifyInventoryItems {
     }
 
     func items(for skus: [SKU]) -> [String?] { skus.map { itemBySKU[$0] } }
+
+    /// The variant an inventory item belongs to, when a product read has linked them.
+    func sku(ofItem item: String) -> SKU? { itemBySKU.first { $0.value == item }?.key }
 }

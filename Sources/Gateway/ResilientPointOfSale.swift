@@ -206,9 +206,10 @@ public final class ResilientPointOfSale: PointOfSale {
 
     /// Lays what a verified webhook says changed over the caches: stock is read again, the catalog re-synced.
     public func apply(_ changes: [StoreChange]) async {
-        for change in changes {
+        for change in await upstream.resolve(changes) {
             switch change {
             case .stock(let sku?, _): await invalidateStock([sku])
+            // Stock of everything at a store, or of an item the POS could not place: all of it is read again.
             case .stock(nil, _): await stockCache.expireAll()
             case .catalog: await invalidateCatalog()
             case .location: await locationCache.invalidateAll()
@@ -217,6 +218,8 @@ public final class ResilientPointOfSale: PointOfSale {
             }
         }
     }
+
+    public func resolve(_ changes: [StoreChange]) async -> [StoreChange] { await upstream.resolve(changes) }
 
     /// Forgets the cached catalog, searches and locations (a catalog webhook, or the hourly refresh).
     public func invalidateCatalog() async {

@@ -1,5 +1,5 @@
 /// The name of each `PointOfSale` flow, as it appears in call traces, dialogue files and fault plans.
-public enum POSFlow: String, Sendable, Hashable, Codable, CaseIterable {
+public enum POSFlow: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable {
     case catalog
     case searchProducts = "search_products"
     case stock

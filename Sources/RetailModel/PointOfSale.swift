@@ -40,6 +40,13 @@ public protocol PointOfSale: Sendable {
     func order(number: String) async throws -> Order
     /// Starts a return of lines of a delivered order.
     func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt
+    /// A webhook's changes keyed as this POS keys its records (a platform whose webhooks name stock by something
+    /// else maps it here), so a cache drops the right entries. Unchanged by default.
+    func resolve(_ changes: [StoreChange]) async -> [StoreChange]
+}
+
+extension PointOfSale {
+    public func resolve(_ changes: [StoreChange]) async -> [StoreChange] { changes }
 }
 
 /// What a POS can do, declared by each connector (a platform without a flow says so here, never a silent no-op).

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import Gateway
 import Replay
+import Server
 import Understanding
 
 #if canImport(Glibc)
@@ -141,35 +142,27 @@ struct ChatCommand: AsyncParsableCommand {
 
     /// One JSON turn per input line, one JSON reply per output line; sessions may interleave.
     private func runJSON(_ engine: DialogueEngine) async throws {
-        struct JSONTurn: Decodable {
-            var session: String
-            var text: String
-            var caller: Caller?
-            var alternatives: [Utterance.Alternative]?
-        }
         struct Failure: Encodable {
             var error: String
             var line: Int
         }
-        let decoder = JSONDecoder()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let defaultCaller = customer?.isEmpty == false || phone != nil
+            ? Caller(customerID: customer?.isEmpty == false ? customer : nil, phone: phone) : nil
         var number = 0
         while let line = readLine() {
             number += 1
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let output: Data
             do {
-                let turn = try decoder.decode(JSONTurn.self, from: Data(line.utf8))
-                let caller = turn.caller
-                    ?? (customer?.isEmpty == false || phone != nil ? Caller(customerID: customer?.isEmpty == false ? customer : nil, phone: phone) : nil)
-                let reply = await engine.respond(
-                    to: Utterance(sessionID: turn.session, text: turn.text, alternatives: turn.alternatives ?? [], caller: caller))
+                let turn = try TurnRequest.decode(Data(line.utf8))
+                let reply = await engine.respond(to: turn.utterance(defaultCaller: defaultCaller))
                 // A transferred or finished call is over: its session is forgotten.
                 if reply.action != .continue { await engine.endSession(turn.session) }
                 output = try encoder.encode(reply)
-            } catch is DecodingError {
-                output = try encoder.encode(Failure(error: "expected {\"session\": \"...\", \"text\": \"...\"}", line: number))
+            } catch let error as TurnRequestError {
+                output = try encoder.encode(Failure(error: error.description, line: number))
             }
             print(String(decoding: output, as: UTF8.self))
             fflush(nil)

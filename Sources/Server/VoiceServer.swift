@@ -1,0 +1,156 @@
+import Connectors
+import Conversation
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+
+/// VoicePOS over HTTP: the turn API a speech front end calls, the POS platforms' webhooks, health and metrics.
+///
+/// - `POST /v1/turns` — a `TurnRequest`; answers the `Reply` (text, SSML, action, what is expected next). A call
+///   that ends or is handed to a person is forgotten after its last reply.
+/// - `DELETE /v1/sessions/{id}` — the caller hung up: an unpaid order is cancelled and stock holds released.
+/// - `POST /webhooks/{platform}` — verified over the raw body, then the changes it names are dropped from the
+///   gateway's caches (stock is read again). A platform with no verifier configured answers 404.
+/// - `GET /health` — the gateway's budget, queue, circuits and cache; `"degraded"` while a circuit is open.
+/// - `GET /metrics` — Prometheus text: the gateway's counters and latency histograms per flow and outcome,
+///   circuit states, queue depth, and turns per intent and action.
+public struct VoiceServer: Sendable {
+    let engine: DialogueEngine
+    let gateway: ResilientPointOfSale
+    let webhooks: [Platform: WebhookVerifier]
+    /// Where the process's metrics are collected (the registry `MetricsSystem` was bootstrapped with).
+    let registry: PrometheusCollectorRegistry
+    let logger: Logger
+    /// The largest body read.
+    static let bodyLimit = 1 << 20
+
+    /// - Parameters:
+    ///   - webhooks: a verifier per platform whose webhooks this store receives.
+    ///   - registry: the Prometheus registry the process bootstrapped `MetricsSystem` with.
+    public init(
+        engine: DialogueEngine, gateway: ResilientPointOfSale, webhooks: [WebhookVerifier] = [], registry: PrometheusCollectorRegistry,
+        logger: Logger = Logger(label: "voicepos.server")
+    ) {
+        self.engine = engine
+        self.gateway = gateway
+        self.webhooks = Dictionary(webhooks.map { ($0.platform, $0) }, uniquingKeysWith: { $1 })
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// The routes.
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("v1/turns") { request, _ in try await turn(request) }
+        router.delete("v1/sessions/:id") { _, context in
+            await engine.endSession(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        router.post("webhooks/:platform") { request, context in try await webhook(request, platform: try context.parameters.require("platform")) }
+        router.get("health") { _, _ in try await health() }
+        router.get("metrics") { _, _ in await metrics() }
+        return router
+    }
+
+    private func turn(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: Self.bodyLimit)
+        let turn: TurnRequest
+        do {
+            turn = try TurnRequest.decode(Data(body.readableBytesView))
+        } catch {
+            return Self.failure(error.description, status: .badRequest)
+        }
+        let started = ContinuousClock.now
+        let reply = await engine.respond(to: turn.utterance())
+        if reply.action != .continue { await engine.endSession(turn.session) }
+        let dimensions = [("intent", reply.intent.rawValue), ("action", reply.action.rawValue)]
+        Counter(label: "voicepos_turns_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "voicepos_turn_duration_seconds").recordNanoseconds(Int64((ContinuousClock.now - started).inSeconds * 1e9))
+        return try Self.json(reply)
+    }
+
+    private func webhook(_ request: Request, platform name: String) async throws -> Response {
+        guard let platform = Platform(rawValue: name), let verifier = webhooks[platform] else {
+            return Self.failure("no webhooks are configured for \(name)", status: .notFound)
+        }
+        var request = request
+        let body = Data(try await request.collectBody(upTo: Self.bodyLimit).readableBytesView)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        do {
+            let delivery = try verifier.receive(body: body, headers: headers)
+            if let code = delivery.verificationCode {
+                // Clover's setup POST: the code is pasted into its dashboard to prove the URL is ours.
+                logger.notice("Clover webhook verification code received", metadata: ["code": "\(code)"])
+            }
+            await gateway.apply(delivery.changes)
+            Counter(label: "voicepos_webhooks_total", dimensions: [("platform", name), ("outcome", "applied")]).increment()
+            logger.debug("webhook", metadata: ["platform": "\(name)", "event": "\(delivery.event)", "changes": "\(delivery.changes.count)"])
+            return try Self.json(["event": delivery.event, "changes": String(delivery.changes.count)])
+        } catch let rejection as WebhookRejection {
+            Counter(label: "voicepos_webhooks_total", dimensions: [("platform", name), ("outcome", "rejected")]).increment()
+            logger.warning("webhook rejected", metadata: ["platform": "\(name)", "reason": "\(rejection)"])
+            return Self.failure(rejection.description, status: HTTPResponse.Status(code: rejection.status))
+        } catch {
+            // Verified but unreadable: acknowledged, so the platform does not retry what will never read, and logged.
+            Counter(label: "voicepos_webhooks_total", dimensions: [("platform", name), ("outcome", "unreadable")]).increment()
+            logger.error("webhook unreadable", metadata: ["platform": "\(name)", "error": "\(error)"])
+            return Self.failure("the event could not be read", status: .ok)
+        }
+    }
+
+    private func health() async throws -> Response {
+        struct Health: Encodable {
+            var status: String
+            var gateway: GatewayHealth
+        }
+        let gateway = await gateway.health()
+        return try Self.json(Health(status: gateway.breakers.values.contains { $0 != "closed" } ? "degraded" : "ok", gateway: gateway))
+    }
+
+    /// Gauges are read as the scrape comes (circuits, queue), then everything the process counted is written out.
+    private func metrics() async -> Response {
+        _ = await gateway.health()
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// `{"error": "..."}`.
+    private static func failure(_ message: String, status: HTTPResponse.Status) -> Response {
+        (try? json(["error": message], status: status)) ?? Response(status: status)
+    }
+
+    // MARK: Serving
+
+    /// Serves until the task is cancelled (or SIGINT/SIGTERM with `shutdownOnSignals`); `bound` is told the
+    /// address once the port is open (port 0 picks a free one).
+    public func run(
+        host: String, port: Int, shutdownOnSignals: Bool = false, bound: @escaping @Sendable (URL) -> Void = { _ in }
+    ) async throws {
+        let app = Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "VoicePOS"),
+            onServerRunning: { channel in
+                if let url = URL(string: "http://\(host):\(channel.localAddress?.port ?? port)") { bound(url) }
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: shutdownOnSignals ? [.sigterm, .sigint] : [])
+    }
+}
