@@ -161,6 +161,7 @@ public struct CloverConnector: PointOfSale {
         var note = CloverNote()
         note[.fulfillment] = request.fulfillment.rawValue
         note[.sourceLocation] = request.sourceLocationID
+        note[.reference] = request.reference
         var lineItems: [[String: Any]] = []
         for line in request.lines {
             let item = try await merchantItem(line.sku, at: merchant)

@@ -191,7 +191,7 @@ struct CloverMapper: PayloadMapper {
             status: status, fulfillment: fulfillment, locationID: field["merchant"]["id"].optionalString() ?? "", lines: lines,
             subtotal: subtotal, tax: Money(minorUnits: total.minorUnits - subtotal.minorUnits, currency: currency),
             placedAt: placed.map(Self.date) ?? Date(timeIntervalSince1970: 0), shipment: shipment, deliveredAt: note.date(.deliveredAt),
-            readyAt: note.date(.readyAt), sourceLocationID: note[.sourceLocation])
+            readyAt: note.date(.readyAt), sourceLocationID: note[.sourceLocation], reference: note[.reference])
     }
 
     /// Clover's own order state, for an order VoicePOS has written no status for: v3 `state` (open, locked) with
@@ -343,12 +343,13 @@ struct CloverAttributes {
 /// own status (pending, confirmed, ready for pickup, shipped, delivered, returned), how the order is fulfilled
 /// (also set as the merchant's Pickup or Shipping order type when it has one), when a pickup is ready, the store
 /// a transfer comes from, and, as Clover has no carrier-tracking object, the carrier, tracking number and
-/// shipped, expected and delivered dates. One `voicepos.KEY=VALUE` line each, dates in ISO-8601; whatever else the
+/// shipped, expected and delivered dates; and VoicePOS's reference for the order (v3 creates take no idempotency
+/// key). One `voicepos.KEY=VALUE` line each, dates in ISO-8601; whatever else the
 /// note says (a clerk's words) is kept as written, before VoicePOS's lines.
 struct CloverNote: Sendable, Hashable {
     enum Key: String, CaseIterable, Sendable {
         case status, fulfillment, readyAt = "ready_at", sourceLocation = "source_location", carrier, tracking
-        case shippedAt = "shipped_at", estimatedDelivery = "estimated_delivery", deliveredAt = "delivered_at"
+        case shippedAt = "shipped_at", estimatedDelivery = "estimated_delivery", deliveredAt = "delivered_at", reference
     }
 
     static let prefix = "voicepos."

@@ -124,7 +124,7 @@ public struct LightspeedConnector: PointOfSale {
     // MARK: Orders
 
     public func createOrder(_ request: OrderRequest) async throws -> Order {
-        let reference = Self.reference("order")
+        let reference = request.reference ?? Self.reference("order")
         var sale: [String: Any] = [
             "shopID": request.locationID, "customerID": request.customerID, "completed": "false",
             "referenceNumber": reference, "referenceNumberSource": Self.referenceSource,

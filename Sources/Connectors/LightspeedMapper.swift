@@ -230,7 +230,10 @@ struct LightspeedMapper: PayloadMapper {
             locationID: first?["shopID"].optionalString() ?? "", lines: mapped, subtotal: subtotal, tax: tax,
             placedAt: try first?["createTime"].optionalDate() ?? first?["timeStamp"].optionalDate() ?? Date(timeIntervalSince1970: 0),
             shipment: shipment, deliveredAt: try noteField(.deliveredAt).optionalDate(), readyAt: try noteField(.readyAt).optionalDate(),
-            sourceLocationID: note[.sourceLocation].flatMap { $0.isEmpty ? nil : $0 })
+            sourceLocationID: note[.sourceLocation].flatMap { $0.isEmpty ? nil : $0 },
+            // Our own reference only: another app's `referenceNumber` means nothing to VoicePOS.
+            reference: sale?["referenceNumberSource"].optionalString() == LightspeedConnector.referenceSource
+                ? sale?["referenceNumber"].nonBlank() : nil)
     }
 
     /// `voided` cancels; a status the note names wins next (Lightspeed has no ready, delivered or returned);

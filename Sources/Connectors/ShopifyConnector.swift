@@ -190,9 +190,10 @@ public struct ShopifyConnector: PointOfSale {
         if request.fulfillment == .shipping {
             order["shipping_lines"] = [["title": "Shipping", "code": "voicepos-shipping", "price": Money.zero(currency).decimalText] as [String: Any]]
         }
-        if let source = request.sourceLocationID {
-            order["note_attributes"] = [["name": ShopifyOrderNotes.sourceLocation, "value": source]]
-        }
+        var notes: [[String: String]] = []
+        if let source = request.sourceLocationID { notes.append(["name": ShopifyOrderNotes.sourceLocation, "value": source]) }
+        if let reference = request.reference { notes.append(["name": ShopifyOrderNotes.reference, "value": reference]) }
+        if !notes.isEmpty { order["note_attributes"] = notes }
         return try await decodedOrder(try await client.send("POST", path("orders"), json: ["order": order]))
     }
 

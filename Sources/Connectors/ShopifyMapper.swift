@@ -205,7 +205,8 @@ struct ShopifyMapper: PayloadMapper {
             placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
             deliveredAt: try noteAttribute(ShopifyOrderNotes.deliveredAt, of: field).optionalDate(),
             readyAt: try noteAttribute(ShopifyOrderNotes.readyAt, of: field).optionalDate(),
-            sourceLocationID: try noteAttribute(ShopifyOrderNotes.sourceLocation, of: field).nonBlank())
+            sourceLocationID: try noteAttribute(ShopifyOrderNotes.sourceLocation, of: field).nonBlank(),
+            reference: try noteAttribute(ShopifyOrderNotes.reference, of: field).nonBlank())
     }
 
     /// The value of one of an order's `note_attributes` (`[{"name": …, "value": …}]`); missing when none has the name.
@@ -357,6 +358,8 @@ struct ShopifyMapper: PayloadMapper {
 enum ShopifyOrderNotes {
     /// The store a pickup's units are sent over from (a transfer).
     static let sourceLocation = "voicepos_source_location"
+    /// VoicePOS's reference for the order (`OrderRequest.reference`): REST order creates take no idempotency key.
+    static let reference = "voicepos_reference"
     /// When a pickup order is (or will be) ready, ISO-8601.
     static let readyAt = "voicepos_ready_at"
     /// "true" once staff have the order waiting at the counter.

@@ -134,8 +134,12 @@ public struct SquareConnector: PointOfSale {
             "line_items": request.lines.map { ["catalog_object_id": $0.sku, "quantity": String($0.quantity)] },
             "fulfillments": [fulfillment],
         ]
-        if let source = request.sourceLocationID { order["metadata"] = [SquareMetadata.sourceLocation: source] }
-        let key = "order-\(request.customerID)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))-\(UUID().uuidString)"
+        var metadata: [String: String] = [:]
+        metadata[SquareMetadata.sourceLocation] = request.sourceLocationID
+        metadata[SquareMetadata.reference] = request.reference
+        if !metadata.isEmpty { order["metadata"] = metadata }
+        // The same reference is the same order to Square too (its idempotency key).
+        let key = "order-" + (request.reference ?? UUID().uuidString)
         let payload = try await client.send("POST", "v2/orders", json: ["idempotency_key": key.idempotencyKey, "order": order])
         let created = try await decodedOrder(payload)
         await state.remember(order: created.number, customer: request.customerID)
@@ -289,4 +293,5 @@ enum SquareMetadata {
     static let sourceLocation = "voicepos_source_location"
     static let estimatedDelivery = "voicepos_estimated_delivery"
     static let deliveredAt = "voicepos_delivered_at"
+    static let reference = "voicepos_reference"
 }

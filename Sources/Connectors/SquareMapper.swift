@@ -152,7 +152,7 @@ struct SquareMapper: PayloadMapper {
             tax: tax, placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
             deliveredAt: try metadata[SquareMetadata.deliveredAt].optionalDate(),
             readyAt: try first?["pickup_details"]["pickup_at"].optionalDate(),
-            sourceLocationID: metadata[SquareMetadata.sourceLocation].nonBlank())
+            sourceLocationID: metadata[SquareMetadata.sourceLocation].nonBlank(), reference: metadata[SquareMetadata.reference].nonBlank())
     }
 
     private func orderCurrency(of order: Field) throws -> String {

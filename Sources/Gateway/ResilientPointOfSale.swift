@@ -137,8 +137,12 @@ public final class ResilientPointOfSale: PointOfSale {
 
     // MARK: Writes
 
-    /// Never retried blind: a create that failed after it was sent may have been accepted, so it is looked for.
+    /// Never retried blind: a create that failed after it was sent may have been accepted, so it is looked for —
+    /// by the reference it carried (one is given to a request without), or by its content where the POS keeps none.
     public func createOrder(_ request: OrderRequest) async throws -> Order {
+        var referenced = request
+        if referenced.reference == nil { referenced.reference = "vp-" + UUID().uuidString.lowercased() }
+        let request = referenced
         let started = storeClock.now
         let sent = SentFlag()
         do {
@@ -160,8 +164,9 @@ public final class ResilientPointOfSale: PointOfSale {
         }
     }
 
-    /// The order the POS accepted for this request before its answer was lost: the customer's newest pending order
-    /// with exactly these lines, placed since the request went out.
+    /// The order the POS accepted for this request before its answer was lost: the customer's order carrying the
+    /// request's reference; where the POS kept no reference, their newest pending order with exactly these lines at
+    /// this store, placed since the request went out.
     private func readBack(_ request: OrderRequest, placedSince started: Date) async throws -> Order? {
         // Part of the write: it goes in the checkout lane, with the write's time.
         let recent = try await call(.recentOrders, retry: true, write: true) {
@@ -169,7 +174,8 @@ public final class ResilientPointOfSale: PointOfSale {
         }
         let wanted = Dictionary(request.lines.map { ($0.sku, $0.quantity) }, uniquingKeysWith: +)
         return recent.first { order in
-            order.status == .pending && order.locationID == request.locationID && order.placedAt >= started.addingTimeInterval(-1)
+            if let reference = order.reference { return reference == request.reference }
+            return order.status == .pending && order.locationID == request.locationID && order.placedAt >= started.addingTimeInterval(-1)
                 && Dictionary(order.lines.map { ($0.sku, $0.quantity) }, uniquingKeysWith: +) == wanted
         }
     }

@@ -160,7 +160,7 @@ public struct CloverFront: PlatformFront {
             type.flatMap(Self.fulfillmentOfType) ?? Self.noteValue("fulfillment", in: note).flatMap(Fulfillment.init(rawValue:)) ?? .pickup
         return OrderRequest(
             customerID: customerID, lines: items, fulfillment: fulfillment, locationID: merchant,
-            sourceLocationID: Self.noteValue("source_location", in: note))
+            sourceLocationID: Self.noteValue("source_location", in: note), reference: Self.noteValue("reference", in: note))
     }
 
     /// `POST /v1/orders/{id}/pay`: the order, paid, naming its charge.
@@ -309,6 +309,7 @@ public struct CloverFront: PlatformFront {
         var lines = [("status", order.status.rawValue), ("fulfillment", order.fulfillment.rawValue)]
         if let ready = order.readyAt { lines.append(("ready_at", FrontKit.date(ready))) }
         if let source = order.sourceLocationID { lines.append(("source_location", source)) }
+        if let reference = order.reference { lines.append(("reference", reference)) }
         if let shipment = order.shipment {
             lines += [("carrier", shipment.carrier), ("tracking", shipment.trackingNumber)]
             if let shipped = shipment.shippedAt { lines.append(("shipped_at", FrontKit.date(shipped))) }

@@ -226,7 +226,8 @@ public struct LightspeedFront: PlatformFront {
         let order = try await store.createOrder(
             OrderRequest(
                 customerID: customerID, lines: lines.map { LineItem(sku: $0.itemID, quantity: $0.quantity) },
-                fulfillment: shipping ? .shipping : .pickup, locationID: shopID, sourceLocationID: note[.sourceLocation]))
+                fulfillment: shipping ? .shipping : .pickup, locationID: shopID, sourceLocationID: note[.sourceLocation],
+                reference: reference))
         if let reference { await ledger.remember(reference: reference, sale: .order(order.number)) }
         let object = await sale(order)
         return one("Sale", object)

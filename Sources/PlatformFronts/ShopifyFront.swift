@@ -43,6 +43,7 @@ public struct ShopifyFront: PlatformFront {
 
     // Keys `ShopifyMapper` reads (`ShopifyOrderNotes` in Connectors).
     private static let sourceLocationNote = "voicepos_source_location"
+    private static let referenceNote = "voicepos_reference"
     private static let readyAtNote = "voicepos_ready_at"
     private static let readyForPickupNote = "voicepos_ready_for_pickup"
     private static let deliveredAtNote = "voicepos_delivered_at"
@@ -185,9 +186,10 @@ public struct ShopifyFront: PlatformFront {
         }
         let shipped = (order["shipping_lines"] as? [Any])?.isEmpty == false
         let notes = order["note_attributes"] as? [[String: Any]] ?? []
-        let source = notes.first(where: { $0["name"] as? String == Self.sourceLocationNote })?["value"] as? String
+        func note(_ name: String) -> String? { notes.first { $0["name"] as? String == name }?["value"] as? String }
         return OrderRequest(
-            customerID: customerID, lines: items, fulfillment: shipped ? .shipping : .pickup, locationID: locationID, sourceLocationID: source)
+            customerID: customerID, lines: items, fulfillment: shipped ? .shipping : .pickup, locationID: locationID,
+            sourceLocationID: note(Self.sourceLocationNote), reference: note(Self.referenceNote))
     }
 
     /// `refund_line_items` name the order's line items; a note starting "Store credit: " asks for store credit.
@@ -460,6 +462,7 @@ public struct ShopifyFront: PlatformFront {
 
         var notes: [[String: String]] = []
         if let source = order.sourceLocationID { notes.append(["name": Self.sourceLocationNote, "value": source]) }
+        if let reference = order.reference { notes.append(["name": Self.referenceNote, "value": reference]) }
         if let ready = order.readyAt { notes.append(["name": Self.readyAtNote, "value": FrontKit.date(ready)]) }
         if order.status == .readyForPickup { notes.append(["name": Self.readyForPickupNote, "value": "true"]) }
         if let delivered = order.deliveredAt { notes.append(["name": Self.deliveredAtNote, "value": FrontKit.date(delivered)]) }

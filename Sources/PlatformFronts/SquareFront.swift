@@ -121,8 +121,10 @@ public struct SquareFront: PlatformFront {
             return LineItem(sku: sku, quantity: quantity)
         }
         let type = (order["fulfillments"] as? [[String: Any]])?.first?["type"] as? String
-        let source = (order["metadata"] as? [String: String])?["voicepos_source_location"]
-        return OrderRequest(customerID: customerID, lines: items, fulfillment: type == "PICKUP" ? .pickup : .shipping, locationID: locationID, sourceLocationID: source)
+        let metadata = order["metadata"] as? [String: String]
+        return OrderRequest(
+            customerID: customerID, lines: items, fulfillment: type == "PICKUP" ? .pickup : .shipping, locationID: locationID,
+            sourceLocationID: metadata?["voicepos_source_location"], reference: metadata?["voicepos_reference"])
     }
 
     private func pay(_ body: [String: Any]) async throws -> [String: Any] {
@@ -274,6 +276,7 @@ public struct SquareFront: PlatformFront {
         }
         var metadata: [String: String] = [:]
         if let source = order.sourceLocationID { metadata["voicepos_source_location"] = source }
+        if let reference = order.reference { metadata["voicepos_reference"] = reference }
         if let delivered = order.deliveredAt { metadata["voicepos_delivered_at"] = FrontKit.date(delivered) }
         if let estimate = order.shipment?.estimatedDelivery { metadata["voicepos_estimated_delivery"] = FrontKit.date(estimate) }
         var object: [String: Any] = [

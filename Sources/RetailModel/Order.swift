@@ -71,11 +71,14 @@ public struct Order: Sendable, Hashable, Codable {
     public var readyAt: Date?
     /// Where the units come from when another store sends them to the pickup store (a transfer).
     public var sourceLocationID: String?
+    /// The reference its create carried (`OrderRequest.reference`), as the POS keeps it; nil for orders placed
+    /// elsewhere.
+    public var reference: String?
 
     public init(
         number: String, customerID: String, status: OrderStatus, fulfillment: Fulfillment, locationID: String,
         lines: [OrderLine], subtotal: Money, tax: Money, placedAt: Date, shipment: Shipment? = nil,
-        deliveredAt: Date? = nil, readyAt: Date? = nil, sourceLocationID: String? = nil
+        deliveredAt: Date? = nil, readyAt: Date? = nil, sourceLocationID: String? = nil, reference: String? = nil
     ) {
         self.number = number
         self.customerID = customerID
@@ -90,6 +93,7 @@ public struct Order: Sendable, Hashable, Codable {
         self.deliveredAt = deliveredAt
         self.readyAt = readyAt
         self.sourceLocationID = sourceLocationID
+        self.reference = reference
     }
 
     public var total: Money { subtotal + tax }
@@ -115,13 +119,21 @@ public struct OrderRequest: Sendable, Hashable, Codable {
     /// For a pickup sent over from another store: the store the units come from (it must take transfers,
     /// as must the pickup store). Tax is the pickup store's.
     public var sourceLocationID: String?
+    /// VoicePOS's own reference for this order, sent with the create and kept by the POS (Square's idempotency key
+    /// and metadata, Lightspeed's `referenceNumber`, Shopify's note attributes, Clover's note): an order whose
+    /// answer was lost is found by it. The gateway gives one to a request that has none.
+    public var reference: String?
 
-    public init(customerID: String, lines: [LineItem], fulfillment: Fulfillment, locationID: String, sourceLocationID: String? = nil) {
+    public init(
+        customerID: String, lines: [LineItem], fulfillment: Fulfillment, locationID: String, sourceLocationID: String? = nil,
+        reference: String? = nil
+    ) {
         self.customerID = customerID
         self.lines = lines
         self.fulfillment = fulfillment
         self.locationID = locationID
         self.sourceLocationID = sourceLocationID
+        self.reference = reference
     }
 }
 

@@ -391,7 +391,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             number: number, customerID: request.customerID, status: .pending, fulfillment: request.fulfillment,
             locationID: location.id, lines: lines, subtotal: subtotal,
             tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: clock.now,
-            sourceLocationID: source.id == location.id ? nil : source.id)
+            sourceLocationID: source.id == location.id ? nil : source.id, reference: request.reference)
         orders[number] = order
         return order
     }

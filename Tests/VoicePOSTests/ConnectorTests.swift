@@ -48,6 +48,19 @@ struct ConnectorTests {
     }
 
     @Test(arguments: Platform.allCases)
+    func aNewOrderKeepsTheReferenceItsCreateCarried(platform: Platform) async throws {
+        let (store, connector, _) = try await Self.connect(platform)
+        let request = OrderRequest(
+            customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown",
+            reference: "vp-connector-test-1")
+        let order = try await connector.createOrder(request)
+        #expect(order.reference == "vp-connector-test-1", "\(platform)")
+        #expect(await store.storedOrder(number: order.number)?.reference == "vp-connector-test-1", "\(platform)")
+        let recent = try await connector.recentOrders(customerID: "C-1001", limit: 5)
+        #expect(recent.first { $0.number == order.number }?.reference == "vp-connector-test-1", "\(platform)")
+    }
+
+    @Test(arguments: Platform.allCases)
     func stockBySKUAndLocation(platform: Platform) async throws {
         let (store, connector, _) = try await Self.connect(platform)
         let skus = try await Array(store.catalog().prefix(3).flatMap { $0.variants.map(\.sku) })

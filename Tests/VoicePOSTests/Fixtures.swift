@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Replay
 import RetailModel
 import StoreSimulator
@@ -18,8 +19,12 @@ enum Fixtures {
         try StoreSimulator(fixture: StoreFixture.demo(), clock: clock)
     }
 
+    /// Deadlines no busy CI machine reaches (a 2-second turn starved by the parallel suite would hear "let me get
+    /// you a person"): these tests are about what is said, not how fast; the gateway's timing has its own tests.
+    static let patient = GatewayPolicy(deadline: .seconds(60), writeDeadline: .seconds(60))
+
     static func bench() async throws -> StoreBench {
-        try await StoreBench.start(fixture: StoreFixture.demo(), clock: clock, intents: intents())
+        try await StoreBench.start(fixture: StoreFixture.demo(), clock: clock, intents: intents(), policy: patient, turnDeadline: .seconds(60))
     }
 
     static func understanding() async throws -> LanguageUnderstanding {

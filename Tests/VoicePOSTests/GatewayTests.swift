@@ -24,8 +24,10 @@ struct GatewayTests {
     ///
     /// - Parameter requestsPerCall: HTTP requests each call stands for, spent from the call's budget as a connector does.
     /// - Parameter clock: the gateway's monotonic clock (a `ManualClock` when a test moves time itself).
+    /// - Parameter afterCreate: runs after each order the store accepts, before its answer goes back.
     static func rig(
-        _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any GatewayClock = .system
+        _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any GatewayClock = .system,
+        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)? = nil
     ) throws -> Rig {
         var policy = policy
         if policy.deadline == GatewayPolicy().deadline { policy.deadline = .seconds(600) }
@@ -33,7 +35,7 @@ struct GatewayTests {
         let store = try Fixtures.store()
         let counter = Counter()
         return Rig(store: store, counter: counter, gateway: ResilientPointOfSale(
-            wrapping: Counted(store, counter, requestsPerCall: requestsPerCall), policy: policy, clock: Fixtures.clock,
+            wrapping: Counted(store, counter, requestsPerCall: requestsPerCall, afterCreate: afterCreate), policy: policy, clock: Fixtures.clock,
             monotonicClock: clock))
     }
 
@@ -48,6 +50,22 @@ struct GatewayTests {
         #expect(after.count == before + 1)
         #expect(after.contains { $0.number == order.number && $0.status == .pending })
         #expect(await rig.counter.calls[.createOrder] == 1)
+    }
+
+    @Test func theReadBackFindsTheOrderByItsReferenceNotALookAlike() async throws {
+        // The answer is lost, and meanwhile the same caller's other line places an identical order (newer).
+        let rig = try Self.rig { store in
+            _ = try await store.createOrder(OrderRequest(
+                customerID: "C-1001", lines: Self.order.lines, fulfillment: .pickup, locationID: "downtown", reference: "vp-other-call"))
+            throw POSError.timeout
+        }
+        let order = try await rig.gateway.createOrder(Self.order)
+        let stored = await rig.store.snapshot().orders.filter { $0.customerID == "C-1001" && $0.status == .pending }
+        #expect(stored.count == 2)
+        #expect(order.reference?.hasPrefix("vp-") == true)
+        #expect(order.reference != "vp-other-call")
+        #expect(await rig.store.storedOrder(number: order.number)?.reference == order.reference)
+        #expect(await rig.gateway.stats.snapshot().ordersRecoveredByReadBack == 1)
     }
 
     @Test func aChargeWhoseAnswerWasLostIsRetriedUnderItsKeyAndTakenOnce() async throws {
@@ -189,12 +207,17 @@ private struct Counted: PointOfSale {
     let store: StoreSimulator
     let counter: GatewayTests.Counter
     let requestsPerCall: Int
+    let afterCreate: (@Sendable (StoreSimulator) async throws -> Void)?
     var capabilities: POSCapabilities { store.capabilities }
 
-    init(_ store: StoreSimulator, _ counter: GatewayTests.Counter, requestsPerCall: Int) {
+    init(
+        _ store: StoreSimulator, _ counter: GatewayTests.Counter, requestsPerCall: Int,
+        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)?
+    ) {
         self.store = store
         self.counter = counter
         self.requestsPerCall = requestsPerCall
+        self.afterCreate = afterCreate
     }
 
     /// Counts the call and spends from its budget once per HTTP request it stands for, as a connector does.
@@ -209,7 +232,12 @@ private struct Counted: PointOfSale {
     func locations() async throws -> [Location] { try await sent(.locations); return try await store.locations() }
     func customer(id: String) async throws -> Customer { try await sent(.customer); return try await store.customer(id: id) }
     func customer(phone: String) async throws -> Customer { try await sent(.customer); return try await store.customer(phone: phone) }
-    func createOrder(_ request: OrderRequest) async throws -> Order { try await sent(.createOrder); return try await store.createOrder(request) }
+    func createOrder(_ request: OrderRequest) async throws -> Order {
+        try await sent(.createOrder)
+        let order = try await store.createOrder(request)
+        try await afterCreate?(store)
+        return order
+    }
     func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
         try await sent(.takePayment)
         return try await store.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)

@@ -39,10 +39,10 @@ struct ServerTests {
         }
     }
 
-    static func serve(via platform: Platform? = nil, policy: GatewayPolicy = GatewayPolicy()) async throws -> Running {
+    static func serve(via platform: Platform? = nil, policy: GatewayPolicy = Fixtures.patient) async throws -> Running {
         let bench = try await StoreBench.start(
             fixture: StoreFixture.demo(), clock: Fixtures.clock, intents: Fixtures.intents(), via: platform, policy: policy,
-            turnDeadline: .seconds(30))
+            turnDeadline: .seconds(60))
         let server = VoiceServer(
             engine: bench.engine, gateway: bench.gateway, webhooks: [.shopify(clientSecret: shopifySecret)], registry: registry)
         let (addresses, continuation) = AsyncStream.makeStream(of: URL.self)
@@ -77,7 +77,9 @@ struct ServerTests {
 
     @Test func aVerifiedShopifyStockWebhookMakesTheGatewayReadThatStockAgain() async throws {
         // Stock is kept an hour here, so only the webhook can make the gateway read it again.
-        let server = try await Self.serve(via: .shopify, policy: GatewayPolicy(stockTTL: .seconds(3600)))
+        var policy = Fixtures.patient
+        policy.stockTTL = .seconds(3600)
+        let server = try await Self.serve(via: .shopify, policy: policy)
         defer { server.task.cancel() }
         let sku = "NK-AM90-BLK-10"
         _ = try await server.bench.gateway.catalog()
@@ -107,7 +109,10 @@ struct ServerTests {
     }
 
     @Test func healthAndMetricsShowTheGatewayAsItStands() async throws {
-        let server = try await Self.serve(policy: GatewayPolicy(retries: 0, breakerThreshold: 1))
+        var policy = Fixtures.patient
+        policy.retries = 0
+        policy.breakerThreshold = 1
+        let server = try await Self.serve(policy: policy)
         defer { server.task.cancel() }
         let health = try server.json(try await server.send("GET", "health"))
         #expect(health["status"] as? String == "ok")
