@@ -25,6 +25,7 @@ public actor GatewayStats {
     private var retries: [POSFlow: Int] = [:]
     private(set) var lastKnownStockAnswers = 0
     private(set) var readBacks = 0
+    private(set) var cachedCatalogSearches = 0
 
     /// Latency samples kept per flow.
     static let samples = 10_000
@@ -53,6 +54,7 @@ public actor GatewayStats {
     }
     func servedLastKnownStock() { lastKnownStockAnswers += 1 }
     func recoveredByReadBack() { readBacks += 1 }
+    func searchedCachedCatalog() { cachedCatalogSearches += 1 }
 
     /// Everything counted so far.
     public func snapshot() -> Snapshot {
@@ -64,7 +66,8 @@ public actor GatewayStats {
                     outcomes: Dictionary(uniqueKeysWithValues: (outcomes[flow] ?? [:]).map { ($0.key.rawValue, $0.value) }),
                     p50Milliseconds: Self.percentile(times, 0.5), p99Milliseconds: Self.percentile(times, 0.99)))
             }),
-            lastKnownStockAnswers: lastKnownStockAnswers, ordersRecoveredByReadBack: readBacks)
+            lastKnownStockAnswers: lastKnownStockAnswers, ordersRecoveredByReadBack: readBacks,
+            searchesFromCachedCatalog: cachedCatalogSearches)
     }
 
     /// The value at `fraction` (0.5, 0.99) of an ascending list; 0 for none.
@@ -86,6 +89,8 @@ public actor GatewayStats {
         public var flows: [String: FlowStats]
         public var lastKnownStockAnswers: Int
         public var ordersRecoveredByReadBack: Int
+        /// Searches answered from the synced catalog while the POS's search was down.
+        public var searchesFromCachedCatalog: Int
     }
 }
 

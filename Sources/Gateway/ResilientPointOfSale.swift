@@ -65,9 +65,17 @@ public final class ResilientPointOfSale: PointOfSale {
         }
     }
 
+    /// When the POS's search is down, the catalog synced earlier is searched here instead: the same products a
+    /// caller asks about every day, rather than no answer.
     public func searchProducts(matching text: String) async throws -> [Product] {
-        try await searchCache.value(text.lowercased(), ttl: policy.catalogTTL, now: storeClock.now) { [self] in
-            try await call(.searchProducts, retry: true) { try await self.upstream.searchProducts(matching: text) }
+        do {
+            return try await searchCache.value(text.lowercased(), ttl: policy.catalogTTL, now: storeClock.now) { [self] in
+                try await call(.searchProducts, retry: true) { try await self.upstream.searchProducts(matching: text) }
+            }
+        } catch let error as POSError where error.isTransient {
+            guard let catalog = await catalogCache.lastKnown("catalog")?.value else { throw error }
+            await stats.searchedCachedCatalog()
+            return catalog.filter { $0.matches(search: text) }
         }
     }
 

@@ -299,14 +299,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     }
 
     private func searchProductsNow(matching text: String) throws -> [Product] {
-        let words = SearchText.words(text)
-        guard !words.isEmpty else { return [] }
-        return products.filter { product in
-            let haystack = SearchText.words(
-                ([product.brand, product.name, product.kind, product.category.rawValue] + product.aliases)
-                    .joined(separator: " "))
-            return words.allSatisfy(haystack.contains)
-        }
+        products.filter { $0.matches(search: text) }
     }
 
     public func stock(skus: [SKU]) async throws -> [StockLevel] {

@@ -112,7 +112,8 @@ struct ChatCommand: AsyncParsableCommand {
         let stats = await gateway.stats.snapshot()
         var lines = [
             "  ┌ POS gateway: \(health.requestsSent) requests sent (budget \(Int(gateway.policy.requestsPerMinute))/min), \(health.queueDepth) waiting",
-            "  │ cache hit rate \(String(format: "%.0f%%", health.cacheHitRate * 100)); last-known stock answers \(stats.lastKnownStockAnswers); orders found by read-back \(stats.ordersRecoveredByReadBack)",
+            "  │ cache hit rate \(String(format: "%.0f%%", health.cacheHitRate * 100)); last-known stock answers \(stats.lastKnownStockAnswers); "
+                + "searches from the synced catalog \(stats.searchesFromCachedCatalog); orders found by read-back \(stats.ordersRecoveredByReadBack)",
         ]
         let open = health.breakers.filter { $0.value != "closed" }.map { "\($0.key.rawValue) \($0.value)" }.sorted()
         lines.append("  │ circuits: " + (open.isEmpty ? "all closed" : open.joined(separator: ", ")))

@@ -68,6 +68,18 @@ struct GatewayTests {
         #expect(await rig.gateway.stats.snapshot().ordersRecoveredByReadBack == 1)
     }
 
+    @Test func whenThePOSSearchIsDownTheSyncedCatalogIsSearchedInstead() async throws {
+        let rig = try Self.rig(GatewayPolicy(retries: 0))
+        let expected = try await rig.store.searchProducts(matching: "adidas sambas").map(\.id)
+        #expect(!expected.isEmpty)
+        await rig.store.inject(StoreSimulator.Fault(flow: .searchProducts, error: .unavailable, times: 2))
+        // No catalog synced yet: nothing to fall back on, and the caller's turn hears the failure.
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.searchProducts(matching: "adidas sambas") }
+        _ = try await rig.gateway.catalog()
+        #expect(try await rig.gateway.searchProducts(matching: "adidas sambas").map(\.id) == expected)
+        #expect(await rig.gateway.stats.snapshot().searchesFromCachedCatalog == 1)
+    }
+
     @Test func aChargeWhoseAnswerWasLostIsRetriedUnderItsKeyAndTakenOnce() async throws {
         let rig = try Self.rig()
         let order = try await rig.gateway.createOrder(Self.order)
