@@ -31,19 +31,16 @@ public struct CloverFront: PlatformFront {
     private var store: StoreSimulator { kit.store }
 
     public func respond(to request: FrontRequest) async -> HTTPResponse {
-        do {
+        await FrontKit.answering {
             guard request.headers["authorization"] == "Bearer \(accessToken)" else { throw FrontFailure.unauthorized }
             return kit.json(try await route(request))
-        } catch is StoreSimulator.MalformedAnswer {
-            return FrontKit.malformed()
-        } catch let error as POSError {
-            return failure(error)
-        } catch FrontFailure.unauthorized {
-            return kit.json(Self.errorBody(401, type: "authentication_error", code: "unauthorized", message: "Unauthorized"), status: 401)
-        } catch FrontFailure.badRequest(let detail) {
-            return kit.json(Self.errorBody(400, type: "invalid_request_error", message: detail), status: 400)
-        } catch {
-            return kit.json(["message": "404 Not Found"], status: 404)
+        } failure: { failure($0) } refusal: { refused in
+            switch refused {
+            case .unauthorized:
+                kit.json(Self.errorBody(401, type: "authentication_error", code: "unauthorized", message: "Unauthorized"), status: 401)
+            case .badRequest(let detail): kit.json(Self.errorBody(400, type: "invalid_request_error", message: detail), status: 400)
+            case .noRoute: kit.json(["message": "404 Not Found"], status: 404)
+            }
         }
     }
 

@@ -49,7 +49,7 @@ public struct LightspeedFront: PlatformFront {
     public func respond(to request: FrontRequest) async -> HTTPResponse {
         if request.path == ["auth", "oauth", "token"] { return await token(request) }
         let cost = request.method == "GET" ? 1.0 : 10.0
-        do {
+        return await FrontKit.answering {
             let path = request.path
             guard path.count >= 5, path[0] == "API", path[1] == "V3", path[2] == "Account" else { throw FrontFailure.noRoute }
             guard let header = request.headers["authorization"], header.hasPrefix("Bearer "),
@@ -60,18 +60,15 @@ public struct LightspeedFront: PlatformFront {
             }
             let body = try await route(request, resource: Array(path.dropFirst(4)))
             return answer(body, cost: cost)
-        } catch is StoreSimulator.MalformedAnswer {
-            return FrontKit.malformed()
-        } catch let error as POSError {
-            return failure(error, cost: cost)
-        } catch FrontFailure.unauthorized {
-            var response = answer(errorBody(401, "Invalid access token.", "BadAuthenticationRequestError"), status: 401, cost: cost)
-            response.headers["www-authenticate"] = #"Bearer realm="MerchantOS API""#
-            return response
-        } catch FrontFailure.badRequest(let why) {
-            return failure(.invalidRequest(why), cost: cost)
-        } catch {
-            return answer(errorBody(404, "Not Found", "NotFoundException"), status: 404, cost: cost)
+        } failure: { failure($0, cost: cost) } refusal: { refused in
+            switch refused {
+            case .unauthorized:
+                var response = answer(errorBody(401, "Invalid access token.", "BadAuthenticationRequestError"), status: 401, cost: cost)
+                response.headers["www-authenticate"] = #"Bearer realm="MerchantOS API""#
+                return response
+            case .badRequest(let why): return failure(.invalidRequest(why), cost: cost)
+            case .noRoute: return answer(errorBody(404, "Not Found", "NotFoundException"), status: 404, cost: cost)
+            }
         }
     }
 

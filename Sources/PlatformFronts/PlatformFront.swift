@@ -68,6 +68,25 @@ struct FrontKit: Sendable {
         return HTTPResponse(status: status, headers: headers, body: data)
     }
 
+    /// The response `handle` makes, or what the platform answers for what it threw: an unreadable body for a
+    /// `.malformed` fault, `failure` for a store error, `refusal` for what the front refused itself (anything else
+    /// is a route it does not have). One ladder for every front; each says only its platform's shapes.
+    static func answering(
+        _ handle: () async throws -> HTTPResponse, failure: (POSError) -> HTTPResponse, refusal: (FrontFailure) -> HTTPResponse
+    ) async -> HTTPResponse {
+        do {
+            return try await handle()
+        } catch is StoreSimulator.MalformedAnswer {
+            return malformed()
+        } catch let error as POSError {
+            return failure(error)
+        } catch let refused as FrontFailure {
+            return refusal(refused)
+        } catch {
+            return refusal(.noRoute)
+        }
+    }
+
     /// A `.malformed` fault: HTTP 200 with a body cut off mid-object, as a broken proxy or a crashed worker sends.
     static func malformed() -> HTTPResponse {
         HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data(#"{"data": {"items": [{"id": "#.utf8))

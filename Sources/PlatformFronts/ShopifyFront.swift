@@ -50,19 +50,15 @@ public struct ShopifyFront: PlatformFront {
     private static let confirmedTag = "voicepos-confirmed"
 
     public func respond(to request: FrontRequest) async -> HTTPResponse {
-        do {
+        await FrontKit.answering {
             guard request.headers["x-shopify-access-token"] == accessToken else { throw FrontFailure.unauthorized }
             return try await route(request)
-        } catch is StoreSimulator.MalformedAnswer {
-            return FrontKit.malformed()
-        } catch let error as POSError {
-            return failure(error)
-        } catch FrontFailure.unauthorized {
-            return kit.json(["errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"], status: 401)
-        } catch FrontFailure.badRequest(let detail) {
-            return kit.json(["errors": ["base": [detail]]], status: 400, headers: Self.callLimit)
-        } catch {
-            return kit.json(["errors": "Not Found"], status: 404, headers: Self.callLimit)
+        } failure: { failure($0) } refusal: { refused in
+            switch refused {
+            case .unauthorized: kit.json(["errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"], status: 401)
+            case .badRequest(let detail): kit.json(["errors": ["base": [detail]]], status: 400, headers: Self.callLimit)
+            case .noRoute: kit.json(["errors": "Not Found"], status: 404, headers: Self.callLimit)
+            }
         }
     }
 

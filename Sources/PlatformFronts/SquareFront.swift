@@ -19,21 +19,17 @@ public struct SquareFront: PlatformFront {
     private var store: StoreSimulator { kit.store }
 
     public func respond(to request: FrontRequest) async -> HTTPResponse {
-        do {
+        await FrontKit.answering {
             guard request.headers["authorization"] == "Bearer \(accessToken)", request.headers["square-version"] != nil else {
                 throw FrontFailure.unauthorized
             }
             return kit.json(try await route(request))
-        } catch is StoreSimulator.MalformedAnswer {
-            return FrontKit.malformed()
-        } catch let error as POSError {
-            return failure(error)
-        } catch FrontFailure.unauthorized {
-            return kit.json(errors("AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized."), status: 401)
-        } catch FrontFailure.badRequest(let detail) {
-            return kit.json(errors("INVALID_REQUEST_ERROR", "BAD_REQUEST", detail), status: 400)
-        } catch {
-            return kit.json(errors("INVALID_REQUEST_ERROR", "NOT_FOUND", "Resource not found."), status: 404)
+        } failure: { failure($0) } refusal: { refused in
+            switch refused {
+            case .unauthorized: kit.json(errors("AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized."), status: 401)
+            case .badRequest(let detail): kit.json(errors("INVALID_REQUEST_ERROR", "BAD_REQUEST", detail), status: 400)
+            case .noRoute: kit.json(errors("INVALID_REQUEST_ERROR", "NOT_FOUND", "Resource not found."), status: 404)
+            }
         }
     }
 
