@@ -38,17 +38,20 @@ public struct RecordingPointOfSale: PointOfSale {
 
     public func stock(skus: [SKU]) async throws -> [StockLevel] {
         let request = skus.count <= 3 ? skus.joined(separator: ", ") : "\(skus[0]) and \(skus.count - 1) more SKUs"
-        return try await record(.stock, request, { levels in
-            var byLocation: [(String, Int)] = []
-            for level in levels {
-                if let index = byLocation.firstIndex(where: { $0.0 == level.locationID }) {
-                    byLocation[index].1 += level.available
-                } else {
-                    byLocation.append((level.locationID, level.available))
+        return try await record(
+            .stock, request,
+            { levels in
+                var byLocation: [(String, Int)] = []
+                for level in levels {
+                    if let index = byLocation.firstIndex(where: { $0.0 == level.locationID }) {
+                        byLocation[index].1 += level.available
+                    } else {
+                        byLocation.append((level.locationID, level.available))
+                    }
                 }
+                return byLocation.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             }
-            return byLocation.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-        }) { try await base.stock(skus: skus) }
+        ) { try await base.stock(skus: skus) }
     }
 
     public func locations() async throws -> [Location] {
@@ -66,14 +69,17 @@ public struct RecordingPointOfSale: PointOfSale {
     }
 
     public func createOrder(_ request: OrderRequest) async throws -> Order {
-        let summary = request.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
+        let summary =
+            request.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
             + " \(request.fulfillment.rawValue) \(request.locationID)" + (request.sourceLocationID.map { " from \($0)" } ?? "")
         return try await record(.createOrder, summary, { "order \($0.number) \($0.total)" }) {
             try await base.createOrder(request)
         }
     }
 
-    public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws
+    public func takePayment(
+        orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String
+    ) async throws
         -> Payment
     {
         try await record(.takePayment, "order \(orderNumber) \(amount) card ending \(card.last4)", { $0.id }) {

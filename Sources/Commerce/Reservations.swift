@@ -11,7 +11,9 @@ public protocol ReservationBook: Sendable {
     /// earlier hold on it, if that many of `available` are not held by anyone else.
     ///
     /// - Returns: whether the hold was taken.
-    func hold(_ sku: SKU, at locationID: String, quantity: Int, for holder: String, until: Date, available: Int, now: Date) async
+    func hold(
+        _ sku: SKU, at locationID: String, quantity: Int, for holder: String, until: Date, available: Int, now: Date
+    ) async
         -> Bool
     /// Units of the SKU at the location held by callers other than `holder`.
     func heldByOthers(_ sku: SKU, at locationID: String, excluding holder: String, now: Date) async -> Int

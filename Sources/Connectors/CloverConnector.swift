@@ -102,7 +102,8 @@ public struct CloverConnector: PointOfSale {
             await memory.observe(items: read.map(\.sku), at: merchant)
             for level in read {
                 let sku = try await catalogSKU(ofItem: level.sku, at: merchant)
-                counted[merchant, default: [:]][sku] = StockLevel(sku: sku, locationID: merchant, available: level.available, countedAt: level.countedAt)
+                counted[merchant, default: [:]][sku] = StockLevel(
+                    sku: sku, locationID: merchant, available: level.available, countedAt: level.countedAt)
             }
         }
         var levels: [StockLevel] = []
@@ -203,7 +204,8 @@ public struct CloverConnector: PointOfSale {
         note[.status] = OrderStatus.confirmed.rawValue
         let body: [String: Any] = ["note": note.text]
         return try await atOrderMerchant(number) { merchant in
-            let payload = try await platform.send("POST", path(merchant, "orders/\(number.pathSafe)"), query: [("expand", Self.orderExpand)], json: body)
+            let payload = try await platform.send(
+                "POST", path(merchant, "orders/\(number.pathSafe)"), query: [("expand", Self.orderExpand)], json: body)
             return try await decodedOrder(payload, at: merchant)
         }
     }
@@ -231,7 +233,8 @@ public struct CloverConnector: PointOfSale {
         var found: [Order] = []
         for merchant in merchantIDs {
             let query = [
-                ("filter", "customer.id=\(customerID)"), ("expand", Self.orderExpand), ("orderBy", "createdTime DESC"), ("limit", String(max(1, limit))),
+                ("filter", "customer.id=\(customerID)"), ("expand", Self.orderExpand), ("orderBy", "createdTime DESC"),
+                ("limit", String(max(1, limit))),
             ]
             found += try await decodedOrders(try await platform.send("GET", path(merchant, "orders"), query: query), at: merchant)
         }
@@ -266,7 +269,8 @@ public struct CloverConnector: PointOfSale {
         // The same return asked again (a retry after a timeout) carries the same key, so it refunds once.
         let key = "return-\(request.orderNumber)-\(request.lines.map { "\($0.sku)x\($0.quantity)" }.joined(separator: ","))-\(request.reason)"
         let payload = try await ecommerce.send(
-            "POST", "v1/orders/\(request.orderNumber.pathSafe)/returns", json: ["items": items], extraHeaders: ["idempotency-key": key.idempotencyKey])
+            "POST", "v1/orders/\(request.orderNumber.pathSafe)/returns", json: ["items": items], extraHeaders: ["idempotency-key": key.idempotencyKey]
+        )
         guard case .refunds(let refunds) = try ecommerce.decode(payload, as: .refund, currency: currency), let refund = refunds.first else {
             throw POSError.unavailable
         }

@@ -148,9 +148,10 @@ struct CloverMapper: PayloadMapper {
         }
         for item in try field["items"].array() {
             let quantity = max(1, item["quantity"].optionalInt() ?? 1)
-            lines.append(OrderLine(
-                sku: item["parent"].optionalString() ?? "", productID: "", title: item["description"].nonBlank() ?? "item", quantity: quantity,
-                unitPrice: Money(minorUnits: (item["amount"].optionalInt() ?? 0) / quantity, currency: currency)))
+            lines.append(
+                OrderLine(
+                    sku: item["parent"].optionalString() ?? "", productID: "", title: item["description"].nonBlank() ?? "item", quantity: quantity,
+                    unitPrice: Money(minorUnits: (item["amount"].optionalInt() ?? 0) / quantity, currency: currency)))
         }
         var itemsTotal = lines.reduce(Money.zero(currency)) { $0 + $1.total }
         // Order discounts: an amount (negative) or a percentage of the items.
@@ -161,7 +162,9 @@ struct CloverMapper: PayloadMapper {
                 itemsTotal = itemsTotal + Money(minorUnits: -(itemsTotal.minorUnits * percent + 50) / 100, currency: currency)
             }
         }
-        let total = try field["total"].exists ? money(field["total"], currency: currency)
+        let total =
+            try field["total"].exists
+            ? money(field["total"], currency: currency)
             : field["amount"].exists ? money(field["amount"], currency: currency) : itemsTotal
         // Read without its line items (a status check), the order is only its total; tax is never negative.
         let subtotal = lines.isEmpty ? total : min(itemsTotal, total)
@@ -174,7 +177,8 @@ struct CloverMapper: PayloadMapper {
         } else {
             let charged = field["charge"].exists ? "PAID" : ""
             status = Self.cloverStatus(
-                state: field["state"].optionalString() ?? field["status"].optionalString() ?? "", payment: field["paymentState"].optionalString() ?? charged)
+                state: field["state"].optionalString() ?? field["status"].optionalString() ?? "",
+                payment: field["paymentState"].optionalString() ?? charged)
         }
         let label = (field["orderType"]["label"].nonBlank() ?? "").lowercased()
         let fulfillment: Fulfillment =
@@ -249,7 +253,8 @@ struct CloverMapper: PayloadMapper {
         return Customer(
             id: try field["id"].string(), name: name.isEmpty ? field["name"].nonBlank() ?? "" : name,
             phone: try Self.elements(field["phoneNumbers"]).first?["phoneNumber"].nonBlank() ?? field["phone"].nonBlank() ?? "",
-            email: try Self.elements(field["emailAddresses"]).first?["emailAddress"].nonBlank() ?? field["email"].nonBlank() ?? "", homeLocationID: nil,
+            email: try Self.elements(field["emailAddresses"]).first?["emailAddress"].nonBlank() ?? field["email"].nonBlank() ?? "",
+            homeLocationID: nil,
             cardOnFile: try Self.elements(field["cards"]).first.map { card in
                 CardToken(
                     token: try card["token"].nonBlank() ?? card["id"].string(), brand: Self.brand(card["cardType"].nonBlank() ?? ""),
@@ -270,7 +275,8 @@ struct CloverMapper: PayloadMapper {
         case ("resource_missing", _): return .notFound(message)
         // "Only 2 of ITEM are in stock": the item in `param`, the units left in the message.
         case ("out_of_stock", _):
-            return .outOfStock(sku: error["param"].optionalString() ?? "", available: message.split(separator: " ").lazy.compactMap { Int($0) }.first ?? 0)
+            return .outOfStock(
+                sku: error["param"].optionalString() ?? "", available: message.split(separator: " ").lazy.compactMap { Int($0) }.first ?? 0)
         default:
             switch error["type"].optionalString() {
             case "rate_limit_error"?: return .rateLimited(retryAfterSeconds: nil)

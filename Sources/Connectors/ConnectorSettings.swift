@@ -56,7 +56,9 @@ public struct ConnectorSettings: Sendable, CustomStringConvertible, CustomDebugS
     /// The connector these settings describe.
     ///
     /// - Throws: `ConnectorSetupError` listing every missing setting by its environment variable name.
-    public func connector(profile: StoreProfile = StoreProfile(), transport: any HTTPTransport = URLSessionTransport()) throws
+    public func connector(
+        profile: StoreProfile = StoreProfile(), transport: any HTTPTransport = URLSessionTransport()
+    ) throws
         -> any PointOfSale
     {
         let currency = values["currency"] ?? "USD"
@@ -66,7 +68,8 @@ public struct ConnectorSettings: Sendable, CustomStringConvertible, CustomDebugS
             return SquareConnector(baseURL: url, accessToken: token, currency: currency, profile: profile, transport: transport)
         case .shopify:
             try required(["url", "access_token"])
-            return ShopifyConnector(baseURL: try url("url"), accessToken: try secret("access_token"), currency: currency, profile: profile, transport: transport)
+            return ShopifyConnector(
+                baseURL: try url("url"), accessToken: try secret("access_token"), currency: currency, profile: profile, transport: transport)
         case .lightspeed:
             try required(["account_id", "client_id", "client_secret", "refresh_token"])
             return LightspeedConnector(
@@ -76,7 +79,9 @@ public struct ConnectorSettings: Sendable, CustomStringConvertible, CustomDebugS
                 currency: currency, profile: profile, transport: transport)
         case .clover:
             try required(["merchant_ids", "access_token"])
-            let merchants = (values["merchant_ids"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let merchants = (values["merchant_ids"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             return CloverConnector(
                 baseURL: try url("url", default: "https://api.clover.com"), ecommerceURL: try url("ecommerce_url", default: "https://scl.clover.com"),
                 merchantIDs: merchants, accessToken: try secret("access_token"), currency: currency, profile: profile, transport: transport)

@@ -83,7 +83,8 @@ public enum DecodedPayload: Sendable, Hashable {
 
 extension DecodedPayload: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case kind, products, productID = "product_id", variants, optionSets = "option_sets", stock, locations, orders, statuses, payments, refunds, customers, error, webhook
+        case kind, products, productID = "product_id", variants, optionSets = "option_sets", stock, locations, orders, statuses, payments, refunds,
+            customers, error, webhook
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -51,7 +51,8 @@ public struct LightspeedConnector: PointOfSale {
     ) {
         // The bearer header is added per request (see `send`), so a rejected token can be told from a fresh one.
         client = PlatformClient(platform: .lightspeed, baseURL: baseURL, transport: transport) { [:] }
-        tokens = LightspeedTokens(tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, refreshToken: refreshToken, transport: transport)
+        tokens = LightspeedTokens(
+            tokenURL: tokenURL, clientID: clientID, clientSecret: clientSecret, refreshToken: refreshToken, transport: transport)
         state = ConnectorState(profile: profile)
         capabilities = profile.narrow(POSCapabilities(takesCardPayments: false, takesReturns: true))
         self.currency = currency
@@ -114,7 +115,8 @@ public struct LightspeedConnector: PointOfSale {
         let pattern = "~,%" + lastTen.map { String($0) }.joined(separator: "%") + "%"
         let found = try await list("Customer.json", key: "Customer", query: [("load_relations", #"["Contact"]"#), ("Contact.phone", pattern)])
         var matches: [Customer] = []
-        if !found.isEmpty, case .customers(let customers) = try client.decode(.object(["Customer": .array(found)]), as: .customer, currency: currency) {
+        if !found.isEmpty, case .customers(let customers) = try client.decode(.object(["Customer": .array(found)]), as: .customer, currency: currency)
+        {
             matches = customers.filter { digits.count >= 10 && $0.phone.filter(\.isNumber).hasSuffix(lastTen) }
         }
         guard matches.count == 1 else { throw POSError.notFound("customer with phone ending \(digits.suffix(4))") }
@@ -140,7 +142,8 @@ public struct LightspeedConnector: PointOfSale {
     /// R-Series cannot charge a card: it records payments taken at its own registers.
     public func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
         throw POSError.invalidRequest(
-            "Lightspeed Retail (R-Series) cannot charge a card token: it records payments taken at its registers, so order \(orderNumber) is paid at pickup or by link")
+            "Lightspeed Retail (R-Series) cannot charge a card token: it records payments taken at its registers, so order \(orderNumber) is paid at pickup or by link"
+        )
     }
 
     /// Marks the sale `completed`.
@@ -263,7 +266,9 @@ public struct LightspeedConnector: PointOfSale {
 
     /// One request to a resource under the account, with the bearer token; on 401 the token is refreshed and
     /// the request sent once more.
-    private func send(_ method: String, _ resource: String, query: [(String, String)] = [], json body: [String: Any]? = nil) async throws
+    private func send(
+        _ method: String, _ resource: String, query: [(String, String)] = [], json body: [String: Any]? = nil
+    ) async throws
         -> JSONPayload
     {
         let path = "API/V3/Account/\(accountID.pathSafe)/\(resource)"

@@ -55,9 +55,10 @@ struct LightspeedMapper: PayloadMapper {
                 let bySale = Dictionary(grouping: lines) { $0["saleID"].optionalString() ?? "" }
                 return .orders(try bySale.keys.sorted().map { try order(number: $0, lines: bySale[$0]!, sale: nil) })
             }
-            return .orders(try root["Sale"].listOrOne().map { sale in
-                try order(number: try sale["saleID"].string(), lines: try sale["SaleLines"]["SaleLine"].listOrOne(), sale: sale)
-            })
+            return .orders(
+                try root["Sale"].listOrOne().map { sale in
+                    try order(number: try sale["saleID"].string(), lines: try sale["SaleLines"]["SaleLine"].listOrOne(), sale: sale)
+                })
         case .payment:
             if root.has("Sale") {
                 // Payments loaded with their sales (`load_relations`).
@@ -69,7 +70,8 @@ struct LightspeedMapper: PayloadMapper {
         case .error:
             return .error(error(root))
         case .refund:
-            throw root.error("Lightspeed has no refund object: a return is a sale with negative quantities and a refund payment; decode it as an order")
+            throw root.error(
+                "Lightspeed has no refund object: a return is a sale with negative quantities and a refund payment; decode it as an order")
         case .webhook:
             throw root.error("Lightspeed Retail (R-Series) has no webhooks; changes are found by polling with timeStamp filters")
         }
@@ -203,7 +205,8 @@ struct LightspeedMapper: PayloadMapper {
                 quantity: try line["unitQuantity"].int(), unitPrice: try line["unitPrice"].decimalMoney(currency: currency))
         }
         let zero = Money.zero(currency)
-        let subtotal = try sale?["calcSubtotal"].optionalDecimalMoney(currency: currency)
+        let subtotal =
+            try sale?["calcSubtotal"].optionalDecimalMoney(currency: currency)
             ?? lines.reduce(zero) { $0 + ((try $1["calcSubtotal"].optionalDecimalMoney(currency: currency)) ?? zero) }
         var tax = zero
         for holder in sale.map({ [$0] }) ?? lines {
@@ -251,8 +254,10 @@ struct LightspeedMapper: PayloadMapper {
         let sales = try root(payload, "return sale")["Sale"].listOrOne()
         guard let sale = sales.first else { throw root(payload, "return sale").error("expected a Sale") }
         let total = try sale["calcTotal"].optionalDecimalMoney(currency: currency) ?? sale["total"].decimalMoney(currency: currency)
-        return (try sale["saleID"].string(), Money(minorUnits: -total.minorUnits, currency: total.currency),
-            try sale["createTime"].optionalDate() ?? sale["timeStamp"].optionalDate())
+        return (
+            try sale["saleID"].string(), Money(minorUnits: -total.minorUnits, currency: total.currency),
+            try sale["createTime"].optionalDate() ?? sale["timeStamp"].optionalDate()
+        )
     }
 
     private func payment(_ field: Field) throws -> Payment {

@@ -16,9 +16,10 @@ extension String {
     /// it fits every platform's limit (Square allows 45 characters), and nothing it was made from (order
     /// numbers, card tokens) travels in a header or comes back quoted in an error.
     var idempotencyKey: String {
-        "vp-" + SHA256.hash(Array(utf8)).prefix(20).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        "vp-"
+            + SHA256.hash(Array(utf8)).prefix(20).map { byte in
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
     }
 }

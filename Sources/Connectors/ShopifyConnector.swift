@@ -141,7 +141,8 @@ public struct ShopifyConnector: PointOfSale {
                 resolved.append(change)
                 continue
             }
-            resolved.append(.stock(sku: await inventoryItems.sku(ofItem: String(sku.dropFirst(Self.inventoryItemPrefix.count))), locationID: location))
+            resolved.append(
+                .stock(sku: await inventoryItems.sku(ofItem: String(sku.dropFirst(Self.inventoryItemPrefix.count))), locationID: location))
         }
         return resolved
     }
@@ -188,7 +189,9 @@ public struct ShopifyConnector: PointOfSale {
             "tags": "voicepos",
         ]
         if request.fulfillment == .shipping {
-            order["shipping_lines"] = [["title": "Shipping", "code": "voicepos-shipping", "price": Money.zero(currency).decimalText] as [String: Any]]
+            order["shipping_lines"] = [
+                ["title": "Shipping", "code": "voicepos-shipping", "price": Money.zero(currency).decimalText] as [String: Any]
+            ]
         }
         var notes: [[String: String]] = []
         if let source = request.sourceLocationID { notes.append(["name": ShopifyOrderNotes.sourceLocation, "value": source]) }

@@ -76,13 +76,14 @@ struct ShopifyMapper: PayloadMapper {
             let transactions = try root.oneOrMany("transaction", "transactions")
                 .filter { ($0["status"].optionalString() ?? "success") == "success" }
             let captured = Set(transactions.filter { $0["kind"].optionalString() == "capture" }.compactMap { $0["parent_id"].optionalString() })
-            return .payments(try transactions.filter { transaction in
-                switch transaction["kind"].optionalString() ?? "sale" {
-                case "sale", "capture": true
-                case "authorization": !captured.contains(transaction["id"].optionalString() ?? "")
-                default: false
-                }
-            }.map(payment))
+            return .payments(
+                try transactions.filter { transaction in
+                    switch transaction["kind"].optionalString() ?? "sale" {
+                    case "sale", "capture": true
+                    case "authorization": !captured.contains(transaction["id"].optionalString() ?? "")
+                    default: false
+                    }
+                }.map(payment))
         case .refund:
             return .refunds(try root.oneOrMany("refund", "refunds").map(refund))
         case .customer:
@@ -135,7 +136,8 @@ struct ShopifyMapper: PayloadMapper {
     }
 
     private func graphQLProducts(_ data: Field) throws -> [Product] {
-        let nodes = data.has("product") ? [data["product"]] : try data["products"]["nodes"].array() + data["products"]["edges"].array().map { $0["node"] }
+        let nodes =
+            data.has("product") ? [data["product"]] : try data["products"]["nodes"].array() + data["products"]["edges"].array().map { $0["node"] }
         return try nodes.map { node in
             let variantNodes = try node["variants"]["nodes"].array() + node["variants"]["edges"].array().map { $0["node"] }
             let variants = try variantNodes.map { variant in
@@ -143,7 +145,8 @@ struct ShopifyMapper: PayloadMapper {
                 for option in try variant["selectedOptions"].array() where option["value"].nonBlank() != "Default Title" {
                     options[try option["name"].string().lowercased()] = try option["value"].string()
                 }
-                return Variant(sku: Self.shortID(try variant["id"].string()), options: options, price: try variant["price"].decimalMoney(currency: currency))
+                return Variant(
+                    sku: Self.shortID(try variant["id"].string()), options: options, price: try variant["price"].decimalMoney(currency: currency))
             }
             let kind = node["productType"].nonBlank() ?? "item"
             return Product(
@@ -337,7 +340,9 @@ struct ShopifyMapper: PayloadMapper {
         if lower.contains("insufficient_funds") || lower.contains("insufficient funds") { return .paymentDeclined(.insufficientFunds) }
         if lower.contains("expired_card") || lower.contains("invalid_expiry_date") { return .paymentDeclined(.expiredCard) }
         if lower.contains("incorrect_cvc") || lower.contains("invalid_cvc") { return .paymentDeclined(.incorrectSecurityCode) }
-        if ["card_declined", "call_issuer", "pick_up_card", "card was declined"].contains(where: lower.contains) { return .paymentDeclined(.generic) }
+        if ["card_declined", "call_issuer", "pick_up_card", "card was declined"].contains(where: lower.contains) {
+            return .paymentDeclined(.generic)
+        }
         return .invalidRequest(text.isEmpty ? "unknown Shopify error" : text)
     }
 
@@ -375,7 +380,10 @@ enum Category {
     static func guess(kind: String, title: String) -> ProductCategory {
         let text = "\(kind) \(title)".lowercased()
         let footwear = ["shoe", "sneaker", "boot", "sandal", "trainer", "loafer", "clog", "slipper", "heel", "footwear"]
-        let apparel = ["shirt", "tee", "hoodie", "jacket", "coat", "pant", "jean", "dress", "skirt", "short", "sweater", "apparel", "clothing", "top", "legging", "fleece"]
+        let apparel = [
+            "shirt", "tee", "hoodie", "jacket", "coat", "pant", "jean", "dress", "skirt", "short", "sweater", "apparel", "clothing", "top", "legging",
+            "fleece",
+        ]
         if footwear.contains(where: text.contains) { return .footwear }
         if apparel.contains(where: text.contains) { return .apparel }
         return .accessories

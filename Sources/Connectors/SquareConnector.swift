@@ -117,7 +117,8 @@ public struct SquareConnector: PointOfSale {
             return true
         }
         if let card, let token = card.string("id") {
-            customer.cardOnFile = CardToken(token: token, brand: SquareMapper.brand(card.string("card_brand") ?? ""), last4: card.string("last_4") ?? "")
+            customer.cardOnFile = CardToken(
+                token: token, brand: SquareMapper.brand(card.string("card_brand") ?? ""), last4: card.string("last_4") ?? "")
         }
         await state.remember(customer: customer.id, hasCard: customer.cardOnFile?.token)
         return customer

@@ -32,7 +32,9 @@ struct SquareMapper: PayloadMapper {
         let root = root(payload, kind.rawValue)
         switch kind {
         case .product:
-            let objects = root.has("items") ? try root["items"].array()
+            let objects =
+                root.has("items")
+                ? try root["items"].array()
                 : root.has("objects") ? try root["objects"].array() : [root["object"]]
             // Option names and values live in separate ITEM_OPTION objects, listed alongside or as related objects.
             var options = SquareOptions()
@@ -74,7 +76,9 @@ struct SquareMapper: PayloadMapper {
             // A response without the ITEM_OPTION objects (SearchCatalogItems lists items only) falls back to the
             // variation's name below.
             for value in try details["item_option_values"].array() {
-                if let (name, text) = table.value(option: value["item_option_id"].optionalString(), value: value["item_option_value_id"].optionalString()) {
+                if let (name, text) = table.value(
+                    option: value["item_option_id"].optionalString(), value: value["item_option_value_id"].optionalString())
+                {
                     options[name] = text
                 }
             }
@@ -123,9 +127,12 @@ struct SquareMapper: PayloadMapper {
         let lines = try field["line_items"].array().map { line in
             let price = try line["base_price_money"].optionalSquareMoney() ?? Money.zero(try orderCurrency(of: field))
             let name = [line["name"].nonBlank(), line["variation_name"].nonBlank()].compactMap { $0 }.joined(separator: ", ")
-            guard let quantity = line["quantity"].optionalString().flatMap(Double.init) else { throw line["quantity"].error("expected a quantity like \"1\"") }
+            guard let quantity = line["quantity"].optionalString().flatMap(Double.init) else {
+                throw line["quantity"].error("expected a quantity like \"1\"")
+            }
             return OrderLine(
-                sku: line["catalog_object_id"].optionalString() ?? "", productID: "", title: name.isEmpty ? (line["catalog_object_id"].optionalString() ?? "item") : name,
+                sku: line["catalog_object_id"].optionalString() ?? "", productID: "",
+                title: name.isEmpty ? (line["catalog_object_id"].optionalString() ?? "item") : name,
                 quantity: Int(quantity.rounded()), unitPrice: price)
         }
         let currency = try orderCurrency(of: field)
@@ -148,7 +155,8 @@ struct SquareMapper: PayloadMapper {
             // No fulfillment is a sale across the counter: the customer left with it, as with a pickup.
             status: status(field, fulfillment: first), fulfillment: first == nil || first?["type"].optionalString() == "PICKUP" ? .pickup : .shipping,
             locationID: field["location_id"].optionalString() ?? "", lines: lines,
-            subtotal: total.map { $0 + Money(minorUnits: -tax.minorUnits, currency: tax.currency) } ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
+            subtotal: total.map { $0 + Money(minorUnits: -tax.minorUnits, currency: tax.currency) }
+                ?? lines.reduce(Money.zero(currency)) { $0 + $1.total },
             tax: tax, placedAt: try field["created_at"].optionalDate() ?? Date(timeIntervalSince1970: 0), shipment: shipment,
             deliveredAt: try metadata[SquareMetadata.deliveredAt].optionalDate(),
             readyAt: try first?["pickup_details"]["pickup_at"].optionalDate(),
@@ -211,7 +219,8 @@ struct SquareMapper: PayloadMapper {
             id: try field["id"].string(), name: name.isEmpty ? (field["company_name"].nonBlank() ?? "") : name,
             phone: field["phone_number"].nonBlank() ?? "", email: field["email_address"].nonBlank() ?? "", homeLocationID: nil,
             cardOnFile: try field["cards"].array().first.map { card in
-                CardToken(token: try card["id"].string(), brand: Self.brand(card["card_brand"].nonBlank() ?? ""), last4: card["last_4"].nonBlank() ?? "")
+                CardToken(
+                    token: try card["id"].string(), brand: Self.brand(card["card_brand"].nonBlank() ?? ""), last4: card["last_4"].nonBlank() ?? "")
             })
     }
 
@@ -219,7 +228,8 @@ struct SquareMapper: PayloadMapper {
     private func error(_ root: Field) throws -> POSError {
         let errors = root.has("errors") ? try root["errors"].array() : [root]
         let mapped = try errors.map { error in
-            Self.posError(code: try error["code"].string(), category: error["category"].optionalString() ?? "", detail: error["detail"].optionalString())
+            Self.posError(
+                code: try error["code"].string(), category: error["category"].optionalString() ?? "", detail: error["detail"].optionalString())
         }
         func rank(_ error: POSError) -> Int {
             switch error {

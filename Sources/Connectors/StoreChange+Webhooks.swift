@@ -66,7 +66,9 @@ extension StoreChange {
             changes = [payment["order_id"].nonBlank().map(StoreChange.order), paymentID.map(StoreChange.payment)].compactMap { $0 }
         case .refund?:
             let refund = object["refund"]
-            changes = [refund["order_id"].nonBlank().map(StoreChange.order), refund["payment_id"].nonBlank().map(StoreChange.payment)].compactMap { $0 }
+            changes = [refund["order_id"].nonBlank().map(StoreChange.order), refund["payment_id"].nonBlank().map(StoreChange.payment)].compactMap {
+                $0
+            }
         case .product?:
             changes = [.catalog(id: nil)]
         case .customer?:

@@ -113,11 +113,12 @@ public actor DialogueEngine {
             if caller.customerID != nil || caller.phone != nil {
                 let id = caller.customerID ?? "phone ending \(caller.phone!.filter(\.isNumber).suffix(4))"
                 do {
-                    let customer = if let customerID = caller.customerID {
-                        try await pointOfSale.customer(id: customerID)
-                    } else {
-                        try await pointOfSale.customer(phone: caller.phone!)
-                    }
+                    let customer =
+                        if let customerID = caller.customerID {
+                            try await pointOfSale.customer(id: customerID)
+                        } else {
+                            try await pointOfSale.customer(phone: caller.phone!)
+                        }
                     state.customer = customer
                     identified = "\(customer.name) (\(customer.id))"
                 } catch let error as POSError where error.isTransient {

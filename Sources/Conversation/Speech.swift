@@ -71,7 +71,8 @@ enum Speech {
         let pluralOnly = ["jeans", "pants", "shorts", "joggers", "leggings", "trousers", "socks", "sunglasses"]
         if product.unit != nil || quantity > 1 || pluralOnly.contains(where: kind.hasSuffix) { return "the \(kind)" }
         guard kind.hasSuffix("s"), !kind.hasSuffix("ss") else { return "the \(kind)" }
-        return "the " + (kind.hasSuffix("ches") || kind.hasSuffix("shes") || kind.hasSuffix("xes") ? String(kind.dropLast(2)) : String(kind.dropLast()))
+        return "the "
+            + (kind.hasSuffix("ches") || kind.hasSuffix("shes") || kind.hasSuffix("xes") ? String(kind.dropLast(2)) : String(kind.dropLast()))
     }
 
     /// An order line as said aloud: "the Adidas Samba OG in white, size 9".

@@ -125,16 +125,19 @@ struct Turn {
         state.handedOff = true
         var summary = [reason]
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
-        let topic: Intent? = switch state.flow {
-        case .order: .placeOrder
-        case .availability: .checkAvailability
-        case .status: .orderStatus
-        case .returns: .returnItem
-        case nil: state.lastTopic
-        }
+        let topic: Intent? =
+            switch state.flow {
+            case .order: .placeOrder
+            case .availability: .checkAvailability
+            case .status: .orderStatus
+            case .returns: .returnItem
+            case nil: state.lastTopic
+            }
         if let topic { summary.append("Wanted to \(topic.task).") }
         let slots = currentSlots
-        if !slots.isEmpty { summary.append("Slots: " + slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ".") }
+        if !slots.isEmpty {
+            summary.append("Slots: " + slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ".")
+        }
         if let focus = state.focus { summary.append("Discussing \(Speech.describe(focus.product, options: focus.options)).") }
         if let number = state.focusOrderNumber { summary.append("Order in focus: \(number).") }
         if case .order(let draft) = state.flow, let number = draft.orderNumber {
@@ -239,7 +242,8 @@ struct Turn {
 
     /// Picks the recognizer alternative that reads best in this conversation.
     private func interpret(_ utterance: Utterance) -> Interpretation {
-        let candidates = utterance.alternatives.isEmpty
+        let candidates =
+            utterance.alternatives.isEmpty
             ? [Utterance.Alternative(text: utterance.text, confidence: 1)] : utterance.alternatives
         var best: (score: Double, interpretation: Interpretation)?
         for candidate in candidates {
@@ -339,7 +343,8 @@ struct Turn {
         // unless it brings values of its own ("yes, for pickup at East Gate" stays an order).
         let entities = interpretation.entities
         if let pending, pending != .anythingElse, Self.coreIntents.contains(intent),
-            let first = interpretation.redactedText.split(separator: " ").first, ["yes", "yeah", "yep", "sure", "ok", "okay"].contains(String(first)),
+            let first = interpretation.redactedText.split(separator: " ").first,
+            ["yes", "yeah", "yep", "sure", "ok", "okay"].contains(String(first)),
             entities.isEmpty
         {
             intent = .affirm
@@ -468,18 +473,21 @@ struct Turn {
             return
         }
 
-        let bringsValues = !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
+        let bringsValues =
+            !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
             || (expecting == .product && (entities.unknownProductPhrase != nil || entities.unmatchedModel != nil))
         if let pending {
             let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil || entities.mentionsCard)
             // "That one" accepts an offered product, never a charge or an order.
-            let acceptsOffer = intent == .inform && entities.refersToFocus && !bringsValues
+            let acceptsOffer =
+                intent == .inform && entities.refersToFocus && !bringsValues
                 && (pending == .offerOrder || pending.isTryInstead)
             if plainYes || (acceptsOffer && intent != .deny) {
                 await accept(pending)
                 return
             }
-            let ordersDetails = entities.fulfillment != nil || entities.quantity != nil
+            let ordersDetails =
+                entities.fulfillment != nil || entities.quantity != nil
                 || (entities.locationID != nil && cues.contains(.placeOrder))
             if pending == .offerOrder, intent == .placeOrder || cues.contains(.placeOrder) || (ordersDetails && intent != .checkAvailability) {
                 // "Ten then, I want to order them", "pick up at Pearl Street": yes, with details.
@@ -515,12 +523,15 @@ struct Turn {
         // An answer to the question just asked, or a correction inside the flow under way.
         // Free-form answers: a return reason, or which of the orders offered ("the one from Tuesday").
         // A choice between orders is answered with something to pick by: a name, a number, a day, "the other one".
-        let picksSomething = !entities.isEmpty || entities.refersToOther
+        let picksSomething =
+            !entities.isEmpty || entities.refersToOther
             || Self.whenWords.contains { " \(interpretation.redactedText) ".contains($0) }
-        let freeForm = expecting == .reason
+        let freeForm =
+            expecting == .reason
             || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent) && picksSomething)
             || (expecting == .quantity && flow?.intent == .returnItem)
-        let answersReason = freeForm
+        let answersReason =
+            freeForm
             && (!(Self.coreIntents.contains(intent) && intent != flow?.intent && interpretation.confidence > Self.decisive)
                 || (expecting == .choice && entities.isEmpty && picksSomething))
         if let flow, bringsValues || answersReason {
@@ -535,12 +546,14 @@ struct Turn {
                     interpretation.intent = intent
                 }
             }
-            let switchesTopic = Self.coreIntents.contains(intent) && intent != flow.intent
+            let switchesTopic =
+                Self.coreIntents.contains(intent) && intent != flow.intent
                 && (interpretation.confidence > Self.decisive || cues.contains(intent)) && !relevant
                 && !(expecting == .choice && entities.isEmpty && picksSomething)
             let sameTopic = intent == flow.intent
             // A clear out-of-scope request ("cancel my order 7790") is answered as such, not read as a slot value.
-            let soft = [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
+            let soft =
+                [.inform, .affirm, .deny].contains(intent) || interpretation.confidence < configuration.clarifyBelow
                 || (intent == .outOfScope && interpretation.confidence < Self.weak)
             if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
                 // Reported as what it was: an answer within the conversation under way.
@@ -562,13 +575,15 @@ struct Turn {
                 return
             }
             // "10 then", "the black ones", "what colors" right after a stock answer: about the same product.
-            let aboutFocus = !entities.options.isEmpty || entities.bareNumber != nil || !entities.namedOptions.isEmpty
+            let aboutFocus =
+                !entities.options.isEmpty || entities.bareNumber != nil || !entities.namedOptions.isEmpty
                 || entities.locationID != nil || entities.allLocations
             if state.lastTopic == .checkAvailability, state.focus != nil, aboutFocus, entities.productIDs.isEmpty {
                 await startAvailability()
                 return
             }
-            let namesOrder = entities.orderNumber != nil || entities.ordinal != nil
+            let namesOrder =
+                entities.orderNumber != nil || entities.ordinal != nil
                 || !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if state.lastTopic == .orderStatus, namesOrder, !cues.contains(.placeOrder), !cues.contains(.checkAvailability) {
                 await startStatus()
@@ -581,7 +596,8 @@ struct Turn {
         }
 
         // Not understood while a question is open: ask it again and keep the conversation where it was.
-        let unclear = (intent == .outOfScope && interpretation.confidence < Self.guess)
+        let unclear =
+            (intent == .outOfScope && interpretation.confidence < Self.guess)
             || (!Self.coreIntents.contains(intent) && interpretation.confidence < configuration.clarifyBelow)
             || (flow != nil && [.affirm, .deny].contains(intent))
             // A weak guess at another task with no keyword for it ("gibberish words here") is not a topic change.
@@ -631,7 +647,9 @@ struct Turn {
             if let question = state.lastQuestion { say(question) }
         case .greet:
             let name = state.customer.map { ", \($0.firstName)" } ?? ""
-            say("Hi\(name)! Thanks for calling \(configuration.storeName). I can check stock, place an order, track an order or start a return. How can I help?")
+            say(
+                "Hi\(name)! Thanks for calling \(configuration.storeName). I can check stock, place an order, track an order or start a return. How can I help?"
+            )
         case .thanks:
             say("You're welcome!")
             offerMoreHelp()
@@ -643,7 +661,8 @@ struct Turn {
                 offerMoreHelp()
             }
         case .inform:
-            let aboutFocus = state.focus != nil
+            let aboutFocus =
+                state.focus != nil
                 && (!entities.options.isEmpty || entities.locationID != nil || entities.allLocations || entities.refersToFocus
                     || entities.bareNumber != nil)
             if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil || aboutFocus
@@ -673,7 +692,8 @@ struct Turn {
                 notUnderstood("Sorry, I didn't catch that. Could you say it again?", expecting: expecting)
             } else {
                 offerPerson(
-                    "I'm sorry, I can't help with that here. I can check stock, place an order, track an order or start a return — or I can connect you with a team member. Would you like that?")
+                    "I'm sorry, I can't help with that here. I can check stock, place an order, track an order or start a return — or I can connect you with a team member. Would you like that?"
+                )
             }
         case .humanAgent, .goodbye, .cancel:
             break
@@ -750,7 +770,9 @@ struct Turn {
     /// Dropping an order with money in flight is for a person: offers one and keeps the order.
     mutating func keepPaidOrder() -> Bool {
         guard moneyInFlight else { return false }
-        offerPerson("Your payment for this order has gone through, or may have, so I can't drop it here. Would you like me to connect you with a team member who can sort it out?")
+        offerPerson(
+            "Your payment for this order has gone through, or may have, so I can't drop it here. Would you like me to connect you with a team member who can sort it out?"
+        )
         return true
     }
 

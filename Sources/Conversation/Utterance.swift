@@ -1,6 +1,6 @@
 import Commerce
-import Understanding
 import RetailModel
+import Understanding
 
 /// One thing a caller said, as the speech front end hands it over.
 public struct Utterance: Sendable, Hashable, Codable {

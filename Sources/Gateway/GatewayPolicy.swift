@@ -31,10 +31,12 @@ public struct GatewayPolicy: Sendable, Hashable {
     public var lastKnownStockLimit: Duration
 
     public init(
-        requestsPerMinute: Double = 600, burst: Double = 20, writeReserve: Double = 2, deadline: Duration = .seconds(2), writeDeadline: Duration = .seconds(6),
+        requestsPerMinute: Double = 600, burst: Double = 20, writeReserve: Double = 2, deadline: Duration = .seconds(2),
+        writeDeadline: Duration = .seconds(6),
         retries: Int = 2,
         backoff: Duration = .milliseconds(100), maxBackoff: Duration = .milliseconds(800), breakerThreshold: Int = 5,
-        breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15), customerTTL: Duration = .seconds(300),
+        breakerCooldown: Duration = .seconds(10), catalogTTL: Duration = .seconds(3600), stockTTL: Duration = .seconds(15),
+        customerTTL: Duration = .seconds(300),
         lastKnownStockLimit: Duration = .seconds(4 * 3600)
     ) {
         self.requestsPerMinute = requestsPerMinute

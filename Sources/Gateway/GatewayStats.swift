@@ -59,13 +59,17 @@ public actor GatewayStats {
     /// Everything counted so far.
     public func snapshot() -> Snapshot {
         Snapshot(
-            flows: Dictionary(uniqueKeysWithValues: Set(outcomes.keys).union(requests.keys).map { flow in
-                let times = (latencies[flow] ?? []).sorted()
-                return (flow.rawValue, FlowStats(
-                    requests: requests[flow] ?? 0, retries: retries[flow] ?? 0,
-                    outcomes: Dictionary(uniqueKeysWithValues: (outcomes[flow] ?? [:]).map { ($0.key.rawValue, $0.value) }),
-                    p50Milliseconds: Self.percentile(times, 0.5), p99Milliseconds: Self.percentile(times, 0.99)))
-            }),
+            flows: Dictionary(
+                uniqueKeysWithValues: Set(outcomes.keys).union(requests.keys).map { flow in
+                    let times = (latencies[flow] ?? []).sorted()
+                    return (
+                        flow.rawValue,
+                        FlowStats(
+                            requests: requests[flow] ?? 0, retries: retries[flow] ?? 0,
+                            outcomes: Dictionary(uniqueKeysWithValues: (outcomes[flow] ?? [:]).map { ($0.key.rawValue, $0.value) }),
+                            p50Milliseconds: Self.percentile(times, 0.5), p99Milliseconds: Self.percentile(times, 0.99))
+                    )
+                }),
             lastKnownStockAnswers: lastKnownStockAnswers, ordersRecoveredByReadBack: readBacks,
             searchesFromCachedCatalog: cachedCatalogSearches)
     }

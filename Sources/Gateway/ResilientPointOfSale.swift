@@ -271,14 +271,14 @@ public final class ResilientPointOfSale: PointOfSale {
                 let answerBy = write ? max(deadline, clock.now + policy.writeDeadline) : deadline
                 let allowance = CallAllowance(bucket: bucket, deadline: answerBy, reserve: reserve)
                 let value = try await RequestBudget.$current.withValue(allowance) { try await within(answerBy, operation) }
-                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "ok", "ms": "\(Int((clock.now - started).inSeconds * 1000))"])
+                log(flow, attempt: attempt, outcome: "ok", since: started)
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
                 return value
             } catch {
                 // Anything but a POS answer (an unreadable response) is the POS failing.
                 let error = error as? POSError ?? .unavailable
-                logger.debug("pos call", metadata: ["flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "\(error.kindName)", "ms": "\(Int((clock.now - started).inSeconds * 1000))"])
+                log(flow, attempt: attempt, outcome: error.kindName, since: started)
                 if error.isTransient { await breakers.failed(flow) } else { await breakers.succeeded(flow) }
                 if case .rateLimited(let after?) = error { await bucket.pause(for: after) }
                 attempt += 1
@@ -291,6 +291,16 @@ public final class ResilientPointOfSale: PointOfSale {
                 try? await clock.sleep(until: clock.now + wait)
             }
         }
+    }
+
+    /// One debug line per attempt: flow, attempt, outcome and time, never the call's arguments.
+    private func log(_ flow: POSFlow, attempt: Int, outcome: String, since started: ContinuousClock.Instant) {
+        logger.debug(
+            "pos call",
+            metadata: [
+                "flow": "\(flow.rawValue)", "attempt": "\(attempt + 1)", "outcome": "\(outcome)",
+                "ms": "\(Int((clock.now - started).inSeconds * 1000))",
+            ])
     }
 
     /// Exponential backoff with full jitter, or the POS's own `Retry-After` when it gave one.

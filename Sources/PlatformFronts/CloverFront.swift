@@ -34,7 +34,9 @@ public struct CloverFront: PlatformFront {
         await FrontKit.answering {
             guard request.headers["authorization"] == "Bearer \(accessToken)" else { throw FrontFailure.unauthorized }
             return kit.json(try await route(request))
-        } failure: { failure($0) } refusal: { refused in
+        } failure: {
+            failure($0)
+        } refusal: { refused in
             switch refused {
             case .unauthorized:
                 kit.json(Self.errorBody(401, type: "authentication_error", code: "unauthorized", message: "Unauthorized"), status: 401)
@@ -102,7 +104,9 @@ public struct CloverFront: PlatformFront {
         case ("POST", "atomic_order/orders"):
             return await orderJSON(try await store.createOrder(try orderRequest(body, merchant: merchant)))
         case ("GET", "orders"):
-            guard let customerID = Self.value(of: "customer.id", in: filter) else { throw FrontFailure.badRequest("filter=customer.id=… is required") }
+            guard let customerID = Self.value(of: "customer.id", in: filter) else {
+                throw FrontFailure.badRequest("filter=customer.id=… is required")
+            }
             let found = try await rounds.answer("orders \(customerID)", request: turn) {
                 try await store.recentOrders(customerID: customerID, limit: Int.max)
             }
@@ -188,7 +192,8 @@ public struct CloverFront: PlatformFront {
         }
         if items.isEmpty, let stored { lines = stored.lines.map { LineItem(sku: $0.sku, quantity: $0.quantity) } }
         let reason = items.compactMap { $0["description"] as? String }.first ?? ""
-        let receipt = try await store.createReturn(ReturnRequest(orderNumber: orderNumber, lines: lines, reason: reason, refundMethod: .originalPayment))
+        let receipt = try await store.createReturn(
+            ReturnRequest(orderNumber: orderNumber, lines: lines, reason: reason, refundMethod: .originalPayment))
         let after = await store.storedOrder(number: orderNumber)
         return [
             "id": receipt.id, "object": "order_return", "order": orderNumber, "amount": (after?.total ?? receipt.refundAmount).minorUnits,
@@ -239,7 +244,8 @@ public struct CloverFront: PlatformFront {
             if expand.contains("options") {
                 let options: [[String: Any]] = product.optionNames.compactMap { name in
                     guard let value = variant.options[name] else { return nil }
-                    return ["id": Self.optionID(product, name, value), "name": value, "attribute": ["id": Self.attributeID(product, name)]] as [String: Any]
+                    return ["id": Self.optionID(product, name, value), "name": value, "attribute": ["id": Self.attributeID(product, name)]]
+                        as [String: Any]
                 }
                 item["options"] = ["elements": options]
             }
@@ -294,7 +300,9 @@ public struct CloverFront: PlatformFront {
             object["lineItems"] = ["elements": lines]
         }
         if !payments.isEmpty {
-            let list: [[String: Any]] = payments.map { ["id": $0.id, "amount": $0.amount.minorUnits, "createdTime": Self.millis($0.capturedAt), "result": "SUCCESS"] }
+            let list: [[String: Any]] = payments.map {
+                ["id": $0.id, "amount": $0.amount.minorUnits, "createdTime": Self.millis($0.capturedAt), "result": "SUCCESS"]
+            }
             object["payments"] = ["elements": list]
         }
         if order.status == .cancelled { object["deletedTimestamp"] = Self.millis(store.clock.now) }
@@ -391,7 +399,8 @@ public struct CloverFront: PlatformFront {
             return kit.json(Self.errorBody(404, type: "invalid_request_error", code: "resource_missing", message: what), status: 404)
         case .outOfStock(let sku, let available):
             return kit.json(
-                Self.errorBody(400, type: "invalid_request_error", code: "out_of_stock", param: sku, message: "Only \(available) of \(sku) are in stock"),
+                Self.errorBody(
+                    400, type: "invalid_request_error", code: "out_of_stock", param: sku, message: "Only \(available) of \(sku) are in stock"),
                 status: 400)
         case .paymentDeclined(let reason):
             let (code, decline): (String, String) =
@@ -401,7 +410,8 @@ public struct CloverFront: PlatformFront {
                 case .incorrectSecurityCode: ("incorrect_cvc", "incorrect_cvc")
                 case .generic: ("card_declined", "generic_decline")
                 }
-            return kit.json(Self.errorBody(402, type: "card_error", code: code, declineCode: decline, message: "Your card was declined."), status: 402)
+            return kit.json(
+                Self.errorBody(402, type: "card_error", code: code, declineCode: decline, message: "Your card was declined."), status: 402)
         case .rateLimited:
             return kit.json(
                 Self.errorBody(429, type: "rate_limit_error", code: "rate_limit", message: "Too many requests"), status: 429,

@@ -60,7 +60,9 @@ public struct LightspeedFront: PlatformFront {
             }
             let body = try await route(request, resource: Array(path.dropFirst(4)))
             return answer(body, cost: cost)
-        } failure: { failure($0, cost: cost) } refusal: { refused in
+        } failure: {
+            failure($0, cost: cost)
+        } refusal: { refused in
             switch refused {
             case .unauthorized:
                 var response = answer(errorBody(401, "Invalid access token.", "BadAuthenticationRequestError"), status: 401, cost: cost)
@@ -114,7 +116,9 @@ public struct LightspeedFront: PlatformFront {
             let found = try await store.customer(id: customerID)
             return one("Customer", customer(found))
         case ("GET", ["Customer.json"]):
-            guard let pattern = query["Contact.phone"] else { throw FrontFailure.badRequest("the loopback front searches customers by Contact.phone") }
+            guard let pattern = query["Contact.phone"] else {
+                throw FrontFailure.badRequest("the loopback front searches customers by Contact.phone")
+            }
             let found: Customer
             do {
                 found = try await store.customer(phone: pattern.filter(\.isNumber))
@@ -209,7 +213,8 @@ public struct LightspeedFront: PlatformFront {
             }
             let method = note[.refundMethod].flatMap(RefundMethod.init(rawValue:)) ?? .originalPayment
             let receipt = try await store.createReturn(
-                ReturnRequest(orderNumber: number, lines: lines.map { LineItem(sku: $0.itemID, quantity: -$0.quantity) }, reason: note[.reason] ?? "",
+                ReturnRequest(
+                    orderNumber: number, lines: lines.map { LineItem(sku: $0.itemID, quantity: -$0.quantity) }, reason: note[.reason] ?? "",
                     refundMethod: method))
             guard let original = await store.storedOrder(number: number) else { throw POSError.notFound("order \(number)") }
             if let reference { await ledger.remember(reference: reference, sale: .returned(receipt, original)) }
@@ -257,11 +262,14 @@ public struct LightspeedFront: PlatformFront {
                 if let counted = level.countedAt { row["timeStamp"] = FrontKit.date(counted) }
                 return row
             }
-            shops.append([
-                "itemShopID": "\(sku)-0", "itemID": sku, "shopID": "0", "qoh": String(rows.reduce(0) { $0 + $1.available }), "backorder": "0",
-                "componentQoh": "0", "reorderPoint": "0", "reorderLevel": "0",
-            ] as [String: Any])
-            var item: [String: Any] = ["itemID": sku, "systemSku": sku, "customSku": sku, "archived": "false", "ItemShops": ["ItemShop": relation(shops)]]
+            shops.append(
+                [
+                    "itemShopID": "\(sku)-0", "itemID": sku, "shopID": "0", "qoh": String(rows.reduce(0) { $0 + $1.available }), "backorder": "0",
+                    "componentQoh": "0", "reorderPoint": "0", "reorderLevel": "0",
+                ] as [String: Any])
+            var item: [String: Any] = [
+                "itemID": sku, "systemSku": sku, "customSku": sku, "archived": "false", "ItemShops": ["ItemShop": relation(shops)],
+            ]
             if let product = known.first(where: { $0.variants.contains { $0.sku == sku } }) {
                 item["itemMatrixID"] = product.id
                 item["description"] = product.displayName
@@ -277,7 +285,8 @@ public struct LightspeedFront: PlatformFront {
     /// the ledger holds; answers a new access token and a rotated refresh token.
     private func token(_ request: FrontRequest) async -> HTTPResponse {
         let fields = Self.formFields(request.body)
-        guard request.method == "POST", fields["grant_type"] == "refresh_token", fields["client_id"] == clientID, fields["client_secret"] == clientSecret,
+        guard request.method == "POST", fields["grant_type"] == "refresh_token", fields["client_id"] == clientID,
+            fields["client_secret"] == clientSecret,
             let refresh = fields["refresh_token"], let grant = await ledger.grant(refreshToken: refresh)
         else {
             return answer(errorBody(401, "Invalid client credentials or refresh token.", "BadAuthenticationRequestError"), status: 401, cost: 1)
@@ -374,8 +383,10 @@ public struct LightspeedFront: PlatformFront {
         case .paymentDeclined(let reason):
             return answer(errorBody(402, "Payment declined: \(reason.rawValue)", LightspeedErrorClass.paymentDeclined), status: 402, cost: cost)
         case .rateLimited(let seconds):
-            return answer(errorBody(429, "Rate limit exceeded. Please slow down.", "RateLimitException"), status: 429, cost: cost, retryAfter: seconds)
-        case .unavailable: return answer(errorBody(503, "The service is temporarily unavailable.", "ServiceUnavailableException"), status: 503, cost: cost)
+            return answer(
+                errorBody(429, "Rate limit exceeded. Please slow down.", "RateLimitException"), status: 429, cost: cost, retryAfter: seconds)
+        case .unavailable:
+            return answer(errorBody(503, "The service is temporarily unavailable.", "ServiceUnavailableException"), status: 503, cost: cost)
         case .timeout: return answer(errorBody(504, "The request timed out.", "GatewayTimeoutException"), status: 504, cost: cost)
         case .invalidRequest(let why): return answer(errorBody(400, why, "Exception"), status: 400, cost: cost)
         }
@@ -493,9 +504,12 @@ public struct LightspeedFront: PlatformFront {
     }
 
     private func shop(_ location: Location) -> [String: Any] {
-        let addresses = location.address.isEmpty ? [] : [
-            ["address1": location.address, "address2": "", "city": "", "state": "", "zip": "", "country": "", "countryCode": ""] as [String: Any]
-        ]
+        let addresses =
+            location.address.isEmpty
+            ? []
+            : [
+                ["address1": location.address, "address2": "", "city": "", "state": "", "zip": "", "country": "", "countryCode": ""] as [String: Any]
+            ]
         let address = holder("ContactAddress", addresses)
         return [
             "shopID": location.id, "name": location.name, "archived": "false", "timeZone": store.timeZone?.identifier ?? "UTC",
@@ -580,7 +594,8 @@ public struct LightspeedFront: PlatformFront {
         if shipping {
             let shipped = [OrderStatus.shipped, .delivered, .returned].contains(order.status)
             object["ShipTo"] = [
-                "shipToID": order.number, "saleID": order.number, "customerID": order.customerID, "shipped": shipped ? "true" : "false", "shipNote": "",
+                "shipToID": order.number, "saleID": order.number, "customerID": order.customerID, "shipped": shipped ? "true" : "false",
+                "shipNote": "",
             ]
         }
         return object

@@ -65,8 +65,9 @@ private struct FrontResponder: HTTPResponder {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        let answer = await front.respond(to: FrontRequest(
-            method: request.method.rawValue, path: path, query: query, headers: headers, body: Data(body.readableBytesView)))
+        let answer = await front.respond(
+            to: FrontRequest(
+                method: request.method.rawValue, path: path, query: query, headers: headers, body: Data(body.readableBytesView)))
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let name = HTTPField.Name(name) { fields[name] = value }

@@ -53,7 +53,9 @@ public struct ShopifyFront: PlatformFront {
         await FrontKit.answering {
             guard request.headers["x-shopify-access-token"] == accessToken else { throw FrontFailure.unauthorized }
             return try await route(request)
-        } failure: { failure($0) } refusal: { refused in
+        } failure: {
+            failure($0)
+        } refusal: { refused in
             switch refused {
             case .unauthorized: kit.json(["errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"], status: 401)
             case .badRequest(let detail): kit.json(["errors": ["base": [detail]]], status: 400, headers: Self.callLimit)
@@ -195,11 +197,13 @@ public struct ShopifyFront: PlatformFront {
         let amount = stored.refund(for: items)
         return [
             "currency": amount.currency, "refund_line_items": body["refund_line_items"] ?? [Any](),
-            "transactions": [[
-                "order_id": Self.orderID(number), "kind": "suggested_refund", "gateway": "shopify_payments",
-                "parent_id": Self.derivedID(13, "sale/\(number)"), "amount": amount.decimalText,
-                "maximum_refundable": stored.total.decimalText,
-            ] as [String: Any]],
+            "transactions": [
+                [
+                    "order_id": Self.orderID(number), "kind": "suggested_refund", "gateway": "shopify_payments",
+                    "parent_id": Self.derivedID(13, "sale/\(number)"), "amount": amount.decimalText,
+                    "maximum_refundable": stored.total.decimalText,
+                ] as [String: Any]
+            ],
         ]
     }
 

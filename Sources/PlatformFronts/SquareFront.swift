@@ -24,7 +24,9 @@ public struct SquareFront: PlatformFront {
                 throw FrontFailure.unauthorized
             }
             return kit.json(try await route(request))
-        } failure: { failure($0) } refusal: { refused in
+        } failure: {
+            failure($0)
+        } refusal: { refused in
             switch refused {
             case .unauthorized: kit.json(errors("AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized."), status: 401)
             case .badRequest(let detail): kit.json(errors("INVALID_REQUEST_ERROR", "BAD_REQUEST", detail), status: 400)
@@ -128,7 +130,8 @@ public struct SquareFront: PlatformFront {
             let money = body["amount_money"] as? [String: Any], let amount = money["amount"] as? Int, let currency = money["currency"] as? String
         else { throw FrontFailure.badRequest("source_id, idempotency_key, amount_money and order_id are required") }
         guard let card = await store.card(token: source) else { throw POSError.paymentDeclined(.generic) }
-        let payment = try await store.takePayment(orderNumber: try Self.number(ofOrderID: orderID), card: card, amount: Money(minorUnits: amount, currency: currency), idempotencyKey: key)
+        let payment = try await store.takePayment(
+            orderNumber: try Self.number(ofOrderID: orderID), card: card, amount: Money(minorUnits: amount, currency: currency), idempotencyKey: key)
         return self.payment(payment)
     }
 
@@ -156,7 +159,10 @@ public struct SquareFront: PlatformFront {
     private func money(_ money: Money) -> [String: Any] { ["amount": money.minorUnits, "currency": money.currency] }
 
     private func card(of card: CardToken, customer: String) -> [String: Any] {
-        ["id": card.token, "card_brand": card.brand.uppercased().replacingOccurrences(of: " ", with: "_"), "last_4": card.last4, "customer_id": customer, "enabled": true]
+        [
+            "id": card.token, "card_brand": card.brand.uppercased().replacingOccurrences(of: " ", with: "_"), "last_4": card.last4,
+            "customer_id": customer, "enabled": true,
+        ]
     }
 
     /// Square's opaque order id for a store order number ("7829" → "CAISE37383239"), so a connector must map
@@ -195,7 +201,10 @@ public struct SquareFront: PlatformFront {
                 "item_option_data": [
                     "name": name,
                     "values": (values[name] ?? []).map { value in
-                        ["type": "ITEM_OPTION_VAL", "id": Self.valueID(name, value), "item_option_value_data": ["item_option_id": Self.optionID(name), "name": value]]
+                        [
+                            "type": "ITEM_OPTION_VAL", "id": Self.valueID(name, value),
+                            "item_option_value_data": ["item_option_id": Self.optionID(name), "name": value],
+                        ]
                     },
                 ],
             ]
@@ -288,21 +297,32 @@ public struct SquareFront: PlatformFront {
         ]
         if !metadata.isEmpty { object["metadata"] = metadata }
         if !payments.isEmpty {
-            object["tenders"] = payments.map { ["id": "T\($0.id)", "type": "CARD", "payment_id": $0.id, "amount_money": money($0.amount)] as [String: Any] }
+            object["tenders"] = payments.map {
+                ["id": "T\($0.id)", "type": "CARD", "payment_id": $0.id, "amount_money": money($0.amount)] as [String: Any]
+            }
         } else if ![.pending, .cancelled, .confirmed].contains(order.status) {
             // A fixture's past order was paid before the simulator's records begin: Square would show its tender.
-            object["tenders"] = [["id": "T\(order.number)", "type": "CARD", "payment_id": Self.pastPaymentID(order.number), "amount_money": money(order.total)] as [String: Any]]
+            object["tenders"] = [
+                ["id": "T\(order.number)", "type": "CARD", "payment_id": Self.pastPaymentID(order.number), "amount_money": money(order.total)]
+                    as [String: Any]
+            ]
         }
         if order.status == .returned {
             let returned = await store.returns(forOrder: order.number).flatMap(\.request.lines)
-            object["returns"] = [["source_order_id": order.number, "return_line_items": returned.map { ["catalog_object_id": $0.sku, "quantity": String($0.quantity)] }]]
+            object["returns"] = [
+                [
+                    "source_order_id": order.number,
+                    "return_line_items": returned.map { ["catalog_object_id": $0.sku, "quantity": String($0.quantity)] },
+                ]
+            ]
         }
         return object
     }
 
     private func payment(_ payment: Payment) -> [String: Any] {
         [
-            "id": payment.id, "status": "COMPLETED", "source_type": "CARD", "order_id": Self.orderID(payment.orderNumber), "amount_money": money(payment.amount),
+            "id": payment.id, "status": "COMPLETED", "source_type": "CARD", "order_id": Self.orderID(payment.orderNumber),
+            "amount_money": money(payment.amount),
             "total_money": money(payment.amount), "created_at": FrontKit.date(payment.capturedAt),
             "card_details": [
                 "status": "CAPTURED",

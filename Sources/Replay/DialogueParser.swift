@@ -36,7 +36,8 @@ public struct DialogueParser: Sendable {
         } catch let error as YamlError {
             throw reader.yamlError(error)
         }
-        let fields = try reader.mapping(root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "deadline_ms", "turns", "after"])
+        let fields = try reader.mapping(
+            root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "deadline_ms", "turns", "after"])
 
         var store = Dialogue.StoreSource.demo
         if let node = fields["store"] {
@@ -91,7 +92,8 @@ public struct DialogueParser: Sendable {
             for (index, item) in try reader.sequence(node, "needs").enumerated() {
                 let text = try reader.string(item, "needs[\(index)]")
                 guard let need = Dialogue.Need(rawValue: text) else {
-                    throw reader.error(item, "needs[\(index)]", "unknown need '\(text)'; one of \(Dialogue.Need.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw reader.error(
+                        item, "needs[\(index)]", "unknown need '\(text)'; one of \(Dialogue.Need.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 dialogue.needs.insert(need)
             }
@@ -100,7 +102,8 @@ public struct DialogueParser: Sendable {
     }
 
     private static let turnFields: Set<String> = [
-        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller", "intent", "slots", "calls", "action", "faults",
+        "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller",
+        "intent", "slots", "calls", "action", "faults",
         "expecting",
     ]
 
@@ -138,7 +141,8 @@ public struct DialogueParser: Sendable {
         if let node = fields["calls"] {
             let calls = try reader.strings(node, "\(path).calls")
             for call in calls where POSFlow(rawValue: call) == nil {
-                throw reader.error(node, "\(path).calls", "unknown POS call '\(call)'; one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw reader.error(
+                    node, "\(path).calls", "unknown POS call '\(call)'; one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             turn.calls = calls
         }
@@ -184,7 +188,9 @@ public struct DialogueParser: Sendable {
         let flowName = try reader.string(flowNode, "\(path).flow")
         let flow = POSFlow(rawValue: flowName)
         guard flow != nil || flowName == "all" else {
-            throw reader.error(flowNode, "\(path).flow", "unknown POS flow '\(flowName)'; all, or one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw reader.error(
+                flowNode, "\(path).flow", "unknown POS flow '\(flowName)'; all, or one of \(POSFlow.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let latency = try fields["latency_ms"].map { Duration.milliseconds(try reader.int($0, "\(path).latency_ms")) } ?? .zero
         let times = try fields["times"].map { try reader.int($0, "\(path).times") }
@@ -199,21 +205,27 @@ public struct DialogueParser: Sendable {
         case "payment_declined":
             let reasonName = try fields["reason"].map { try reader.string($0, "\(path).reason") } ?? "generic"
             guard let reason = DeclineReason(rawValue: reasonName) else {
-                throw reader.error(fields["reason"], "\(path).reason", "unknown decline reason '\(reasonName)'; one of insufficient_funds, expired_card, incorrect_cvc, generic")
+                throw reader.error(
+                    fields["reason"], "\(path).reason",
+                    "unknown decline reason '\(reasonName)'; one of insufficient_funds, expired_card, incorrect_cvc, generic")
             }
             error = .paymentDeclined(reason)
         case "rate_limited":
-            error = .rateLimited(retryAfterSeconds: try fields["retry_after"].map { node in
-                guard let seconds = Double(try reader.string(node, "\(path).retry_after")), seconds >= 0 else {
-                    throw reader.error(node, "\(path).retry_after", "expected seconds, such as 1 or 0.5")
-                }
-                return seconds
-            })
+            error = .rateLimited(
+                retryAfterSeconds: try fields["retry_after"].map { node in
+                    guard let seconds = Double(try reader.string(node, "\(path).retry_after")), seconds >= 0 else {
+                        throw reader.error(node, "\(path).retry_after", "expected seconds, such as 1 or 0.5")
+                    }
+                    return seconds
+                })
         case "unavailable": error = .unavailable
         case "timeout": error = .timeout
         case "invalid_request": error = .invalidRequest("injected")
         default:
-            throw reader.error(errorNode, "\(path).error", "unknown error '\(errorName)'; one of not_found, out_of_stock, payment_declined, rate_limited, unavailable, timeout, invalid_request, malformed")
+            throw reader.error(
+                errorNode, "\(path).error",
+                "unknown error '\(errorName)'; one of not_found, out_of_stock, payment_declined, rate_limited, unavailable, timeout, invalid_request, malformed"
+            )
         }
         let accepted = try fields["after_accepting"].map { try reader.bool($0, "\(path).after_accepting") } ?? false
         return StoreSimulator.Fault(flow: flow, kind: accepted ? .acceptThenFail(error) : .fail(error), latency: latency, times: times)
@@ -290,7 +302,8 @@ struct NodeReader {
         for (key, value) in mapping {
             guard let name = key.string else { throw error(key, field, "expected a field name") }
             if let allowed, !allowed.contains(name) {
-                throw error(key, field.isEmpty ? name : "\(field).\(name)", "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))")
+                throw error(
+                    key, field.isEmpty ? name : "\(field).\(name)", "unknown field; expected one of \(allowed.sorted().joined(separator: ", "))")
             }
             result[name] = value
         }

@@ -106,8 +106,11 @@ public struct DialogueRunner: Sendable {
             result.seconds = Date().timeIntervalSince(started)
             return result
         }
-        if let connector = bench.loopback?.pointOfSale, let need = dialogue.needs.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !$0.isMet(by: connector.capabilities) }) {
-            result.skipped = "needs \(need.rawValue.replacingOccurrences(of: "_", with: " ")), which the \(platform?.rawValue ?? "") connector does not offer"
+        if let connector = bench.loopback?.pointOfSale,
+            let need = dialogue.needs.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !$0.isMet(by: connector.capabilities) })
+        {
+            result.skipped =
+                "needs \(need.rawValue.replacingOccurrences(of: "_", with: " ")), which the \(platform?.rawValue ?? "") connector does not offer"
             result.seconds = Date().timeIntervalSince(started)
             return result
         }
@@ -144,9 +147,10 @@ public struct DialogueRunner: Sendable {
             "\(after)",
         ].joined(separator: "\n").replacing(/<[^>]+>|\s/, with: "")
         for number in Self.cardNumbers(in: dialogue.turns.map(\.user)) where produced.contains(String(number.prefix(12))) {
-            result.failures.append(DialogueResult.Failure(
-                line: 0, context: "after the conversation", expected: "no card number in replies, transcript, trace or store",
-                actual: "the card ending \(number.suffix(4)) appears in full"))
+            result.failures.append(
+                DialogueResult.Failure(
+                    line: 0, context: "after the conversation", expected: "no card number in replies, transcript, trace or store",
+                    actual: "the card ending \(number.suffix(4)) appears in full"))
         }
         result.seconds = Date().timeIntervalSince(started)
         return result
@@ -187,7 +191,8 @@ public struct DialogueRunner: Sendable {
         }
         if let slots = turn.slots {
             for (name, value) in slots.sorted(by: { $0.key < $1.key }) where reply.slots[name] != value {
-                problems.append(("slot \(name) = \(value)", reply.slots[name].map { "\(name) = \($0)" } ?? "no \(name) (slots: \(format(reply.slots)))"))
+                problems.append(
+                    ("slot \(name) = \(value)", reply.slots[name].map { "\(name) = \($0)" } ?? "no \(name) (slots: \(format(reply.slots)))"))
             }
         }
         if let calls = turn.calls {
@@ -230,7 +235,8 @@ public struct DialogueRunner: Sendable {
                     case "location": order.locationID == value
                     case "status": order.status.rawValue == value
                     case "sku": order.lines.contains { $0.sku == value }
-                    case "quantity": order.lines.contains { line in
+                    case "quantity":
+                        order.lines.contains { line in
                             String(line.quantity) == value && (item.fields["sku"].map { line.sku == $0 } ?? true)
                         }
                     default: false
@@ -238,10 +244,13 @@ public struct DialogueRunner: Sendable {
                 }
             }
             if !found {
-                let actual = newOrders.isEmpty ? "no new orders" : newOrders.map { order in
-                    "order \(order.number) \(order.status.rawValue) \(order.fulfillment.rawValue) \(order.locationID) "
-                        + order.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
-                }.joined(separator: "; ")
+                let actual =
+                    newOrders.isEmpty
+                    ? "no new orders"
+                    : newOrders.map { order in
+                        "order \(order.number) \(order.status.rawValue) \(order.fulfillment.rawValue) \(order.locationID) "
+                            + order.lines.map { "\($0.quantity)×\($0.sku)" }.joined(separator: ", ")
+                    }.joined(separator: "; ")
                 problems.append((item.line, "an order with \(describe(item.fields))", actual))
             }
         }
@@ -259,9 +268,12 @@ public struct DialogueRunner: Sendable {
                 }
             }
             if !found {
-                let actual = newReturns.isEmpty ? "no returns" : newReturns.map {
-                    "return of order \($0.request.orderNumber) (\($0.request.lines.map(\.sku).joined(separator: ", "))), \($0.request.refundMethod.rawValue), reason \($0.request.reason)"
-                }.joined(separator: "; ")
+                let actual =
+                    newReturns.isEmpty
+                    ? "no returns"
+                    : newReturns.map {
+                        "return of order \($0.request.orderNumber) (\($0.request.lines.map(\.sku).joined(separator: ", "))), \($0.request.refundMethod.rawValue), reason \($0.request.reason)"
+                    }.joined(separator: "; ")
                 problems.append((item.line, "a return with \(describe(item.fields))", actual))
             }
         }
@@ -277,9 +289,12 @@ public struct DialogueRunner: Sendable {
                 }
             }
             if !found {
-                let actual = newPayments.isEmpty ? "no payments" : newPayments.map {
-                    "order \($0.orderNumber) \($0.amount.minorUnits) card ending \($0.cardLast4)"
-                }.joined(separator: "; ")
+                let actual =
+                    newPayments.isEmpty
+                    ? "no payments"
+                    : newPayments.map {
+                        "order \($0.orderNumber) \($0.amount.minorUnits) card ending \($0.cardLast4)"
+                    }.joined(separator: "; ")
                 problems.append((item.line, "a payment with \(describe(item.fields))", actual))
             }
         }

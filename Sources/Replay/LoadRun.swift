@@ -99,9 +99,10 @@ public enum LoadRun {
         var fixture = try StoreFixture.demo()
         // One caller per conversation, each with a card on file, so every order and charge can be traced to its call.
         for index in 0..<options.conversations {
-            fixture.customers.append(StoreFixture.CustomerEntry(
-                id: Self.customer(index), name: "Load Caller \(index)", phone: String(format: "555%07d", 2_000_000 + index),
-                homeLocation: "downtown", cardOnFile: CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")))
+            fixture.customers.append(
+                StoreFixture.CustomerEntry(
+                    id: Self.customer(index), name: "Load Caller \(index)", phone: String(format: "555%07d", 2_000_000 + index),
+                    homeLocation: "downtown", cardOnFile: CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")))
         }
         let store = try StoreSimulator(fixture: fixture, clock: .system)
         await store.injectRandomFaults(rate: options.faultRate, seed: options.seed)

@@ -60,7 +60,9 @@ public enum ReplayReport {
                 xml.append("    <skipped message=\"\(escape(reason))\"/>")
             } else if result.failed {
                 let body = result.error ?? result.failures.map { "\(file):\($0.line) \($0.description)" }.joined(separator: "\n")
-                xml.append("    <failure message=\"\(escape(result.error == nil ? "\(result.failures.count) assertion(s) failed" : "unreadable dialogue"))\">\(escape(body))</failure>")
+                xml.append(
+                    "    <failure message=\"\(escape(result.error == nil ? "\(result.failures.count) assertion(s) failed" : "unreadable dialogue"))\">\(escape(body))</failure>"
+                )
             }
             xml.append("  </testcase>")
         }

@@ -24,7 +24,9 @@ public protocol PointOfSale: Sendable {
     /// Charges a tokenized card for an order.
     ///
     /// - Parameter idempotencyKey: the same key never charges twice.
-    func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws
+    func takePayment(
+        orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String
+    ) async throws
         -> Payment
     /// Confirms a paid order; pickup orders get a ready time.
     func confirmOrder(number: String) async throws -> Order

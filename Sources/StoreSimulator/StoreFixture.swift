@@ -154,7 +154,10 @@ public struct StoreFixture: Sendable, Decodable {
     private static let fields: [String: Set<String>] = [
         "": ["store", "locations", "products", "customers", "orders"],
         "store": ["name", "currency", "return_window_days", "next_order_number", "time_zone", "card_payments", "store_credit"],
-        "locations": ["id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted", "transfer_days"],
+        "locations": [
+            "id", "name", "address", "tax_percent", "pickup", "pickup_ready_hours", "hours", "transfers", "safety_stock", "nearby", "stock_counted",
+            "transfer_days",
+        ],
         "products": ["id", "brand", "name", "category", "kind", "unit", "price", "aliases", "options", "variants"],
         "customers": ["id", "name", "phone", "email", "home_location", "card_on_file"],
         "card_on_file": ["token", "brand", "last4"],

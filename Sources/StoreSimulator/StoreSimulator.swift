@@ -143,7 +143,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         for entry in fixture.products {
             let variants = try entry.variants.map { line in
                 guard let price = line.price ?? entry.price else {
-                    throw StoreFixtureError(source: source, message: "product \(entry.id), SKU \(line.sku): no price (give the product or the variant a price)")
+                    throw StoreFixtureError(
+                        source: source, message: "product \(entry.id), SKU \(line.sku): no price (give the product or the variant a price)")
                 }
                 return Variant(sku: line.sku, options: line.options, price: Money(minorUnits: price, currency: currency))
             }
@@ -153,7 +154,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             let optionNames = entry.options ?? (["size", "color"].filter(keys.contains) + keys.subtracting(["size", "color"]).sorted())
             for line in entry.variants {
                 if let extra = line.options.keys.sorted().first(where: { !optionNames.contains($0) }) {
-                    throw StoreFixtureError(source: source, message: "product \(entry.id), SKU \(line.sku): '\(extra)' is not in its options \(optionNames)")
+                    throw StoreFixtureError(
+                        source: source, message: "product \(entry.id), SKU \(line.sku): '\(extra)' is not in its options \(optionNames)")
                 }
             }
             let product = Product(
@@ -338,7 +340,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let digits = phone.filter(\.isNumber)
         // "+1 555 010 0101", "5550100101" and "(555) 010-0101" are one number: the last ten digits decide.
         // Ten digits or more, and exactly one customer: never someone else's card on file by a partial match.
-        let matches = digits.count >= 10
+        let matches =
+            digits.count >= 10
             ? customers.values.filter { $0.phone.filter(\.isNumber).hasSuffix(String(digits.suffix(10))) } : []
         guard matches.count == 1 else { throw POSError.notFound("customer with phone ending \(digits.suffix(4))") }
         return matches[0]
@@ -424,7 +427,8 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         guard paid >= order.total.minorUnits else { throw POSError.invalidRequest("order \(number) is not paid") }
         order.status = .confirmed
         if order.fulfillment == .pickup, let location = locationList.first(where: { $0.id == order.locationID }) {
-            order.readyAt = order.sourceLocationID == nil
+            order.readyAt =
+                order.sourceLocationID == nil
                 ? clock.now.addingTimeInterval(Double(location.pickupReadyHours) * 3600)
                 : clock.calendar.date(byAdding: .day, value: location.transferDays, to: clock.now)
         }

@@ -119,9 +119,11 @@ public struct CatalogLexicon: Sendable {
         case .products, .brand:
             let sound = Self.soundKey(key)
             if sound.count >= 3, soundAlikes[sound]?.contains(meaning) != true {
-                if case .products(let ids) = meaning, let index = soundAlikes[sound]?.firstIndex(where: {
-                    if case .products = $0 { true } else { false }
-                }), case .products(let existing) = soundAlikes[sound]![index] {
+                if case .products(let ids) = meaning,
+                    let index = soundAlikes[sound]?.firstIndex(where: {
+                        if case .products = $0 { true } else { false }
+                    }), case .products(let existing) = soundAlikes[sound]![index]
+                {
                     if !existing.contains(ids[0]) { soundAlikes[sound]![index] = .products(existing + ids) }
                 } else {
                     soundAlikes[sound, default: []].append(meaning)
@@ -130,9 +132,11 @@ public struct CatalogLexicon: Sendable {
         default:
             break
         }
-        if case .products(let ids) = meaning, let index = meanings[key]?.firstIndex(where: {
-            if case .products = $0 { true } else { false }
-        }), case .products(let existing) = meanings[key]![index] {
+        if case .products(let ids) = meaning,
+            let index = meanings[key]?.firstIndex(where: {
+                if case .products = $0 { true } else { false }
+            }), case .products(let existing) = meanings[key]![index]
+        {
             if !existing.contains(ids[0]) { meanings[key]![index] = .products(existing + ids) }
             return
         }

@@ -35,7 +35,9 @@ struct EntityExtractor: Sendable {
         (["arrived", "late"], "arrived late"), (["gift"], "unwanted gift"),
     ]
 
-    private static let productTriggers: Set<String> = ["have", "got", "carry", "sell", "stock", "order", "buy", "find", "get", "want", "need", "about"]
+    private static let productTriggers: Set<String> = [
+        "have", "got", "carry", "sell", "stock", "order", "buy", "find", "get", "want", "need", "about",
+    ]
     private static let articles: Set<String> = ["the", "a", "an", "any", "some", "those", "these", "more", "new", "that", "your", "you", "guys"]
     private static let phraseEnd: Set<String> = [
         "in", "size", "for", "at", "please", "today", "available", "now", "with", "and", "or", "to", "from", "right",
@@ -73,7 +75,9 @@ struct EntityExtractor: Sendable {
     ]
 
     /// Product and brand names heard a little wrong by a recognizer, where no exact name matched.
-    private func soundAlikeSpans(_ words: [String], besides exact: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])])
+    private func soundAlikeSpans(
+        _ words: [String], besides exact: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])]
+    )
         -> [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])]
     {
         var covered = Array(repeating: false, count: words.count)
@@ -275,7 +279,8 @@ struct EntityExtractor: Sendable {
             }
             if let letter = Self.letterSizes[word] {
                 let spelledOut = word.count > 3 || ["xl", "xxl", "xs", "2xl"].contains(word)
-                let abbreviationInContext = previous == "size" || expecting == .size
+                let abbreviationInContext =
+                    previous == "size" || expecting == .size
                     || (word.count >= 2 && ["a", "an", "in"].contains(previous)) || previous == "in"
                 if (spelledOut || abbreviationInContext) && previous != "too" {
                     entities.options["size"] = letter
@@ -294,9 +299,11 @@ struct EntityExtractor: Sendable {
             guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
             let isWhole = value == value.rounded()
             // Shoe sizes, and any size the catalog sells ("32" for waist sizes).
-            let sizeLike = ((4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5))
+            let sizeLike =
+                ((4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5))
                 || lexicon.sizes.contains(NumberWords.format(value))
-            let countsItems = Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
+            let countsItems =
+                Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
             if ["order", "number", "confirmation", "#", "purchase", "locate", "track"].contains(previous) && word.count >= 3
                 && NumberWords.isDigits(word) || NumberWords.isDigits(word) && word.count > 8
@@ -351,11 +358,15 @@ struct EntityExtractor: Sendable {
             .contains(where: has)
         {
             entities.fulfillment = .pickup
-        } else if ["ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house", "to my home",
+        } else if [
+            "ship", "ship it", "shipped to", "shipping", "deliver", "delivered to", "delivery", "mail", "send it", "send them", "to my house",
+            "to my home",
             "have it shipped", "have them shipped", "get it shipped", "get them shipped", "shipped instead", "shipped please", "shipped to me",
-            "mail it", "mailed", "post it", "posted"]
-            .contains(where: has)
-            || (words.last == "shipped" && words.count >= 2 && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
+            "mail it", "mailed", "post it", "posted",
+        ]
+        .contains(where: has)
+            || (words.last == "shipped" && words.count >= 2
+                && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
             || Self.getsItSent(words)
         {
             entities.fulfillment = .shipping
@@ -367,7 +378,10 @@ struct EntityExtractor: Sendable {
         ]
         entities.namedOptions = optionWords.filter { has($0.0) }.map(\.1)
         entities.mentionsCard = ["card", "visa", "mastercard", "amex", "discover", "debit"].contains(where: has)
-        for phrase in ["all locations", "all stores", "all your stores", "all of your stores", "any store", "any location", "other stores", "other locations", "another store", "another location", "every store", "anywhere else", "anywhere"]
+        for phrase in [
+            "all locations", "all stores", "all your stores", "all of your stores", "any store", "any location", "other stores", "other locations",
+            "another store", "another location", "every store", "anywhere else", "anywhere",
+        ]
         where has(phrase) {
             entities.allLocations = true
             let length = phrase.split(separator: " ").count
@@ -377,10 +391,11 @@ struct EntityExtractor: Sendable {
             }
             break
         }
-        if ["original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method",
-            "card i used", "credit card", "debit card", "my visa", "my mastercard", "my amex"]
-            .contains(where: has)
-        {
+        if [
+            "original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method",
+            "card i used", "credit card", "debit card", "my visa", "my mastercard", "my amex",
+        ]
+        .contains(where: has) {
             entities.refundMethod = .originalPayment
         } else if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
             entities.refundMethod = .storeCredit
@@ -393,7 +408,14 @@ struct EntityExtractor: Sendable {
             if let ordinal = Self.ordinals[word], position + 1 < words.count || position > 0 {
                 if word == "recent" || word == "latest", !(position > 0 && ["most", "the", "my"].contains(words[position - 1])) { continue }
                 // "last week", "first thing": times, not positions in a list.
-                if position + 1 < words.count, ["week", "month", "year", "time", "night", "weekend", "thing", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(words[position + 1]) { continue }
+                if position + 1 < words.count,
+                    [
+                        "week", "month", "year", "time", "night", "weekend", "thing", "monday", "tuesday", "wednesday", "thursday", "friday",
+                        "saturday", "sunday",
+                    ].contains(words[position + 1])
+                {
+                    continue
+                }
                 entities.ordinal = ordinal
             }
             if Self.referenceWords.contains(word) { entities.refersToFocus = true }

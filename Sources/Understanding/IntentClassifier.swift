@@ -28,11 +28,13 @@ struct IntentClassifier: Sendable {
         for (_, words) in labelled {
             var ids: [Int] = []
             for feature in Self.features(words) {
-                let id = vocabulary[feature] ?? {
-                    let id = vocabulary.count
-                    vocabulary[feature] = id
-                    return id
-                }()
+                let id =
+                    vocabulary[feature]
+                    ?? {
+                        let id = vocabulary.count
+                        vocabulary[feature] = id
+                        return id
+                    }()
                 ids.append(id)
             }
             for id in Set(ids) { documentFrequency[id, default: 0] += 1 }

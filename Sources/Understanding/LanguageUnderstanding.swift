@@ -188,11 +188,12 @@ public struct LanguageUnderstanding: Sendable {
         if mended.count >= leadLength + 3, leadLength > 0 {
             let leadWords = Set(mended.prefix(leadLength))
             var dropped = 0
-            let rest = Array(masked.drop { word in
-                guard dropped < leadLength, leadWords.contains(word) else { return false }
-                dropped += 1
-                return true
-            })
+            let rest = Array(
+                masked.drop { word in
+                    guard dropped < leadLength, leadWords.contains(word) else { return false }
+                    dropped += 1
+                    return true
+                })
             let restCues = cues.find(in: Array(mended.dropFirst(leadLength)))
             let restRanking = Self.weighByCues(classifier.rank(rest), entities, restCues)
             // Only a real request behind the opening replaces it ("thanks for doing that" stays a thank-you).

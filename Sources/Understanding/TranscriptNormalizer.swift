@@ -73,7 +73,9 @@ public struct TranscriptNormalizer: Sendable {
     }
 
     /// Assistant names a caller may open with ("olly, stop", "alexa, order more socks").
-    private static let wakeWords: [[String]] = [["hey", "google"], ["ok", "google"], ["okay", "google"], ["hey", "siri"], ["alexa"], ["siri"], ["olly"]]
+    private static let wakeWords: [[String]] = [
+        ["hey", "google"], ["ok", "google"], ["okay", "google"], ["hey", "siri"], ["alexa"], ["siri"], ["olly"],
+    ]
 
     private func dropWakeWord(_ tokens: [String]) -> [String] {
         guard let wake = Self.wakeWords.first(where: { tokens.starts(with: $0) }) else { return tokens }

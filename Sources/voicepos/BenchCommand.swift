@@ -85,8 +85,14 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         print("catalog: \(catalog.products.count) products, \(Int(report["variants"]!)) variants (generated)")
-        print(String(format: "start-up: %.0f ms (intents %.0f ms, lexicon and classifier %.0f ms)", report["startup_ms"]!, report["intents_load_ms"]!, report["understanding_build_ms"]!))
-        print(String(format: "understanding: %d utterances, p50 %.3f ms, p99 %.3f ms, max %.3f ms (one core)", latencies.count, report["p50_ms"]!, report["p99_ms"]!, report["max_ms"]!))
+        print(
+            String(
+                format: "start-up: %.0f ms (intents %.0f ms, lexicon and classifier %.0f ms)", report["startup_ms"]!, report["intents_load_ms"]!,
+                report["understanding_build_ms"]!))
+        print(
+            String(
+                format: "understanding: %d utterances, p50 %.3f ms, p99 %.3f ms, max %.3f ms (one core)", latencies.count, report["p50_ms"]!,
+                report["p99_ms"]!, report["max_ms"]!))
         print(String(format: "memory: %.0f MB resident (%.0f MB for the catalog and understanding)", memoryAfter, memoryAfter - memoryBefore))
     }
 

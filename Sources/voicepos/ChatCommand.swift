@@ -26,7 +26,10 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var posOptions: POSOptions
 
-    @Option(help: "The caller's customer id (REPL default: C-1001, a demo customer with orders; \"\" for an unknown caller). With --json, the caller of turns that name none.")
+    @Option(
+        help:
+            "The caller's customer id (REPL default: C-1001, a demo customer with orders; \"\" for an unknown caller). With --json, the caller of turns that name none."
+    )
     var customer: String?
 
     @Option(help: "The caller's phone number, as caller ID gives it; looked up in the store when no --customer is given.")
@@ -70,7 +73,9 @@ struct ChatCommand: AsyncParsableCommand {
             case "/quit", "/exit":
                 return
             case "/help":
-                print("Say anything a caller would. /debug toggles the inside view, /gateway shows the POS gateway, /reset starts a new call, /quit leaves.")
+                print(
+                    "Say anything a caller would. /debug toggles the inside view, /gateway shows the POS gateway, /reset starts a new call, /quit leaves."
+                )
                 continue
             case "/gateway":
                 print(await Self.gatewayView(gateway))
@@ -119,7 +124,9 @@ struct ChatCommand: AsyncParsableCommand {
         lines.append("  │ circuits: " + (open.isEmpty ? "all closed" : open.joined(separator: ", ")))
         for (flow, flowStats) in stats.flows.sorted(by: { $0.key < $1.key }) {
             let outcomes = flowStats.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            lines.append("  │ \(flow): \(outcomes); p50 \(String(format: "%.1f", flowStats.p50Milliseconds)) ms, p99 \(String(format: "%.1f", flowStats.p99Milliseconds)) ms, retries \(flowStats.retries)")
+            lines.append(
+                "  │ \(flow): \(outcomes); p50 \(String(format: "%.1f", flowStats.p50Milliseconds)) ms, p99 \(String(format: "%.1f", flowStats.p99Milliseconds)) ms, retries \(flowStats.retries)"
+            )
         }
         lines.append("  └")
         return lines.joined(separator: "\n")
@@ -149,7 +156,8 @@ struct ChatCommand: AsyncParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let defaultCaller = customer?.isEmpty == false || phone != nil
+        let defaultCaller =
+            customer?.isEmpty == false || phone != nil
             ? Caller(customerID: customer?.isEmpty == false ? customer : nil, phone: phone) : nil
         var number = 0
         while let line = readLine() {

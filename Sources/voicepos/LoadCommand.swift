@@ -49,7 +49,8 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let definitions = try IntentDefinition.loadAll(from: StoreBench.intentsDirectory(intents))
         let report = try await LoadRun.run(
-            LoadRun.Options(conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, ramp: ramp, seed: seed,
+            LoadRun.Options(
+                conversations: conversations, budgetPerMinute: budget, faultRate: faults, seconds: seconds, ramp: ramp, seed: seed,
                 platform: pos),
             intents: definitions)
         if json {
@@ -57,7 +58,8 @@ struct LoadCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("""
+            print(
+                """
                 \(report.conversations) calls\(report.platform.map { " over the \($0) API on loopback" } ?? "") (\(report.conversationsFinished) finished) in \(String(format: "%.1f", report.seconds)) s, \(report.turns) turns
                 turn latency: p50 \(String(format: "%.0f", report.p50Milliseconds)) ms, p99 \(String(format: "%.0f", report.p99Milliseconds)) ms, max \(String(format: "%.0f", report.maxMilliseconds)) ms
                 POS requests: \(report.posRequests) (budget \(Int(report.budget))/min; over budget: \(report.overBudget)); cache hit rate \(String(format: "%.1f%%", report.cacheHitRate * 100))
@@ -66,7 +68,9 @@ struct LoadCommand: AsyncParsableCommand {
                 left for staff: \(report.pendingOrdersLeft) pending orders (\(report.paidUnconfirmed) of them paid, not confirmed)
                 """)
         }
-        if report.overBudget > 0 || report.lostOrders > 0 || report.duplicateOrders > 0 || report.duplicateCharges > 0 || report.leakedReservations > 0 {
+        if report.overBudget > 0 || report.lostOrders > 0 || report.duplicateOrders > 0 || report.duplicateCharges > 0
+            || report.leakedReservations > 0
+        {
             throw ExitCode(1)
         }
     }

@@ -46,8 +46,9 @@ struct NLUCommand: AsyncParsableCommand {
             print("intent".padding(toLength: 20, withPad: " ", startingAt: 0) + " precision  recall    F1  support")
             for intent in intents {
                 let score = evaluation.perIntent[intent]!
-                print(intent.padding(toLength: 20, withPad: " ", startingAt: 0)
-                    + String(format: " %9.2f %7.2f %5.2f %8d", score.precision, score.recall, score.f1, score.support))
+                print(
+                    intent.padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + String(format: " %9.2f %7.2f %5.2f %8d", score.precision, score.recall, score.f1, score.support))
             }
             print("\nconfusion (rows: expected, columns: predicted)")
             let short = intents.map { String($0.prefix(6)) }
@@ -59,7 +60,9 @@ struct NLUCommand: AsyncParsableCommand {
             if !evaluation.entities.isEmpty {
                 print("\nentity              precision  recall  labelled")
                 for (name, score) in evaluation.entities.sorted(by: { $0.key < $1.key }) {
-                    print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: " %9.2f %7.2f %9d", score.precision, score.recall, score.labelled))
+                    print(
+                        name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                            + String(format: " %9.2f %7.2f %9d", score.precision, score.recall, score.labelled))
                 }
             }
             if errors {

@@ -39,8 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         let server = VoiceServer(engine: engine, gateway: gateway, webhooks: webhooks, registry: registry)
         try await server.run(host: host, port: port, shutdownOnSignals: true) { url in
             let platforms = webhooks.map(\.platform.rawValue).sorted()
-            print("VoicePOS on \(storeName) at \(url): POST /v1/turns, GET /health, GET /metrics; webhooks: "
-                + (platforms.isEmpty ? "none configured" : platforms.map { "/webhooks/\($0)" }.joined(separator: ", ")))
+            print(
+                "VoicePOS on \(storeName) at \(url): POST /v1/turns, GET /health, GET /metrics; webhooks: "
+                    + (platforms.isEmpty ? "none configured" : platforms.map { "/webhooks/\($0)" }.joined(separator: ", ")))
             fflush(nil)
         }
         withExtendedLifetime(bench) {}

@@ -1,12 +1,12 @@
 import ArgumentParser
+import Connectors
+import Conversation
 import Foundation
+import Gateway
+import Replay
 import RetailModel
 import StoreSimulator
 import Understanding
-import Conversation
-import Replay
-import Connectors
-import Gateway
 
 /// Options every command that runs a store shares.
 struct StoreOptions: ParsableArguments {
@@ -35,7 +35,10 @@ struct StoreOptions: ParsableArguments {
 
 /// Which POS a conversation talks to: the simulator (default), a platform's loopback front, or a real store.
 struct POSOptions: ParsableArguments {
-    @Option(help: "Talk to this POS platform (shopify, square, lightspeed, clover) instead of the simulator; credentials from VOICEPOS_<PLATFORM>_* variables or --pos-config.")
+    @Option(
+        help:
+            "Talk to this POS platform (shopify, square, lightspeed, clover) instead of the simulator; credentials from VOICEPOS_<PLATFORM>_* variables or --pos-config."
+    )
     var pos: Platform?
 
     @Option(help: "JSON file of the platform's settings and credentials (environment variables win).")
@@ -47,10 +50,14 @@ struct POSOptions: ParsableArguments {
     @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
     var loopback = false
 
-    @Option(name: .customLong("faults"), help: "With the simulator: make this share of POS calls misbehave at random (0 to 1), to hear how calls degrade.")
+    @Option(
+        name: .customLong("faults"), help: "With the simulator: make this share of POS calls misbehave at random (0 to 1), to hear how calls degrade."
+    )
     var faultRate: Double?
 
-    @Option(name: .customLong("fault"), help: "With the simulator: one flow fails, FLOW:ERROR[:TIMES] (e.g. stock:timeout, take_payment:unavailable:1, all:unavailable); repeatable.")
+    @Option(
+        name: .customLong("fault"),
+        help: "With the simulator: one flow fails, FLOW:ERROR[:TIMES] (e.g. stock:timeout, take_payment:unavailable:1, all:unavailable); repeatable.")
     var faultSpecs: [String] = []
 
     /// `--fault` specs as simulator faults.
@@ -64,7 +71,9 @@ struct POSOptions: ParsableArguments {
             guard parts.count >= 2, parts[0] == "all" || POSFlow(rawValue: parts[0]) != nil,
                 parts[1] == "malformed" || errors[parts[1]] != nil, parts.count < 3 || Int(parts[2]).map({ $0 > 0 }) == true
             else {
-                throw ValidationError("--fault \(spec): expected FLOW:ERROR[:TIMES], FLOW one of all, \(POSFlow.allCases.map(\.rawValue).joined(separator: ", ")); ERROR one of \((errors.keys.sorted() + ["malformed"]).joined(separator: ", "))")
+                throw ValidationError(
+                    "--fault \(spec): expected FLOW:ERROR[:TIMES], FLOW one of all, \(POSFlow.allCases.map(\.rawValue).joined(separator: ", ")); ERROR one of \((errors.keys.sorted() + ["malformed"]).joined(separator: ", "))"
+                )
             }
             let kind: StoreSimulator.Fault.Kind = parts[1] == "malformed" ? .malformed : .fail(errors[parts[1]]!)
             return StoreSimulator.Fault(flow: POSFlow(rawValue: parts[0]), kind: kind, times: parts.count > 2 ? Int(parts[2]) : nil)
@@ -85,7 +94,9 @@ struct POSOptions: ParsableArguments {
     ///
     /// - Returns: the engine, the store's name, and the bench to keep alive while it runs (its loopback server
     ///   stops when the bench goes).
-    func engine(store: StoreOptions, intents: [IntentDefinition]) async throws
+    func engine(
+        store: StoreOptions, intents: [IntentDefinition]
+    ) async throws
         -> (engine: DialogueEngine, storeName: String, gateway: ResilientPointOfSale, bench: StoreBench?)
     {
         guard let pos, !loopback else {
@@ -98,8 +109,9 @@ struct POSOptions: ParsableArguments {
         let profile = try self.profile.map { try StoreProfile.load(from: URL(fileURLWithPath: $0)) } ?? StoreProfile()
         let connector = try settings.connector(profile: profile)
         if self.profile == nil {
-            FileHandle.standardError.write(Data(
-                "note: no --profile: stores quote no tax, keep no safety stock and offer no transfers until a store profile says so\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "note: no --profile: stores quote no tax, keep no safety stock and offer no transfers until a store profile says so\n".utf8))
         }
         do {
             let (engine, gateway) = try await StoreBench.engine(
@@ -107,7 +119,8 @@ struct POSOptions: ParsableArguments {
             return (engine, profile.storeName ?? "\(pos.rawValue) store", gateway, nil)
         } catch let error as POSError {
             let variable = "VOICEPOS_\(pos.rawValue.uppercased())_"
-            throw ConnectorSetupError("""
+            throw ConnectorSetupError(
+                """
                 could not read the store's locations and catalog from \(pos.rawValue): \(error). A wrong or expired credential and \
                 an unreachable address look alike from here; check the \(variable)* settings (or --pos-config).
                 """)

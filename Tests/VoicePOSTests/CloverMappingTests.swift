@@ -31,10 +31,11 @@ struct CloverMappingTests {
         #expect(tee.name == "Trail Tee")
         #expect(tee.brand == "")
         #expect(tee.optionNames == ["size", "color"])
-        #expect(tee.variants == [
-            Variant(sku: "ITEM1", options: ["size": "M", "color": "Blue"], price: Money(minorUnits: 2500, currency: "USD")),
-            Variant(sku: "ITEM2", options: ["size": "L", "color": "Blue"], price: Money(minorUnits: 2700, currency: "USD")),
-        ])
+        #expect(
+            tee.variants == [
+                Variant(sku: "ITEM1", options: ["size": "M", "color": "Blue"], price: Money(minorUnits: 2500, currency: "USD")),
+                Variant(sku: "ITEM2", options: ["size": "L", "color": "Blue"], price: Money(minorUnits: 2700, currency: "USD")),
+            ])
         #expect(products.last?.optionNames == [])
     }
 
@@ -84,18 +85,21 @@ struct CloverMappingTests {
     }
 
     @Test func aReturnRefundsTheAmountReturnedNotTheOrdersAmount() throws {
-        let json = #"{"id": "K7T6MCF0GBSKR", "amount": 999, "amount_returned": 656, "currency": "USD", "items": [], "status": "returned", "created": 1764255600000}"#
+        let json =
+            #"{"id": "K7T6MCF0GBSKR", "amount": 999, "amount_returned": 656, "currency": "USD", "items": [], "status": "returned", "created": 1764255600000}"#
         guard case .refunds(let refunds) = try decode(json) else { Issue.record("not a refund"); return }
         #expect(refunds.first?.amount == Money(minorUnits: 656, currency: "USD"))
         #expect(refunds.first?.createdAt == Date(timeIntervalSince1970: 1_764_255_600))
     }
 
     @Test func paidOrdersNameTheirChargeAndCountsTheirAge() throws {
-        let paid = #"{"id": "7829", "object": "order", "amount": 14154, "currency": "usd", "charge": "CH1", "status": "paid", "status_transitions": {"paid": 1764255600000}}"#
+        let paid =
+            #"{"id": "7829", "object": "order", "amount": 14154, "currency": "usd", "charge": "CH1", "status": "paid", "status_transitions": {"paid": 1764255600000}}"#
         guard case .payments(let payments) = try decode(paid, as: .payment) else { Issue.record("not a payment"); return }
         #expect(payments.first?.id == "CH1")
         #expect(payments.first?.amount == Money(minorUnits: 14_154, currency: "USD"))
-        let stock = #"{"elements": [{"item": {"id": "ITEM1"}, "quantity": 3.5, "modifiedTime": 1764255600000}, {"item": {"id": "ITEM2"}, "quantity": -2}]}"#
+        let stock =
+            #"{"elements": [{"item": {"id": "ITEM1"}, "quantity": 3.5, "modifiedTime": 1764255600000}, {"item": {"id": "ITEM2"}, "quantity": -2}]}"#
         guard case .inventory(let levels) = try decode(stock, as: .inventory) else { Issue.record("not stock"); return }
         #expect(levels.map(\.available) == [3, 0])
         #expect(levels.first?.countedAt == Date(timeIntervalSince1970: 1_764_255_600))
@@ -108,9 +112,14 @@ struct CloverMappingTests {
             (#"{"error": {"type": "card_error", "code": "incorrect_cvc"}}"#, .paymentDeclined(.incorrectSecurityCode)),
             (#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "generic_decline"}}"#, .paymentDeclined(.generic)),
             (#"{"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "order 7781"}}"#, .notFound("order 7781")),
-            (#"{"error": {"type": "invalid_request_error", "code": "out_of_stock", "param": "ITEM1", "message": "Only 2 of ITEM1 are in stock"}}"#,
-             .outOfStock(sku: "ITEM1", available: 2)),
-            (#"{"message": "400 Bad Request", "error": {"type": "invalid_request_error", "message": "order 7781 is paid"}}"#, .invalidRequest("order 7781 is paid")),
+            (
+                #"{"error": {"type": "invalid_request_error", "code": "out_of_stock", "param": "ITEM1", "message": "Only 2 of ITEM1 are in stock"}}"#,
+                .outOfStock(sku: "ITEM1", available: 2)
+            ),
+            (
+                #"{"message": "400 Bad Request", "error": {"type": "invalid_request_error", "message": "order 7781 is paid"}}"#,
+                .invalidRequest("order 7781 is paid")
+            ),
             (#"{"message": "Bad filter"}"#, .invalidRequest("Bad filter")),
         ]
         for (json, expected) in cases {

@@ -108,11 +108,13 @@ struct ConnectorTests {
                 LightspeedFront(store: store, accountID: "1", clientID: "client", clientSecret: "right-token", refreshToken: "refresh")
             }
         let wrong = "wrong-secret-\(platform.rawValue)-9f2c"
-        let settings = ConnectorSettings(platform: platform, values: [
-            "url": "http://127.0.0.1:9", "ecommerce_url": "http://127.0.0.1:9", "token_url": "http://127.0.0.1:9/auth/oauth/token",
-            "access_token": wrong, "account_id": "1", "client_id": "client", "client_secret": wrong, "refresh_token": wrong,
-            "merchant_ids": "downtown",
-        ])
+        let settings = ConnectorSettings(
+            platform: platform,
+            values: [
+                "url": "http://127.0.0.1:9", "ecommerce_url": "http://127.0.0.1:9", "token_url": "http://127.0.0.1:9/auth/oauth/token",
+                "access_token": wrong, "account_id": "1", "client_id": "client", "client_secret": wrong, "refresh_token": wrong,
+                "merchant_ids": "downtown",
+            ])
         let connector = try settings.connector(transport: FrontTransport(front: front))
         do {
             _ = try await connector.locations()

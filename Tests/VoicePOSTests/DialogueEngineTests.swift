@@ -1,8 +1,8 @@
 import Commerce
 import Conversation
 import Foundation
-import RetailModel
 import Replay
+import RetailModel
 import Testing
 import Understanding
 
@@ -134,7 +134,8 @@ struct DialogueEngineTests {
         let replies = await withTaskGroup(of: Reply.self) { group in
             for index in 0..<10 {
                 group.addTask {
-                    await engine.respond(to: Utterance(sessionID: "same", text: index == 0 ? "hi" : "where's my order", caller: Caller(customerID: "C-1001")))
+                    await engine.respond(
+                        to: Utterance(sessionID: "same", text: index == 0 ? "hi" : "where's my order", caller: Caller(customerID: "C-1001")))
                 }
             }
             var all: [Reply] = []
@@ -150,18 +151,22 @@ struct DialogueEngineTests {
     @Test func theRecognizerAlternativeThatAnswersTheQuestionWins() async throws {
         let (replies, bench) = try await say(["I want to order the air max 90"])
         #expect(replies[0].expecting == .size)
-        let reply = await bench.engine.respond(to: Utterance(
-            sessionID: "s", text: "I'd like sighs tin",
-            alternatives: [.init(text: "I'd like sighs tin", confidence: 0.55), .init(text: "size ten", confidence: 0.45)]))
+        let reply = await bench.engine.respond(
+            to: Utterance(
+                sessionID: "s", text: "I'd like sighs tin",
+                alternatives: [.init(text: "I'd like sighs tin", confidence: 0.55), .init(text: "size ten", confidence: 0.45)]))
         #expect(reply.slots["size"] == "10")
         #expect(reply.expecting == .color)
     }
 
     @Test func theRecognizerAlternativeThatNamesACatalogProductWins() async throws {
         let bench = try await Fixtures.bench()
-        let reply = await bench.engine.respond(to: Utterance(
-            sessionID: "s", text: "do you have the hair maps ninety",
-            alternatives: [.init(text: "do you have the hair maps ninety", confidence: 0.5), .init(text: "do you have the air max ninety", confidence: 0.45)]))
+        let reply = await bench.engine.respond(
+            to: Utterance(
+                sessionID: "s", text: "do you have the hair maps ninety",
+                alternatives: [
+                    .init(text: "do you have the hair maps ninety", confidence: 0.5), .init(text: "do you have the air max ninety", confidence: 0.45),
+                ]))
         #expect(reply.intent == .checkAvailability)
         #expect(reply.slots["product"] == "nike-air-max-90")
     }

@@ -46,7 +46,8 @@ struct DialogueParserTests {
     }
 
     @Test func readsFaultsStoreAndExpectations() throws {
-        let dialogue = try parse("""
+        let dialogue = try parse(
+            """
             caller: none
             clock: 2026-01-05T10:00:00Z
             faults:
@@ -69,7 +70,8 @@ struct DialogueParserTests {
 
 struct DialogueRunnerTests {
     @Test func aFailedAssertionReportsExpectedActualAndLine() async throws {
-        let dialogue = try DialogueParser().parse("""
+        let dialogue = try DialogueParser().parse(
+            """
             turns:
               - user: Do you have the Nike Air Max in size 10?
                 reply_contains: [12 pairs]

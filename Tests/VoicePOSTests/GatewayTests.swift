@@ -34,12 +34,15 @@ struct GatewayTests {
         policy.writeDeadline = .seconds(600)
         let store = try Fixtures.store()
         let counter = Counter()
-        return Rig(store: store, counter: counter, gateway: ResilientPointOfSale(
-            wrapping: Counted(store, counter, requestsPerCall: requestsPerCall, afterCreate: afterCreate), policy: policy, clock: Fixtures.clock,
-            monotonicClock: clock))
+        return Rig(
+            store: store, counter: counter,
+            gateway: ResilientPointOfSale(
+                wrapping: Counted(store, counter, requestsPerCall: requestsPerCall, afterCreate: afterCreate), policy: policy, clock: Fixtures.clock,
+                monotonicClock: clock))
     }
 
-    static let order = OrderRequest(customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown")
+    static let order = OrderRequest(
+        customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown")
 
     @Test func anOrderTheStoreAcceptedBeforeItsAnswerWasLostIsFoundNotMadeTwice() async throws {
         let rig = try Self.rig()
@@ -55,8 +58,9 @@ struct GatewayTests {
     @Test func theReadBackFindsTheOrderByItsReferenceNotALookAlike() async throws {
         // The answer is lost, and meanwhile the same caller's other line places an identical order (newer).
         let rig = try Self.rig { store in
-            _ = try await store.createOrder(OrderRequest(
-                customerID: "C-1001", lines: Self.order.lines, fulfillment: .pickup, locationID: "downtown", reference: "vp-other-call"))
+            _ = try await store.createOrder(
+                OrderRequest(
+                    customerID: "C-1001", lines: Self.order.lines, fulfillment: .pickup, locationID: "downtown", reference: "vp-other-call"))
             throw POSError.timeout
         }
         let order = try await rig.gateway.createOrder(Self.order)
@@ -94,7 +98,8 @@ struct GatewayTests {
     @Test func aReturnIsNeverRetriedBlind() async throws {
         let rig = try Self.rig()
         await rig.store.inject(StoreSimulator.Fault(flow: .createReturn, error: .unavailable, times: 1))
-        let request = ReturnRequest(orderNumber: "7781", lines: [LineItem(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
+        let request = ReturnRequest(
+            orderNumber: "7781", lines: [LineItem(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
         await #expect(throws: POSError.unavailable) { try await rig.gateway.createReturn(request) }
         #expect(await rig.counter.calls[.createReturn] == 1)
     }
@@ -136,7 +141,8 @@ struct GatewayTests {
 
     @Test func checkoutWritesPassAheadOfReadsThatWouldSpendTheReserve() async throws {
         // 6 a minute, a burst of 3, 2 kept for writes: one read goes, the next must wait 10 s; an order goes at once.
-        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 6, burst: 3, writeReserve: 2, deadline: .seconds(1), retries: 0), clock: ManualClock())
+        let rig = try Self.rig(
+            GatewayPolicy(requestsPerMinute: 6, burst: 3, writeReserve: 2, deadline: .seconds(1), retries: 0), clock: ManualClock())
         #expect(try await rig.gateway.orderStatus(number: "7790").status == .shipped)
         await #expect(throws: POSError.rateLimited(retryAfterSeconds: nil)) { try await rig.gateway.orderStatus(number: "7781") }
         let order = try await rig.gateway.createOrder(Self.order)
@@ -149,7 +155,8 @@ struct GatewayTests {
 
     @Test func theBudgetIsNeverExceededAndCallersBeyondTheirDeadlineAreToldAtOnce() async throws {
         // 6 a minute, a burst of 2: within a 5-second deadline only the burst can go (the next token is 10 s away).
-        let rig = try Self.rig(GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(5), retries: 0), clock: ManualClock())
+        let rig = try Self.rig(
+            GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(5), retries: 0), clock: ManualClock())
         let results = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<6 {
                 group.addTask { (try? await rig.gateway.orderStatus(number: index.isMultiple(of: 2) ? "7790" : "7781")) != nil }
@@ -239,7 +246,9 @@ private struct Counted: PointOfSale {
     }
 
     func catalog() async throws -> [Product] { try await sent(.catalog); return try await store.catalog() }
-    func searchProducts(matching text: String) async throws -> [Product] { try await sent(.searchProducts); return try await store.searchProducts(matching: text) }
+    func searchProducts(matching text: String) async throws -> [Product] {
+        try await sent(.searchProducts); return try await store.searchProducts(matching: text)
+    }
     func stock(skus: [SKU]) async throws -> [StockLevel] { try await sent(.stock); return try await store.stock(skus: skus) }
     func locations() async throws -> [Location] { try await sent(.locations); return try await store.locations() }
     func customer(id: String) async throws -> Customer { try await sent(.customer); return try await store.customer(id: id) }
@@ -260,7 +269,11 @@ private struct Counted: PointOfSale {
         try await sent(.recentOrders)
         return try await store.recentOrders(customerID: customerID, limit: limit)
     }
-    func orderStatus(number: String) async throws -> OrderStatusReport { try await sent(.orderStatus); return try await store.orderStatus(number: number) }
+    func orderStatus(number: String) async throws -> OrderStatusReport {
+        try await sent(.orderStatus); return try await store.orderStatus(number: number)
+    }
     func order(number: String) async throws -> Order { try await sent(.getOrder); return try await store.order(number: number) }
-    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { try await sent(.createReturn); return try await store.createReturn(request) }
+    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt {
+        try await sent(.createReturn); return try await store.createReturn(request)
+    }
 }

@@ -70,12 +70,14 @@ struct LightspeedCloverMappingTests {
     }
 
     @Test func cloverDeclinesKeepTheirReason() throws {
-        let declined = Data(#"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds", "message": "Declined"}}"#.utf8)
+        let declined = Data(
+            #"{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds", "message": "Declined"}}"#.utf8)
         #expect(try payloadMapper(for: .clover).decode(declined) == .error(.paymentDeclined(.insufficientFunds)))
     }
 
     @Test func lightspeedItemsOfOneMatrixAreOneProduct() throws {
-        let items = Data(#"""
+        let items = Data(
+            #"""
             {"Item": [
               {"itemID": "10", "description": "Trail Tee M", "itemMatrixID": "7", "archived": "false",
                "ItemAttributes": {"attribute1": "Blue", "attribute2": "M"}, "Prices": {"ItemPrice": {"amount": "25", "useType": "Default"}}},

@@ -50,7 +50,8 @@ struct NLUAccuracyTests {
 
     @Test func anUnknownLabelNamesTheLine() {
         #expect {
-            try LabelledUtterance.load(jsonLines: "{\"text\": \"hi\", \"intent\": \"greet\"}\n{\"text\": \"x\", \"intent\": \"smalltalk\"}", source: "set.jsonl")
+            try LabelledUtterance.load(
+                jsonLines: "{\"text\": \"hi\", \"intent\": \"greet\"}\n{\"text\": \"x\", \"intent\": \"smalltalk\"}", source: "set.jsonl")
         } throws: { error in
             "\(error)".contains("set.jsonl:2") && "\(error)".contains("smalltalk")
         }

@@ -11,7 +11,9 @@ struct PublishedPayloadTests {
     }
 
     @Test func squareCatalogSearchKeepsEachVariationsLabel() throws {
-        guard case .products(let products) = try Self.decode(.square, "SearchCatalogObjectsResponse.json") else { Issue.record("not products"); return }
+        guard case .products(let products) = try Self.decode(.square, "SearchCatalogObjectsResponse.json") else {
+            Issue.record("not products"); return
+        }
         let tea = try #require(products.first { $0.name == "Tea - Black" })
         // Two variations, "Regular" and "Large": both are choices, the SKU is the variation id, prices in cents.
         #expect(tea.variants.map(\.options) == [["variation": "Regular"], ["variation": "Large"]])
@@ -48,7 +50,9 @@ struct PublishedPayloadTests {
     }
 
     @Test func lightspeedItemsLoadedWithTheirAttributeSetsAreNamedOptions() throws {
-        guard case .products(let products) = try Self.decode(.lightspeed, "Item_index_load_relations_all.json") else { Issue.record("not products"); return }
+        guard case .products(let products) = try Self.decode(.lightspeed, "Item_index_load_relations_all.json") else {
+            Issue.record("not products"); return
+        }
         let shirt = try #require(products.first { $0.id == "2" })
         #expect(shirt.name == "T-Shirt")
         #expect(shirt.optionNames == ["color", "size"])

@@ -30,8 +30,9 @@ struct ServerTests {
         let task: Task<Void, any Error>
 
         func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:]) async throws -> HTTPResponse {
-            try await URLSessionTransport().send(HTTPRequest(
-                method: method, url: url.appendingPathComponent(path), headers: headers, body: body.isEmpty ? nil : Data(body.utf8)))
+            try await URLSessionTransport().send(
+                HTTPRequest(
+                    method: method, url: url.appendingPathComponent(path), headers: headers, body: body.isEmpty ? nil : Data(body.utf8)))
         }
 
         func json(_ response: HTTPResponse) throws -> [String: Any] {

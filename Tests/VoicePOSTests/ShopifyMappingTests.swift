@@ -30,9 +30,11 @@ struct ShopifyMappingTests {
 
     @Test func stockIsKeyedByInventoryItemUntilAProductLinksIt() throws {
         guard case .inventory(let levels) = try decode("inventory_levels.rest.json") else { Issue.record("not stock"); return }
-        #expect(levels.first == StockLevel(
-            sku: "inventory_item:39072856", locationID: "487838322", available: 27,
-            countedAt: ISO8601DateFormatter().date(from: "2018-05-07T19:33:38Z")))
+        #expect(
+            levels.first
+                == StockLevel(
+                    sku: "inventory_item:39072856", locationID: "487838322", available: 27,
+                    countedAt: ISO8601DateFormatter().date(from: "2018-05-07T19:33:38Z")))
     }
 
     @Test func anOrderHasItsNumberLinesMoneyAndTracking() throws {
@@ -85,7 +87,9 @@ struct ShopifyMappingTests {
     }
 
     @Test func aPayloadThatCannotBeMappedNamesThePlatformObjectAndField() {
-        let bad = Data(#"{"product": {"id": 1, "title": "Boot", "options": [{"name": "Size"}], "variants": [{"id": 2, "price": "twelve", "option1": "9"}]}}"#.utf8)
+        let bad = Data(
+            #"{"product": {"id": 1, "title": "Boot", "options": [{"name": "Size"}], "variants": [{"id": 2, "price": "twelve", "option1": "9"}]}}"#
+                .utf8)
         #expect {
             try payloadMapper(for: .shopify).decode(bad)
         } throws: { error in
@@ -96,7 +100,8 @@ struct ShopifyMappingTests {
     /// What Shopify has no field for rides in `note_attributes`; a pay-at-pickup order is confirmed by its tag.
     @Test func orderNotesTagsAndFulfillmentsGiveStatusAndDates() throws {
         func order(_ extra: String) throws -> Order {
-            let body = #"{"order": {"id": 5000000001042, "order_number": 1042, "created_at": "2026-11-20T10:00:00.250Z", "currency": "USD", "#
+            let body =
+                #"{"order": {"id": 5000000001042, "order_number": 1042, "created_at": "2026-11-20T10:00:00.250Z", "currency": "USD", "#
                 + #""customer": {"id": "C-1"}, "location_id": "downtown", "financial_status": "pending", "line_items": [], "#
                 + extra + "}}"
             guard case .orders(let orders) = try payloadMapper(for: .shopify).decode(Data(body.utf8)) else {
@@ -129,7 +134,8 @@ struct ShopifyMappingTests {
     }
 
     @Test func aRefundWithoutTransactionsIsWorthItsLinesSubtotalAndTax() throws {
-        let body = #"{"refund": {"id": 7, "order_id": 5000000001042, "note": "Store credit: too small", "transactions": [], "refund_line_items": ["#
+        let body =
+            #"{"refund": {"id": 7, "order_id": 5000000001042, "note": "Store credit: too small", "transactions": [], "refund_line_items": ["#
             + #"{"quantity": 1, "subtotal": "130.00", "total_tax": "11.50", "line_item": {"variant_id": "NK-1"}}, "#
             + #"{"quantity": 2, "subtotal": 20.5, "total_tax": 1.82, "line_item": {"variant_id": "SK-2"}}]}}"#
         guard case .refunds(let refunds) = try payloadMapper(for: .shopify).decode(Data(body.utf8)) else { Issue.record("not refunds"); return }

@@ -22,7 +22,10 @@ struct SquareMappingTests {
         let product = try #require(products.first)
         #expect(product.id == "GPOKJPTV2KDLVKCADJ7I77EZ")
         #expect(product.brand == "Dark Horse")
-        #expect(product.variants == [Variant(sku: "VBJNPHCOKDFECR6VU25WRJUD", options: ["variation": "750 mL"], price: Money(minorUnits: 1_000, currency: "USD"))])
+        #expect(
+            product.variants == [
+                Variant(sku: "VBJNPHCOKDFECR6VU25WRJUD", options: ["variation": "750 mL"], price: Money(minorUnits: 1_000, currency: "USD"))
+            ])
     }
 
     @Test func inventoryCountsAreParsedFromText() throws {
@@ -61,7 +64,9 @@ struct SquareMappingTests {
     }
 
     @Test func theMostSpecificOfSeveralErrorsWins() throws {
-        let both = Data(#"{"errors": [{"category": "PAYMENT_METHOD_ERROR", "code": "GENERIC_DECLINE"}, {"category": "PAYMENT_METHOD_ERROR", "code": "CVV_FAILURE"}]}"#.utf8)
+        let both = Data(
+            #"{"errors": [{"category": "PAYMENT_METHOD_ERROR", "code": "GENERIC_DECLINE"}, {"category": "PAYMENT_METHOD_ERROR", "code": "CVV_FAILURE"}]}"#
+                .utf8)
         #expect(try payloadMapper(for: .square).decode(both) == .error(.paymentDeclined(.incorrectSecurityCode)))
     }
 

@@ -78,12 +78,14 @@ struct StoreSimulatorTests {
 
     @Test func takesBackOnlyDeliveredItemsOnce() async throws {
         let store = try Fixtures.store()
-        let request = ReturnRequest(orderNumber: "7781", lines: [.init(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
+        let request = ReturnRequest(
+            orderNumber: "7781", lines: [.init(sku: "AD-SAMBA-WHT-9", quantity: 1)], reason: "too small", refundMethod: .originalPayment)
         let receipt = try await store.createReturn(request)
         #expect(receipt.refundAmount.minorUnits > 0)
         await #expect(throws: POSError.self) { try await store.createReturn(request) }
         await #expect(throws: POSError.self) {
-            try await store.createReturn(ReturnRequest(orderNumber: "7790", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], reason: "x", refundMethod: .storeCredit))
+            try await store.createReturn(
+                ReturnRequest(orderNumber: "7790", lines: [.init(sku: "NK-AM90-BLK-10", quantity: 1)], reason: "x", refundMethod: .storeCredit))
         }
     }
 

@@ -109,7 +109,10 @@ struct WebhookVerificationTests {
         let body = try Self.fixture("square/webhook_test_notification.signed-body.json")
         let verifier = WebhookVerifier.square(signatureKey: Self.squareKey, notificationURL: Self.squareURL)
         let delivery = try verifier.receive(body: body, headers: [header: Self.squareSignature, "Content-Type": "application/json"])
-        #expect(delivery == WebhookDelivery(platform: .square, event: "webhooks.test_notification", deliveryID: "ac3ac95b-f97d-458c-a6e6-18981597e05f", changes: []))
+        #expect(
+            delivery
+                == WebhookDelivery(
+                    platform: .square, event: "webhooks.test_notification", deliveryID: "ac3ac95b-f97d-458c-a6e6-18981597e05f", changes: []))
     }
 
     @Test func tamperedSquareRequestsAreRejected() throws {
@@ -145,15 +148,17 @@ struct WebhookVerificationTests {
         let stockBody = try Self.fixture("square/webhook_InventoryCountUpdatedEvent.json")
         let stock = try verifier.receive(body: stockBody, headers: Self.squareHeaders(stockBody))
         #expect(
-            stock == WebhookDelivery(
-                platform: .square, event: "inventory.count.updated", deliveryID: "df5f3813-a913-45a1-94e9-fdc3f7d5e3b6",
-                changes: [.stock(sku: "FGQ5JJWT2PYTHF35CKZ2DSKP", locationID: "YYQR03DGCTXA4")]))
+            stock
+                == WebhookDelivery(
+                    platform: .square, event: "inventory.count.updated", deliveryID: "df5f3813-a913-45a1-94e9-fdc3f7d5e3b6",
+                    changes: [.stock(sku: "FGQ5JJWT2PYTHF35CKZ2DSKP", locationID: "YYQR03DGCTXA4")]))
         let orderBody = try Self.fixture("square/webhook_OrderFulfillmentUpdatedEvent.json")
         let order = try verifier.receive(body: orderBody, headers: Self.squareHeaders(orderBody))
         #expect(
-            order == WebhookDelivery(
-                platform: .square, event: "order.fulfillment.updated", deliveryID: "b3adf364-4937-436e-a833-49c72b4baee8",
-                changes: [.order(id: "eA3vssLHKJrv9H0IdJCM3gNqfdcZY")]))
+            order
+                == WebhookDelivery(
+                    platform: .square, event: "order.fulfillment.updated", deliveryID: "b3adf364-4937-436e-a833-49c72b4baee8",
+                    changes: [.order(id: "eA3vssLHKJrv9H0IdJCM3gNqfdcZY")]))
     }
 
     // MARK: Shopify
@@ -163,8 +168,10 @@ struct WebhookVerificationTests {
         let delivery = try WebhookVerifier.shopify(clientSecret: Self.shopifySecret)
             .receive(body: body, headers: Self.shopifyHeaders(body, topic: "orders/updated"))
         #expect(
-            delivery == WebhookDelivery(
-                platform: .shopify, event: "orders/updated", deliveryID: Self.shopifyWebhookID, changes: [.order(id: "450789469"), .order(id: "1001")]))
+            delivery
+                == WebhookDelivery(
+                    platform: .shopify, event: "orders/updated", deliveryID: Self.shopifyWebhookID,
+                    changes: [.order(id: "450789469"), .order(id: "1001")]))
     }
 
     /// The first level of `shopify/inventory_levels.rest.json` as a webhook sends it; the signature was computed
@@ -174,9 +181,10 @@ struct WebhookVerificationTests {
         let headers = ["x-shopify-hmac-sha256": "7Fh2fpTeH/1Da7d2VdsRzHdH3OUkzJaYJHh3mqUw7D4=", "X-SHOPIFY-TOPIC": "inventory_levels/update"]
         let delivery = try WebhookVerifier.shopify(clientSecret: Self.shopifySecret).receive(body: body, headers: headers)
         #expect(
-            delivery == WebhookDelivery(
-                platform: .shopify, event: "inventory_levels/update", deliveryID: nil,
-                changes: [.stock(sku: "inventory_item:39072856", locationID: "487838322")]))
+            delivery
+                == WebhookDelivery(
+                    platform: .shopify, event: "inventory_levels/update", deliveryID: nil,
+                    changes: [.stock(sku: "inventory_item:39072856", locationID: "487838322")]))
     }
 
     @Test(arguments: [
@@ -187,7 +195,8 @@ struct WebhookVerificationTests {
     ])
     func aShopifyResourceSaysWhatToDrop(file: String, key: String, topic: String, change: StoreChange) throws {
         let body = try Self.resource("shopify/\(file)", key: key)
-        let delivery = try WebhookVerifier.shopify(clientSecret: Self.shopifySecret).receive(body: body, headers: Self.shopifyHeaders(body, topic: topic))
+        let delivery = try WebhookVerifier.shopify(clientSecret: Self.shopifySecret).receive(
+            body: body, headers: Self.shopifyHeaders(body, topic: topic))
         #expect(delivery.changes == [change])
     }
 
@@ -256,11 +265,13 @@ struct WebhookVerificationTests {
             """#.utf8)
         let delivery = try WebhookVerifier.clover(authCode: Self.cloverAuthCode).receive(body: body, headers: ["X-Clover-Auth": Self.cloverAuthCode])
         #expect(
-            delivery == WebhookDelivery(
-                platform: .clover, event: "update", deliveryID: nil,
-                changes: [
-                    .catalog(id: "ITEM1"), .stock(sku: "ITEM1", locationID: "M1"), .catalog(id: nil), .customer(id: "CUST1"), .payment(id: "PAY1"),
-                ]))
+            delivery
+                == WebhookDelivery(
+                    platform: .clover, event: "update", deliveryID: nil,
+                    changes: [
+                        .catalog(id: "ITEM1"), .stock(sku: "ITEM1", locationID: "M1"), .catalog(id: nil), .customer(id: "CUST1"),
+                        .payment(id: "PAY1"),
+                    ]))
     }
 
     // MARK: Lightspeed

@@ -25,7 +25,8 @@ extension Turn {
         if let id = entities.locationID { draft.locationID = id }
         if entities.allLocations { draft.locationID = nil }
 
-        guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in") else {
+        guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in")
+        else {
             state.flow = .availability(draft)
             return
         }
@@ -113,7 +114,9 @@ extension Turn {
             let it = Speech.pronoun(product, quantity: 1)
             let canSend = asked.acceptsTransfers && inStock.contains(where: \.acceptsTransfers)
             let transfer = canSend ? ", or have \(it) sent to \(Speech.store(asked)) for pickup in about \(asked.transferDays) days" : ""
-            say("\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(it) to you\(transfer).")
+            say(
+                "\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(it) to you\(transfer)."
+            )
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }
@@ -142,7 +145,9 @@ extension Turn {
         } else {
             for store in listed {
                 guard let counted = countedAt[store.id], now.timeIntervalSince(counted) >= configuration.staleStockAfter else { continue }
-                say("That count at \(Speech.store(store)) is from \(Speech.age(now.timeIntervalSince(counted))) ago, so availability isn't guaranteed until you order.")
+                say(
+                    "That count at \(Speech.store(store)) is from \(Speech.age(now.timeIntervalSince(counted))) ago, so availability isn't guaranteed until you order."
+                )
             }
         }
         if !draft.queued.isEmpty {

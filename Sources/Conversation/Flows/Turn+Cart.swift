@@ -6,7 +6,9 @@ import Understanding
 /// Each item is chosen in turn with its own options; the whole cart is then placed at one store, held,
 /// and read back with the total before confirmation.
 extension Turn {
-    private static let addWords = [" add ", " also ", " as well ", " too ", " plus ", " another ", " and a ", " and an ", " and the ", " and some ", " and one "]
+    private static let addWords = [
+        " add ", " also ", " as well ", " too ", " plus ", " another ", " and a ", " and an ", " and the ", " and some ", " and one ",
+    ]
     private static let removeWords = [
         " drop ", " remove ", " take off ", " take out ", " without the ", " no more ", " delete ", " do not want the ",
         " scrap the ", " lose the ", " get rid of ", " forget the ", " cancel the ", " do not need the ", " no longer want the ",
@@ -130,7 +132,9 @@ extension Turn {
             if draft.product == nil {
                 // Still choosing the next item: ask that again.
                 let names = draft.candidates.prefix(3).map(\.theName)
-                ask("Which one would you like to order: \(Speech.list(names, conjunction: "or"))?", expecting: .product, hints: draft.candidates.prefix(8).map(\.name))
+                ask(
+                    "Which one would you like to order: \(Speech.list(names, conjunction: "or"))?", expecting: .product,
+                    hints: draft.candidates.prefix(8).map(\.name))
                 return true
             }
             await advanceOrder(draft)
@@ -230,7 +234,9 @@ extension Turn {
             }
             let short = lines.first { line in !locations.contains { (units[line.variant.sku]?[$0.id] ?? 0) >= line.quantity } } ?? lines[0]
             let item = Speech.describe(productOf(short.variant, draft) ?? draft.product!, options: short.variant.options)
-            say("I'm sorry — no single store has \(item) for this order right now. You can say \"drop\" and the item to take it off, or I can connect you with a team member.")
+            say(
+                "I'm sorry — no single store has \(item) for this order right now. You can say \"drop\" and the item to take it off, or I can connect you with a team member."
+            )
             return
         }
         if draft.fulfillment == .shipping {
@@ -251,7 +257,8 @@ extension Turn {
         }
         guard knowsCustomer() else { return }
         guard let priced = quote(for: draft) else { return }
-        let free = Dictionary(lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
+        let free = Dictionary(
+            lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
         guard await hold(lines.map { ($0.variant.sku, $0.quantity) }, at: priced.location.id, available: free) else {
             say("I'm sorry — part of your order at \(Speech.store(priced.location)) was just reserved by another caller.")
             if !retried {

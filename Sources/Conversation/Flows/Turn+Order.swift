@@ -9,7 +9,8 @@ extension Turn {
         guard state.customer != nil else {
             // Said up front, before the caller spends time choosing sizes and colors.
             offerPerson(
-                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can take your order?")
+                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can take your order?"
+            )
             return
         }
         var draft = OrderDraft()
@@ -37,7 +38,10 @@ extension Turn {
         if await editCart(&draft) { return }
         entities = interpretation.entities
         do {
-            guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: draft.cart.isEmpty, verb: "would you like to order") else {
+            guard
+                let product = await chooseProduct(
+                    current: draft.product, candidates: &draft.candidates, useFocus: draft.cart.isEmpty, verb: "would you like to order")
+            else {
                 // Values said while the product is still being settled ("white") are kept for it.
                 if !entities.options.isEmpty || entities.fulfillment != nil || entities.locationID != nil {
                     var request = draft.itemRequest ?? Entities()
@@ -99,7 +103,9 @@ extension Turn {
                 if entities.namedOptions.contains("location"), draft.fulfillment == .pickup {
                     state.flow = .order(draft)
                     let stores = locations.filter(\.acceptsPickup).map(\.name)
-                    ask("Which store would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up from: \(Speech.list(Array(stores.prefix(3)), conjunction: "or"))?", expecting: .location, hints: stores)
+                    ask(
+                        "Which store would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up from: \(Speech.list(Array(stores.prefix(3)), conjunction: "or"))?",
+                        expecting: .location, hints: stores)
                     return
                 }
             }
@@ -222,7 +228,8 @@ extension Turn {
                 let other = stocked[0]
                 let have = available[chosen.id] ?? 0
                 let justHeld = (reservedByOthers[variant.sku]?[chosen.id] ?? 0) > 0
-                let shortfall = have == 0
+                let shortfall =
+                    have == 0
                     ? (justHeld ? "had \(what) until another caller just reserved it" : "doesn't have \(what) right now")
                     : "only has \(have) of \(what)"
                 confirm(
@@ -246,9 +253,11 @@ extension Turn {
             }
             return
         }
-        let amount = product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
+        let amount =
+            product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
             ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
-        var delivery = draft.fulfillment == .pickup
+        var delivery =
+            draft.fulfillment == .pickup
             ? "for pickup at \(Speech.store(location))" : "shipped to your address on file"
         if let from = self.location(draft.sourceLocationID) {
             delivery += " in about \(location.transferDays) days, sent over from \(Speech.store(from))"
@@ -297,13 +306,17 @@ extension Turn {
     /// - Returns: false when a question was asked.
     mutating func settleFulfillment(_ draft: inout OrderDraft, it: String) -> Bool {
         if draft.fulfillment == nil {
-            ask("Would you like to pick \(it) up at one of our stores, or have \(it) shipped to you?", expecting: .fulfillment, hints: ["pick up", "ship it"])
+            ask(
+                "Would you like to pick \(it) up at one of our stores, or have \(it) shipped to you?", expecting: .fulfillment,
+                hints: ["pick up", "ship it"])
             return false
         }
         if draft.fulfillment == .pickup && !locations.contains(where: \.acceptsPickup) {
             draft.fulfillment = nil
             draft.locationID = nil
-            ask("Sorry, none of our stores offer pickup. I can ship \(it) to you instead — would that work?", expecting: .fulfillment, hints: ["ship it"])
+            ask(
+                "Sorry, none of our stores offer pickup. I can ship \(it) to you instead — would that work?", expecting: .fulfillment,
+                hints: ["ship it"])
             return false
         }
         return true
@@ -329,7 +342,8 @@ extension Turn {
         } else if stocked.count == sorted.count {
             text += sorted.count == 2 ? " Both are in stock\(place)." : " All are in stock\(place)."
         } else if stocked.count <= 3 {
-            let values = name == "size"
+            let values =
+                name == "size"
                 ? (stocked.count == 1 ? "Size " : "Sizes ") + Speech.list(stocked) : Speech.list(stocked).capitalizedFirst
             text += " \(values) \(stocked.count == 1 ? "is" : "are") in stock\(place)."
         } else if sorted.count - stocked.count <= 3 {
@@ -417,10 +431,14 @@ extension Turn {
             state.flow = nil
             state.focusOrderNumber = order.number
             if order.fulfillment == .pickup {
-                say("Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)). You'll pay when you pick it up.")
+                say(
+                    "Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)). You'll pay when you pick it up."
+                )
             } else {
                 // This POS takes payment only in its own checkout, which VoicePOS cannot send: say who will, not "we'll send a link".
-                say("Your order is placed: order #\(order.number), \(order.total). It ships as soon as it's paid; the store will contact you with a secure way to pay.")
+                say(
+                    "Your order is placed: order #\(order.number), \(order.total). It ships as soon as it's paid; the store will contact you with a secure way to pay."
+                )
             }
             offerMoreHelp()
             return
@@ -466,7 +484,8 @@ extension Turn {
             return
         }
         let namesSavedCard = saved.map { words.contains(" \($0.brand.lowercased()) ") || words.contains(" \($0.last4) ") } ?? false
-        let wantsSaved = ([" on file ", " saved ", " same card ", " usual "].contains(where: words.contains) || namesSavedCard)
+        let wantsSaved =
+            ([" on file ", " saved ", " same card ", " usual "].contains(where: words.contains) || namesSavedCard)
             && !words.contains(" not ") && !words.contains(" different ") && !words.contains(" another ")
         if wantsSaved, let saved {
             draft.card = nil
@@ -529,7 +548,8 @@ extension Turn {
                 let wanted = priced.lines.map { (sku: $0.variant.sku, quantity: $0.quantity) }
                 var held = true
                 let stockFrom = draft.sourceLocationID ?? priced.location.id
-                for line in wanted where !(await book.holds(line.sku, at: stockFrom, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
+                for line in wanted
+                where !(await book.holds(line.sku, at: stockFrom, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
                     held = false
                 }
                 if !held {
@@ -643,11 +663,15 @@ extension Turn {
         state.focusOrderNumber = confirmed.number
         if confirmed.fulfillment == .pickup {
             let hours = priced.location.pickupReadyHours
-            let when = confirmed.sourceLocationID != nil ? "in about \(priced.location.transferDays) days, once it arrives"
+            let when =
+                confirmed.sourceLocationID != nil
+                ? "in about \(priced.location.transferDays) days, once it arrives"
                 : hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
             say("Your order is confirmed! Pickup at \(Speech.store(priced.location)) \(when). Confirmation #\(confirmed.number).")
         } else {
-            say("Your order is confirmed! It ships from \(Speech.store(priced.location)) and we'll email you the tracking number. Confirmation #\(confirmed.number).")
+            say(
+                "Your order is confirmed! It ships from \(Speech.store(priced.location)) and we'll email you the tracking number. Confirmation #\(confirmed.number)."
+            )
         }
         offerMoreHelp()
     }

@@ -63,7 +63,9 @@ extension Turn {
                 guard chosen.count == 1 else {
                     state.flow = .status(draft)
                     let names = Speech.orderNames(Array(draft.candidates.prefix(3)), products: products, now: now, calendar: calendar)
-                    notUnderstood("Sorry, which order do you mean: \(Speech.list(names, conjunction: "or"))? You can also read me the order number.", expecting: .choice)
+                    notUnderstood(
+                        "Sorry, which order do you mean: \(Speech.list(names, conjunction: "or"))? You can also read me the order number.",
+                        expecting: .choice)
                     return
                 }
                 draft.candidates = chosen
@@ -126,7 +128,9 @@ extension Turn {
                 order = try await pos.order(number: number)
             } catch POSError.notFound {
                 state.flow = .status(StatusDraft())
-                notUnderstood("I couldn't find an order with the number \(number). Could you check the number and read it to me again?", expecting: .orderNumber)
+                notUnderstood(
+                    "I couldn't find an order with the number \(number). Could you check the number and read it to me again?", expecting: .orderNumber
+                )
                 return
             }
         }
@@ -164,7 +168,10 @@ extension Turn {
             if let carrier = report.carrier { text += " via \(carrier)" }
             if let tracking = report.trackingNumber { text += ", tracking number \(Speech.digits(tracking))" }
             if let eta = report.estimatedDelivery {
-                text += eta >= calendar.startOfDay(for: now) ? ", arriving \(Speech.day(eta, now: now, calendar: calendar))" : ", and it was due \(Speech.day(eta, now: now, calendar: calendar))"
+                text +=
+                    eta >= calendar.startOfDay(for: now)
+                    ? ", arriving \(Speech.day(eta, now: now, calendar: calendar))"
+                    : ", and it was due \(Speech.day(eta, now: now, calendar: calendar))"
             }
             say(text + ".")
         case .delivered:

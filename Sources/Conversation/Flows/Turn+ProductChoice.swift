@@ -19,10 +19,11 @@ extension Turn {
         if !candidates.isEmpty {
             if let picked = entities.ordinal?.pick(from: candidates) { return .product(picked) }
             let named = candidates.filter { candidate in
-                entities.productIDs.contains(candidate.id) || (entities.productIDs.isEmpty
-                    && (entities.brand.map { candidate.brand == $0 } ?? true)
-                    && (entities.kind.map { matches(kind: $0, candidate) } ?? true)
-                    && (entities.brand != nil || entities.kind != nil))
+                entities.productIDs.contains(candidate.id)
+                    || (entities.productIDs.isEmpty
+                        && (entities.brand.map { candidate.brand == $0 } ?? true)
+                        && (entities.kind.map { matches(kind: $0, candidate) } ?? true)
+                        && (entities.brand != nil || entities.kind != nil))
             }
             if named.count == 1 { return .product(named[0]) }
             // Nothing named at all ("white", "pickup please"): the choice is still open.
@@ -148,7 +149,9 @@ extension Turn {
             }
             let names = suggestions.prefix(3).map(\.theName)
             if suggestions.count == 1 {
-                confirm("Sorry, we don't carry \(named). We do have \(names[0]) — would you like that instead?", .tryInstead(productID: suggestions[0].id))
+                confirm(
+                    "Sorry, we don't carry \(named). We do have \(names[0]) — would you like that instead?", .tryInstead(productID: suggestions[0].id)
+                )
             } else {
                 ask(
                     "Sorry, we don't carry \(named). We do have \(Speech.list(names)). Would one of those work?", expecting: .product,
@@ -157,11 +160,14 @@ extension Turn {
             return nil
         case .unknown(let words?):
             // Understood, just not carried: a helpful question, not a misunderstanding.
-            ask("Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
+            ask(
+                "Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product,
+                hints: brandHints)
             return nil
         case .unknown(nil):
             let named = "that"
-            notUnderstood("Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
+            notUnderstood(
+                "Sorry, I couldn't find \(named) in our catalog. \(catalogPitch) What are you looking for?", expecting: .product, hints: brandHints)
             return nil
         case .unnamed:
             ask("Sure — which product \(verb)?", expecting: .product, hints: brandHints)

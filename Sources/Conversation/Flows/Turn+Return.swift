@@ -1,5 +1,5 @@
-import Foundation
 import Commerce
+import Foundation
 import RetailModel
 import Understanding
 
@@ -38,7 +38,9 @@ extension Turn {
             offerMoreHelp()
             return true
         }
-        say("The return for \(Speech.orderName(returned, products: products)) is in progress; the refund goes out as soon as the items are back with us.")
+        say(
+            "The return for \(Speech.orderName(returned, products: products)) is in progress; the refund goes out as soon as the items are back with us."
+        )
         state.focusOrderNumber = returned.number
         offerMoreHelp()
         return true
@@ -51,7 +53,9 @@ extension Turn {
 
     mutating func sayReturnPolicy() {
         let refund = pos.capabilities.refundsToStoreCredit ? "your original payment method or store credit" : "your original payment method"
-        say("You can return items within \(configuration.returnPolicy.windowDays) days of delivery, for a refund to \(refund). Just tell me what you'd like to return.")
+        say(
+            "You can return items within \(configuration.returnPolicy.windowDays) days of delivery, for a refund to \(refund). Just tell me what you'd like to return."
+        )
     }
 
     mutating func continueReturn() async {
@@ -235,11 +239,15 @@ extension Turn {
             switch status {
             case .shipped:
                 let eta = order.shipment?.estimatedDelivery.map { " It's due \(Speech.day($0, now: now, calendar: calendar))." } ?? ""
-                say("Your \(name) order is still on its way, so it can't be returned yet.\(eta) Once it arrives you'll have \(window) days to return it.")
+                say(
+                    "Your \(name) order is still on its way, so it can't be returned yet.\(eta) Once it arrives you'll have \(window) days to return it."
+                )
             case .cancelled:
                 say("Your \(name) order was cancelled, so there's nothing to return and nothing was charged.")
             default:
-                say("Your \(name) order hasn't been delivered yet, so it can't be returned. Once you have it, you'll have \(window) days to return it.")
+                say(
+                    "Your \(name) order hasn't been delivered yet, so it can't be returned. Once you have it, you'll have \(window) days to return it."
+                )
             }
             offerMoreHelp()
         case .alreadyReturned:
