@@ -236,8 +236,19 @@ struct Turn {
         return Reply(
             sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
             confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
-            expecting: state.expecting, hints: hints, handoff: handoff,
+            expecting: state.expecting, hints: hints, handoff: handoff, progress: progress,
             trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls, caller: nil))
+    }
+
+    /// The hold phrase for a question whose "yes" writes to the POS.
+    private var progress: String? {
+        switch state.pending {
+        // With card payments, "yes" to the order asks for the card; the order is placed with the charge.
+        case .placeOrder?: pos.capabilities.takesCardPayments ? nil : "One moment while I place your order."
+        case .charge?: "One moment while I place your order and take the payment."
+        case .startReturn?: "One moment while I start your return."
+        default: nil
+        }
     }
 
     /// Picks the recognizer alternative that reads best in this conversation.

@@ -77,12 +77,16 @@ public struct Reply: Sendable, Hashable, Codable {
     public var hints: [String]
     /// For a transfer: a summary for the person who takes the call.
     public var handoff: String?
+    /// What to say while the next answer is worked out, if it takes more than a moment: the "yes" just asked for
+    /// places an order, takes a payment or starts a return, and the POS is given several seconds for those
+    /// rather than abandoned mid-write. Nil when the next turn makes no write.
+    public var progress: String?
     /// What happened inside the turn: entities and every POS call.
     public var trace: TurnTrace
 
     enum CodingKeys: String, CodingKey {
         case sessionID = "session"
-        case text, ssml, action, intent, confidence, slots, expecting, hints, handoff, trace
+        case text, ssml, action, intent, confidence, slots, expecting, hints, handoff, progress, trace
     }
 
     /// Writes `expecting` as null rather than leaving it out, so a front end always finds the key.
@@ -98,6 +102,7 @@ public struct Reply: Sendable, Hashable, Codable {
         try container.encode(expecting, forKey: .expecting)
         try container.encode(hints, forKey: .hints)
         try container.encodeIfPresent(handoff, forKey: .handoff)
+        try container.encodeIfPresent(progress, forKey: .progress)
         try container.encode(trace, forKey: .trace)
     }
 }

@@ -46,6 +46,9 @@ public struct StoreBench: Sendable {
         var loopback: Loopback?
         if let platform { loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store)) }
         let gateway = ResilientPointOfSale(wrapping: loopback?.pointOfSale ?? store, policy: policy, clock: clock)
+        // The catalog is synced through the gateway, as in production, so it can search it when the POS's search is
+        // down (a store that starts already failing is heard failing, not refused here).
+        _ = try? await gateway.catalog()
         let engine = DialogueEngine(
             pointOfSale: gateway, tokenizer: store, understanding: understanding, locations: try await gateway.locations(),
             configuration: configuration)

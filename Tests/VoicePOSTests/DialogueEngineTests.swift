@@ -36,10 +36,16 @@ struct DialogueEngineTests {
         let (replies, bench) = try await say(["I'd like the black Air Max 90 in size 10 for pickup downtown"])
         #expect(replies[0].expecting == .confirmation)
         #expect(!replies[0].trace.calls.contains { [.createOrder, .takePayment].contains($0.flow) })
+        // "Yes" asks for the card (no write, so nothing to hold for); "yes" to the charge writes, so a hold phrase comes.
+        #expect(replies[0].progress == nil)
         let afterYes = await bench.engine.respond(to: Utterance(sessionID: "s", text: "yes"))
         #expect(afterYes.trace.calls.isEmpty)
         #expect(afterYes.text.contains("$141.54"))
+        #expect(afterYes.progress == "One moment while I place your order and take the payment.")
         #expect(await bench.store.snapshot().payments.isEmpty)
+        let charged = await bench.engine.respond(to: Utterance(sessionID: "s", text: "yes"))
+        #expect(charged.text.contains("confirmed"))
+        #expect(charged.progress == nil)
     }
 
     @Test func cancelAbandonsTheOrder() async throws {
