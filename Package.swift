@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Commerce", dependencies: ["RetailModel"], swiftSettings: strict),
-        .target(name: "Connectors", dependencies: ["RetailModel"], swiftSettings: strict),
+        .target(name: "Connectors", dependencies: ["RetailModel", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(
             name: "Gateway",
             dependencies: ["RetailModel", .product(name: "Metrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log")],
@@ -87,7 +87,7 @@ let package = Package(
             dependencies: [
                 "RetailModel", "Understanding", "Conversation", "StoreSimulator", "Replay", "Connectors", "Gateway", "Server",
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

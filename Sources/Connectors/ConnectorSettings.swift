@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RetailModel
 
 /// Where a connector finds its store and its credentials: environment variables, or a JSON file of the same
@@ -62,6 +63,7 @@ public struct ConnectorSettings: Sendable, CustomStringConvertible, CustomDebugS
         -> any PointOfSale
     {
         let currency = values["currency"] ?? "USD"
+        let transport = LoggedTransport(transport, logger: Logger(label: "voicepos.connector.\(platform.rawValue)"))
         switch platform {
         case .square:
             let (url, token) = (try url("url", default: "https://connect.squareup.com"), try secret("access_token"))

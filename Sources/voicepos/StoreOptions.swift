@@ -3,6 +3,7 @@ import Connectors
 import Conversation
 import Foundation
 import Gateway
+import Logging
 import Replay
 import RetailModel
 import StoreSimulator
@@ -49,6 +50,9 @@ struct POSOptions: ParsableArguments {
 
     @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
     var loopback = false
+
+    @Option(help: "Log to standard error from this level: debug (a line per POS call and HTTP request), trace (redacted bodies too).")
+    var logLevel: Logger.Level = .info
 
     @Option(
         name: .customLong("faults"), help: "With the simulator: make this share of POS calls misbehave at random (0 to 1), to hear how calls degrade."
@@ -99,6 +103,13 @@ struct POSOptions: ParsableArguments {
     ) async throws
         -> (engine: DialogueEngine, storeName: String, gateway: ResilientPointOfSale, bench: StoreBench?)
     {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            // The loopback fronts' own server chatter is not the POS traffic a developer is looking for.
+            handler.logLevel = label.hasPrefix("voicepos.loopback") ? .critical : level
+            return handler
+        }
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
             if let rate = faultRate { await bench.store.injectRandomFaults(rate: rate) }
@@ -127,3 +138,5 @@ struct POSOptions: ParsableArguments {
         }
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
