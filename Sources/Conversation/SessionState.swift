@@ -71,6 +71,8 @@ indirect enum PendingQuestion: Sendable, Hashable {
     /// "We don't carry that; we do have this — would you like it instead?"
     case tryInstead(productID: String)
     case startReturn
+    /// "Would you like a team member to call you back to finish your order?" (the POS can't take it now).
+    case callback
     /// "Would you like me to connect you with a team member?"; "no" goes back to `resume`.
     case transfer(resume: ResumePoint?)
     /// "Is there anything else I can help with?" — "no" ends the call.

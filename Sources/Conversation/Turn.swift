@@ -19,6 +19,7 @@ struct Turn {
     private var action = ReplyAction.continue
     var hints: [String] = []
     private var handoff: String?
+    private var callback: CallbackRequest?
     /// The slots of a flow that finished this turn, reported with the reply.
     var finishedSlots: [String: String]?
     private var misunderstood = false
@@ -122,7 +123,32 @@ struct Turn {
     mutating func transfer(_ text: String, reason: String) {
         sentences.append(text)
         action = .transfer
+        handoff = handoffSummary(reason: reason)
+        handOver()
+    }
+
+    /// The POS can't take the caller's order now: a team member calls them back to finish it, and the call ends.
+    mutating func arrangeCallback(to phone: String) {
+        callback = CallbackRequest(
+            phone: phone, customerID: state.customer?.id,
+            summary: handoffSummary(reason: "The POS could not take the order; the caller asked to be called back to finish it."))
+        say(
+            "Okay — a team member will call you back at the number ending in \(String(phone.filter(\.isNumber).suffix(4))) to finish your order. Thanks for calling \(configuration.storeName)!"
+        )
+        action = .end
+        handOver()
+    }
+
+    /// A person takes over the call's business: whatever order is under way is theirs to finish, not cancelled.
+    private mutating func handOver() {
         state.handedOff = true
+        state.flow = nil
+        state.pending = nil
+        state.expecting = nil
+    }
+
+    /// What the person taking over needs: why, who, what they wanted, how far it got, and the last few turns.
+    private func handoffSummary(reason: String) -> String {
         var summary = [reason]
         if let customer = state.customer { summary.append("Caller: \(customer.name) (\(customer.id)).") }
         let topic: Intent? =
@@ -151,10 +177,7 @@ struct Turn {
         }
         let recent = state.transcript.suffix(6).map { "\($0.speaker == .caller ? "Caller" : "Assistant"): \($0.text)" }
         if !recent.isEmpty { summary.append("Last turns — " + recent.joined(separator: " | ")) }
-        handoff = VoiceMarkup.plain(summary.joined(separator: " "))
-        state.flow = nil
-        state.pending = nil
-        state.expecting = nil
+        return VoiceMarkup.plain(summary.joined(separator: " "))
     }
 
     /// Counts a misunderstanding; the second in a row offers a person.
@@ -236,7 +259,7 @@ struct Turn {
         return Reply(
             sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
             confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
-            expecting: state.expecting, hints: hints, handoff: handoff, progress: progress,
+            expecting: state.expecting, hints: hints, handoff: handoff, callback: callback, progress: progress,
             trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls, caller: nil))
     }
 
@@ -772,6 +795,15 @@ struct Turn {
         await configuration.reservations.releaseAll(holder: state.id)
     }
 
+    /// Cancels the order under way when the POS holds it and nothing has (or may have) paid for it.
+    ///
+    /// - Returns: whether one was cancelled.
+    mutating func cancelUnpaidOrderUnderWay() async -> Bool {
+        guard case .order(let draft) = state.flow, let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain else { return false }
+        await configuration.reservations.releaseAll(holder: state.id)
+        return (try? await pos.cancelOrder(number: number)) != nil
+    }
+
     /// Whether the order under way has a charge that went through, or may have.
     var moneyInFlight: Bool {
         if case .order(let draft) = state.flow, draft.paid || draft.paymentUncertain { return true }
@@ -850,6 +882,8 @@ struct Turn {
         case .startReturn: await submitReturn()
         case .transfer:
             transfer("Okay — I'm connecting you with a team member now.", reason: "Assistant offered a person and the caller accepted.")
+        case .callback:
+            if let phone = callbackNumber { arrangeCallback(to: phone) }
         case .anythingElse:
             say("Sure — what can I help you with?")
         case .resumeOrder:
@@ -892,9 +926,13 @@ struct Turn {
             state.pending = resume.pending
             state.expecting = resume.expecting
             state.lastQuestion = resume.question
+        case .callback:
+            confirm("No problem. Would you like me to connect you with a team member now instead?", .transfer(resume: nil))
         case .offerOrder, .transfer, .tryInstead:
+            // An order the POS already holds, unpaid, is not left behind when the caller moves on.
+            let cancelled = await cancelUnpaidOrderUnderWay()
             state.flow = nil
-            say("Okay.")
+            say(cancelled ? "Okay. I haven't charged anything, and I've cancelled that order." : "Okay.")
             offerMoreHelp()
         case .startReturn:
             state.flow = nil

@@ -47,6 +47,26 @@ public struct Caller: Sendable, Hashable, Codable {
     }
 }
 
+/// A call-back the caller asked for, for the store's team (the call ends after the reply).
+public struct CallbackRequest: Sendable, Hashable, Codable {
+    /// The number to call: the customer's on file, else the caller ID's.
+    public var phone: String
+    public var customerID: String?
+    /// What the caller wanted and how far it got, as a hand-off summary says it.
+    public var summary: String
+
+    public init(phone: String, customerID: String?, summary: String) {
+        self.phone = phone
+        self.customerID = customerID
+        self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case phone, summary
+        case customerID = "customer_id"
+    }
+}
+
 /// What the front end should do after speaking the reply.
 public enum ReplyAction: String, Sendable, Hashable, Codable {
     /// Keep listening.
@@ -77,6 +97,8 @@ public struct Reply: Sendable, Hashable, Codable {
     public var hints: [String]
     /// For a transfer: a summary for the person who takes the call.
     public var handoff: String?
+    /// The caller accepted a call-back (the POS could not take their order): who to call, and what for.
+    public var callback: CallbackRequest?
     /// What to say while the next answer is worked out, if it takes more than a moment: the "yes" just asked for
     /// places an order, takes a payment or starts a return, and the POS is given several seconds for those
     /// rather than abandoned mid-write. Nil when the next turn makes no write.
@@ -86,7 +108,7 @@ public struct Reply: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case sessionID = "session"
-        case text, ssml, action, intent, confidence, slots, expecting, hints, handoff, progress, trace
+        case text, ssml, action, intent, confidence, slots, expecting, hints, handoff, callback, progress, trace
     }
 
     /// Writes `expecting` as null rather than leaving it out, so a front end always finds the key.
@@ -102,6 +124,7 @@ public struct Reply: Sendable, Hashable, Codable {
         try container.encode(expecting, forKey: .expecting)
         try container.encode(hints, forKey: .hints)
         try container.encodeIfPresent(handoff, forKey: .handoff)
+        try container.encodeIfPresent(callback, forKey: .callback)
         try container.encodeIfPresent(progress, forKey: .progress)
         try container.encode(trace, forKey: .trace)
     }

@@ -59,6 +59,8 @@ public struct Dialogue: Sendable {
         public var hints: [String] = []
         /// Pieces the hand-off summary for a person must contain (case-insensitive).
         public var handoffContains: [String] = []
+        /// Pieces the call-back request (its phone number and summary) must contain; the turn must make one.
+        public var callbackContains: [String] = []
         public var replyMatches: String?
         public var intent: String?
         public var slots: [String: String]?

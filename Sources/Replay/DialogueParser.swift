@@ -103,7 +103,7 @@ public struct DialogueParser: Sendable {
 
     private static let turnFields: Set<String> = [
         "user", "reply", "reply_contains", "reply_excludes", "reply_matches", "ssml_contains", "handoff_contains", "hints", "session", "caller",
-        "intent", "slots", "calls", "action", "faults",
+        "callback_contains", "intent", "slots", "calls", "action", "faults",
         "expecting",
     ]
 
@@ -118,6 +118,7 @@ public struct DialogueParser: Sendable {
         turn.caller = try fields["caller"].map { try reader.string($0, "\(path).caller") }
         turn.hints = try fields["hints"].map { try reader.strings($0, "\(path).hints") } ?? []
         turn.handoffContains = try fields["handoff_contains"].map { try reader.strings($0, "\(path).handoff_contains") } ?? []
+        turn.callbackContains = try fields["callback_contains"].map { try reader.strings($0, "\(path).callback_contains") } ?? []
         turn.ssmlContains = try fields["ssml_contains"].map { try reader.strings($0, "\(path).ssml_contains") } ?? []
         if let node = fields["reply_matches"] {
             let pattern = try reader.string(node, "\(path).reply_matches")

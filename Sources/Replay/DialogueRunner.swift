@@ -180,6 +180,10 @@ public struct DialogueRunner: Sendable {
         for piece in turn.handoffContains where !(reply.handoff ?? "").localizedCaseInsensitiveContains(piece) {
             problems.append(("hand-off summary to contain \"\(piece)\"", "\"\(reply.handoff ?? "")\""))
         }
+        let callback = reply.callback.map { "\($0.phone) \($0.summary)" }
+        for piece in turn.callbackContains where !(callback ?? "").localizedCaseInsensitiveContains(piece) {
+            problems.append(("a call-back request containing \"\(piece)\"", callback.map { "\"\($0)\"" } ?? "none"))
+        }
         for piece in turn.ssmlContains where !reply.ssml.contains(piece) {
             problems.append(("SSML to contain \"\(piece)\"", "\"\(reply.ssml)\""))
         }

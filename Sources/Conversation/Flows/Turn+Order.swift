@@ -586,11 +586,27 @@ extension Turn {
             if case .order = state.flow { state.flow = .order(draft) }
             return nil
         } catch {
-            apologize(for: error)
+            cannotPlaceOrder(error)
             return nil
         }
         return order
 
+    }
+
+    /// The number a team member would call back: the customer's on file, else the caller ID's.
+    var callbackNumber: String? {
+        [state.customer?.phone, state.resolvedCaller?.phone].compactMap { $0 }.first { $0.contains(where: \.isNumber) }
+    }
+
+    /// The POS could not take the order. Never pretend: when it is the POS failing (not the order), offer a call-back
+    /// to finish it, or a person now; otherwise say what went wrong as the error table does.
+    private mutating func cannotPlaceOrder(_ error: any Error) {
+        let error = error as? POSError ?? .unavailable
+        guard error.isTransient, let phone = callbackNumber else { return apologize(for: error) }
+        let ending = String(phone.filter(\.isNumber).suffix(4))
+        confirm(
+            "\(configuration.errorReplies.say(error)) That means I can't place your order at the moment. Would you like a team member to call you back at the number ending in \(ending) to finish it? Or I can connect you with someone now.",
+            .callback)
     }
 
     /// Creates the order (once), charges the card, and confirms the order.
@@ -642,7 +658,7 @@ extension Turn {
             return
         } catch {
             state.flow = .order(draft)
-            apologize(for: error)
+            cannotPlaceOrder(error)
             return
         }
 
