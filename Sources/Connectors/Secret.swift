@@ -6,6 +6,11 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// Wraps a credential read from the environment or a settings file.
     public init(_ value: String) { self.value = value }
 
+    /// Whether `presented` is this secret, compared in constant time (a bearer token a client sent, say).
+    public func matches(_ presented: String) -> Bool {
+        constantTimeEqual(Array(presented.utf8), Array(value.utf8))
+    }
+
     public var description: String { "•••" }
     public var debugDescription: String { "•••" }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }

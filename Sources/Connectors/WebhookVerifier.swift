@@ -41,8 +41,8 @@ public struct WebhookVerifier: Sendable {
     /// Clover: `X-Clover-Auth` equals the auth code the dashboard shows once. Clover does not sign the body, so
     /// treat its events as hints and re-fetch.
     ///
-    /// - Parameter authCode: the code; may be empty while the webhook URL is being verified, when only the
-    ///   verification POST is accepted.
+    /// - Parameter authCode: the code; empty while the webhook URL is being verified, when only the verification
+    ///   POST is accepted (and once a code is set, no unauthenticated verification POST is).
     public static func clover(authCode: String) -> WebhookVerifier {
         WebhookVerifier(platform: .clover, secret: authCode)
     }
@@ -88,7 +88,8 @@ public struct WebhookVerifier: Sendable {
     /// - Throws: `WebhookRejection` when the request cannot be trusted; `MappingError` when a verified body
     ///   cannot be read (or Shopify's topic header is missing).
     public func receive(body: Data, headers: [String: String]) throws -> WebhookDelivery {
-        if platform == .clover, Self.header("X-Clover-Auth", in: headers) == nil, let code = Self.cloverVerificationCode(in: body) {
+        // Only while no auth code is configured: afterwards an unauthenticated "verification" is someone else's.
+        if platform == .clover, secret.isEmpty, Self.header("X-Clover-Auth", in: headers) == nil, let code = Self.cloverVerificationCode(in: body) {
             return WebhookDelivery(platform: .clover, event: "verification", deliveryID: nil, changes: [], verificationCode: code)
         }
         try verify(body: body, headers: headers)

@@ -170,9 +170,15 @@ public actor DialogueEngine {
         for draft in drafts where !draft.paid && !draft.paymentUncertain && pointOfSale.capabilities.takesCardPayments {
             if let number = draft.orderNumber { _ = try? await pointOfSale.cancelOrder(number: number) }
         }
+        for number in state.ordersToCancel { _ = try? await pointOfSale.cancelOrder(number: number) }
     }
 
+    ///
+    /// A turn of the session still under way finishes first (a hang-up mid-charge must not cancel the order being
+    /// paid for, nor be undone when that turn saves its state).
     public func endSession(_ id: String) async {
+        await beginTurn(id)
+        defer { endTurn(id) }
         if let state = sessions[id], !state.handedOff { await cancelUnpaidOrders(of: state) }
         sessions[id] = nil
         // A call that is over holds nothing.

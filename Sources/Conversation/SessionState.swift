@@ -29,6 +29,8 @@ struct SessionState: Sendable {
     var suspendedOrder: OrderDraft?
     /// The call went to a person, who takes over whatever order is under way.
     var handedOff = false
+    /// Unpaid orders the POS could not cancel when the caller dropped them; tried again when the call ends.
+    var ordersToCancel: [String] = []
     var transcript: [TranscriptLine] = []
 
     init(id: String) {
@@ -128,6 +130,10 @@ struct OrderDraft: Sendable {
     var orderNumber: String?
     /// What the POS order was created for; a change afterwards cancels it and starts a new one.
     var orderedAs: OrderChoice?
+    /// The reference sent with the create (`OrderRequest.reference`), kept while the choice stays the same: a create
+    /// asked for again after a lost answer is then the same order to the POS, never a second one.
+    var reference: String?
+    var referencedAs: OrderChoice?
     /// The total the caller agreed to be charged.
     var agreedTotal: Money?
     var declines = 0

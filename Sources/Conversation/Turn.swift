@@ -174,6 +174,8 @@ struct Turn {
             } else {
                 summary.append("Order \(number) was created but is not paid.")
             }
+        } else if case .order(let draft) = state.flow, let reference = draft.reference {
+            summary.append("An order was sent to the POS under reference \(reference) with no answer; look for it before placing it again.")
         }
         let recent = state.transcript.suffix(6).map { "\($0.speaker == .caller ? "Caller" : "Assistant"): \($0.text)" }
         if !recent.isEmpty { summary.append("Last turns — " + recent.joined(separator: " | ")) }
@@ -265,9 +267,13 @@ struct Turn {
 
     /// The hold phrase for a question whose "yes" writes to the POS.
     private var progress: String? {
-        switch state.pending {
+        var draft: OrderDraft?
+        if case .order(let order) = state.flow { draft = order }
+        return switch state.pending {
         // With card payments, "yes" to the order asks for the card; the order is placed with the charge.
         case .placeOrder?: pos.capabilities.takesCardPayments ? nil : "One moment while I place your order."
+        case .charge? where draft?.paymentUncertain == true: "One moment while I check the payment."
+        case .charge? where draft?.orderNumber != nil: "One moment while I take the payment."
         case .charge?: "One moment while I place your order and take the payment."
         case .startReturn?: "One moment while I start your return."
         default: nil
@@ -785,23 +791,26 @@ struct Turn {
 
     /// Cancels the POS order of the order under way (or set aside) if it was created but never paid.
     mutating func releaseUnpaidOrder() async {
-        var numbers: [String] = []
-        // An order whose charge went through (or may have) is never cancelled here: a person settles it.
-        if case .order(let draft) = state.flow, let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain { numbers.append(number) }
-        if let suspended = state.suspendedOrder, let number = suspended.orderNumber, !suspended.paid, !suspended.paymentUncertain {
-            numbers.append(number)
-        }
-        for number in numbers { _ = try? await pos.cancelOrder(number: number) }
-        await configuration.reservations.releaseAll(holder: state.id)
+        _ = await cancelUnpaidOrderUnderWay()
+        if let suspended = state.suspendedOrder { _ = await cancelIfUnpaid(suspended) }
     }
 
     /// Cancels the order under way when the POS holds it and nothing has (or may have) paid for it.
     ///
     /// - Returns: whether one was cancelled.
     mutating func cancelUnpaidOrderUnderWay() async -> Bool {
-        guard case .order(let draft) = state.flow, let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain else { return false }
         await configuration.reservations.releaseAll(holder: state.id)
-        return (try? await pos.cancelOrder(number: number)) != nil
+        guard case .order(let draft) = state.flow else { return false }
+        return await cancelIfUnpaid(draft)
+    }
+
+    /// Cancels the draft's POS order unless a charge went through (or may have): a person settles those. One the
+    /// POS cannot cancel now is remembered, and tried again when the call ends.
+    private mutating func cancelIfUnpaid(_ draft: OrderDraft) async -> Bool {
+        guard let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain else { return false }
+        if (try? await pos.cancelOrder(number: number)) != nil { return true }
+        state.ordersToCancel.append(number)
+        return false
     }
 
     /// Whether the order under way has a charge that went through, or may have.
@@ -928,6 +937,18 @@ struct Turn {
             state.lastQuestion = resume.question
         case .callback:
             confirm("No problem. Would you like me to connect you with a team member now instead?", .transfer(resume: nil))
+        case .transfer where moneyInFlight:
+            // Money went through (or may have) on an order nobody has confirmed: the store settles it, not silence.
+            guard case .order(let draft) = state.flow, let number = draft.orderNumber, let phone = callbackNumber else { fallthrough }
+            let ending = String(phone.filter(\.isNumber).suffix(4))
+            callback = CallbackRequest(
+                phone: phone, customerID: state.customer?.id,
+                summary: handoffSummary(reason: "The caller declined a person; the store must settle order \(number)."))
+            handOver()
+            say(
+                "Okay. A team member will check order \(number) and call you at the number ending in \(ending) if anything's needed — you won't be charged twice."
+            )
+            offerMoreHelp()
         case .offerOrder, .transfer, .tryInstead:
             // An order the POS already holds, unpaid, is not left behind when the caller moves on.
             let cancelled = await cancelUnpaidOrderUnderWay()

@@ -20,7 +20,8 @@ final class FirstAnswer<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// Whether an operation was actually handed to the POS (as opposed to refused here for budget or an open circuit).
+/// Whether an operation was handed to the POS's connector (as opposed to refused here for budget or an open
+/// circuit); it may have failed before sending anything, which only costs a needless read-back.
 final class SentFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var sent = false
@@ -46,6 +47,10 @@ final class CallAllowance: RequestAllowance, @unchecked Sendable {
     private let reserve: Double
     private let lock = NSLock()
     private var prepaid = true
+    private var wasRefused = false
+
+    /// The budget refused one of the call's requests (so the call failed here, not at the POS).
+    var refused: Bool { lock.withLock { wasRefused } }
 
     init(bucket: TokenBucket, deadline: ContinuousClock.Instant, reserve: Double) {
         self.bucket = bucket
@@ -54,8 +59,13 @@ final class CallAllowance: RequestAllowance, @unchecked Sendable {
     }
 
     func spend() async throws {
+        // An attempt abandoned at its deadline sends nothing more.
+        if Task.isCancelled { throw POSError.timeout }
         if takePrepaid() { return }
-        guard await bucket.acquire(before: deadline, leaving: reserve) else { throw POSError.rateLimited(retryAfterSeconds: nil) }
+        guard await bucket.acquire(before: deadline, leaving: reserve) else {
+            lock.withLock { wasRefused = true }
+            throw POSError.rateLimited(retryAfterSeconds: nil)
+        }
     }
 
     private func takePrepaid() -> Bool {

@@ -73,9 +73,11 @@ public final class ResilientPointOfSale: PointOfSale {
                 try await call(.searchProducts, retry: true) { try await self.upstream.searchProducts(matching: text) }
             }
         } catch let error as POSError where error.isTransient {
-            guard let catalog = await catalogCache.lastKnown("catalog")?.value else { throw error }
+            // Nothing found there is not "we don't carry it": the caller hears the POS is having trouble instead.
+            guard let found = await catalogCache.lastKnown("catalog")?.value.filter({ $0.matches(search: text) }), !found.isEmpty
+            else { throw error }
             await stats.searchedCachedCatalog()
-            return catalog.filter { $0.matches(search: text) }
+            return found
         }
     }
 
@@ -235,9 +237,10 @@ public final class ResilientPointOfSale: PointOfSale {
 
     public func resolve(_ changes: [StoreChange]) async -> [StoreChange] { await upstream.resolve(changes) }
 
-    /// Forgets the cached catalog, searches and locations (a catalog webhook, or the hourly refresh).
+    /// Forgets the cached catalog, searches and locations (a catalog webhook): read again next time. The catalog
+    /// is kept as the last known, for searching while the POS's search is down.
     public func invalidateCatalog() async {
-        await catalogCache.invalidateAll()
+        await catalogCache.expireAll()
         await searchCache.invalidateAll()
         await locationCache.invalidateAll()
     }
@@ -251,9 +254,11 @@ public final class ResilientPointOfSale: PointOfSale {
         _ flow: POSFlow, retry: Bool, write: Bool = false, _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let started = clock.now
-        // Waiting and retrying stop at the call's deadline, or the caller's turn's when that comes first. A write
-        // once sent is given its own, longer deadline: abandoned mid-flight it might still land, unseen.
-        let deadline = min(started + policy.deadline, TurnDeadline.current ?? started + policy.deadline)
+        // Waiting and retrying stop at the call's deadline, or the caller's turn's when that comes first. A write has
+        // its own, longer deadline whatever is left of the turn (the caller hears the reply's hold phrase): abandoned
+        // mid-flight, it might still land unseen.
+        let turnDeadline = min(started + policy.deadline, TurnDeadline.current ?? started + policy.deadline)
+        let deadline = write ? max(turnDeadline, started + policy.writeDeadline) : turnDeadline
         var attempt = 0
         while true {
             guard await breakers.allow(flow) else {
@@ -267,14 +272,19 @@ public final class ResilientPointOfSale: PointOfSale {
                 throw POSError.rateLimited(retryAfterSeconds: nil)
             }
             await stats.sent(flow)
+            let allowance = CallAllowance(bucket: bucket, deadline: deadline, reserve: reserve)
             do {
-                let answerBy = write ? max(deadline, clock.now + policy.writeDeadline) : deadline
-                let allowance = CallAllowance(bucket: bucket, deadline: answerBy, reserve: reserve)
-                let value = try await RequestBudget.$current.withValue(allowance) { try await within(answerBy, operation) }
+                let value = try await RequestBudget.$current.withValue(allowance) { try await within(deadline, operation) }
                 log(flow, attempt: attempt, outcome: "ok", since: started)
                 await breakers.succeeded(flow)
                 await stats.record(flow, outcome: .ok, after: clock.now - started)
                 return value
+            } catch  where allowance.refused {
+                // Our own budget stopped a further request of the call: not the POS failing, and no time to retry.
+                log(flow, attempt: attempt, outcome: GatewayStats.Outcome.overBudget.rawValue, since: started)
+                await breakers.probeNotSent(flow)
+                await stats.record(flow, outcome: .overBudget, after: clock.now - started)
+                throw POSError.rateLimited(retryAfterSeconds: nil)
             } catch {
                 // Anything but a POS answer (an unreadable response) is the POS failing.
                 let error = error as? POSError ?? .unavailable

@@ -47,7 +47,9 @@ public struct TurnRequest: Sendable, Codable {
     }
 
     private static func kind(_ type: Any.Type) -> String {
-        type == String.self ? "text" : type == Double.self ? "a number" : "an object"
+        if type == String.self { return "text" }
+        if type == Double.self { return "a number" }
+        return String(describing: type).hasPrefix("Array") ? "a list" : "an object"
     }
 }
 

@@ -19,8 +19,12 @@ import Prometheus
 /// - `GET /health` — the gateway's budget, queue, circuits and cache; `"degraded"` while a circuit is open.
 /// - `GET /metrics` — Prometheus text: the gateway's counters and latency histograms per flow and outcome,
 ///   circuit states, queue depth, and turns per intent and action.
+///
+/// With an API token, `/v1/…` answers only requests carrying `Authorization: Bearer <token>`: a turn names its
+/// caller, and a caller's orders and card on file must not be one unauthenticated POST away.
 public struct VoiceServer: Sendable {
     let engine: DialogueEngine
+    let apiToken: Secret?
     let gateway: ResilientPointOfSale
     let webhooks: [Platform: WebhookVerifier]
     /// Where the process's metrics are collected (the registry `MetricsSystem` was bootstrapped with).
@@ -30,13 +34,15 @@ public struct VoiceServer: Sendable {
     static let bodyLimit = 1 << 20
 
     /// - Parameters:
+    ///   - apiToken: the bearer token the turn API requires (nil: none, for a server only this machine reaches).
     ///   - webhooks: a verifier per platform whose webhooks this store receives.
     ///   - registry: the Prometheus registry the process bootstrapped `MetricsSystem` with.
     public init(
-        engine: DialogueEngine, gateway: ResilientPointOfSale, webhooks: [WebhookVerifier] = [], registry: PrometheusCollectorRegistry,
-        logger: Logger = Logger(label: "voicepos.server")
+        engine: DialogueEngine, gateway: ResilientPointOfSale, apiToken: Secret? = nil, webhooks: [WebhookVerifier] = [],
+        registry: PrometheusCollectorRegistry, logger: Logger = Logger(label: "voicepos.server")
     ) {
         self.engine = engine
+        self.apiToken = apiToken
         self.gateway = gateway
         self.webhooks = Dictionary(webhooks.map { ($0.platform, $0) }, uniquingKeysWith: { $1 })
         self.registry = registry
@@ -46,8 +52,12 @@ public struct VoiceServer: Sendable {
     /// The routes.
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.post("v1/turns") { request, _ in try await turn(request) }
-        router.delete("v1/sessions/:id") { _, context in
+        router.post("v1/turns") { request, _ in
+            guard authorized(request) else { return Self.unauthorized }
+            return try await turn(request)
+        }
+        router.delete("v1/sessions/:id") { request, context in
+            guard authorized(request) else { return Self.unauthorized }
             await engine.endSession(try context.parameters.require("id"))
             return Response(status: .noContent)
         }
@@ -55,6 +65,18 @@ public struct VoiceServer: Sendable {
         router.get("health") { _, _ in try await health() }
         router.get("metrics") { _, _ in await metrics() }
         return router
+    }
+
+    private func authorized(_ request: Request) -> Bool {
+        guard let apiToken else { return true }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return apiToken.matches(String(header.dropFirst("Bearer ".count)))
+    }
+
+    private static var unauthorized: Response {
+        var response = failure("this API needs Authorization: Bearer <token>", status: .unauthorized)
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
     }
 
     private func turn(_ request: Request) async throws -> Response {

@@ -80,8 +80,13 @@ struct GatewayTests {
         // No catalog synced yet: nothing to fall back on, and the caller's turn hears the failure.
         await #expect(throws: POSError.unavailable) { try await rig.gateway.searchProducts(matching: "adidas sambas") }
         _ = try await rig.gateway.catalog()
+        // A catalog webhook makes it read again next time, but it is still the last known.
+        await rig.gateway.apply([.catalog(id: nil)])
+        await rig.store.inject(StoreSimulator.Fault(flow: .searchProducts, error: .unavailable))
         #expect(try await rig.gateway.searchProducts(matching: "adidas sambas").map(\.id) == expected)
         #expect(await rig.gateway.stats.snapshot().searchesFromCachedCatalog == 1)
+        // Nothing there is not "we don't carry it": the POS's failure is what the caller hears about.
+        await #expect(throws: POSError.unavailable) { try await rig.gateway.searchProducts(matching: "yeezy boost") }
     }
 
     @Test func aChargeWhoseAnswerWasLostIsRetriedUnderItsKeyAndTakenOnce() async throws {
@@ -132,11 +137,16 @@ struct GatewayTests {
 
     @Test func aConnectorsFurtherRequestsForOneCallSpendFromTheSameBudget() async throws {
         // 6 a minute, a burst of 2: a call that needs three HTTP requests gets two; the third is 10 s away.
+        // One failure would open the circuit, retries are allowed: neither happens, since the POS did not fail.
         let rig = try Self.rig(
-            GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(1), retries: 0), requestsPerCall: 3,
-            clock: ManualClock())
+            GatewayPolicy(requestsPerMinute: 6, burst: 2, writeReserve: 0, deadline: .seconds(1), retries: 2, breakerThreshold: 1),
+            requestsPerCall: 3, clock: ManualClock())
         await #expect(throws: POSError.rateLimited(retryAfterSeconds: nil)) { try await rig.gateway.orderStatus(number: "7790") }
         #expect(await rig.gateway.health().requestsSent == 2)
+        #expect(await rig.gateway.health().breakers[.orderStatus] == "closed")
+        let flow = await rig.gateway.stats.snapshot().flows["order_status"]
+        #expect(flow?.outcomes == ["over_budget": 1])
+        #expect(flow?.retries == 0)
     }
 
     @Test func checkoutWritesPassAheadOfReadsThatWouldSpendTheReserve() async throws {
@@ -151,6 +161,16 @@ struct GatewayTests {
         _ = try await rig.gateway.takePayment(orderNumber: order.number, card: card, amount: order.total, idempotencyKey: "priority-1")
         #expect(await rig.counter.calls[.orderStatus] == 1)
         #expect(await rig.gateway.health().requestsSent == 3)
+    }
+
+    @Test func aWriteIsNotRefusedBecauseTheCallersTurnRanOut() async throws {
+        let clock = ManualClock()
+        let rig = try Self.rig(clock: clock)
+        let order = try await TurnDeadline.$current.withValue(clock.now - .seconds(1)) { () async throws -> Order in
+            await #expect(throws: POSError.rateLimited(retryAfterSeconds: nil)) { try await rig.gateway.orderStatus(number: "7790") }
+            return try await rig.gateway.createOrder(Self.order)
+        }
+        #expect(order.status == .pending)
     }
 
     @Test func theBudgetIsNeverExceededAndCallersBeyondTheirDeadlineAreToldAtOnce() async throws {

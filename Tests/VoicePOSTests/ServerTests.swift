@@ -40,12 +40,13 @@ struct ServerTests {
         }
     }
 
-    static func serve(via platform: Platform? = nil, policy: GatewayPolicy = Fixtures.patient) async throws -> Running {
+    static func serve(via platform: Platform? = nil, policy: GatewayPolicy = Fixtures.patient, apiToken: String? = nil) async throws -> Running {
         let bench = try await StoreBench.start(
             fixture: StoreFixture.demo(), clock: Fixtures.clock, intents: Fixtures.intents(), via: platform, policy: policy,
             turnDeadline: .seconds(60))
         let server = VoiceServer(
-            engine: bench.engine, gateway: bench.gateway, webhooks: [.shopify(clientSecret: shopifySecret)], registry: registry)
+            engine: bench.engine, gateway: bench.gateway, apiToken: apiToken.map(Secret.init), webhooks: [.shopify(clientSecret: shopifySecret)],
+            registry: registry)
         let (addresses, continuation) = AsyncStream.makeStream(of: URL.self)
         let task = Task { try await server.run(host: "127.0.0.1", port: 0) { continuation.yield($0) } }
         var url: URL?
@@ -74,6 +75,22 @@ struct ServerTests {
         #expect((try server.json(wrongType)["error"] as? String)?.hasPrefix("text must be text") == true)
 
         #expect(try await server.send("DELETE", "v1/sessions/http-1").status == 204)
+    }
+
+    @Test func withAnAPITokenATurnWithoutItIsRefused() async throws {
+        let server = try await Self.serve(apiToken: "turn-api-token-31f")
+        defer { server.task.cancel() }
+        let turn = #"{"session": "http-3", "text": "where is my order 7790", "caller": {"customer_id": "C-1001"}}"#
+        let refused = try await server.send("POST", "v1/turns", body: turn)
+        #expect(refused.status == 401)
+        #expect(!String(decoding: refused.body, as: UTF8.self).contains("7790"))
+        #expect(try await server.send("POST", "v1/turns", body: turn, headers: ["Authorization": "Bearer wrong"]).status == 401)
+        #expect(try await server.send("DELETE", "v1/sessions/http-3").status == 401)
+        let answered = try await server.send("POST", "v1/turns", body: turn, headers: ["Authorization": "Bearer turn-api-token-31f"])
+        #expect(answered.status == 200)
+        #expect((try server.json(answered)["text"] as? String)?.contains("FedEx") == true)
+        // Health and metrics stay open to the monitoring that scrapes them.
+        #expect(try await server.send("GET", "health").status == 200)
     }
 
     @Test func aVerifiedShopifyStockWebhookMakesTheGatewayReadThatStockAgain() async throws {

@@ -241,12 +241,15 @@ struct WebhookVerificationTests {
     }
 
     /// The setup POST comes before the dashboard shows an auth code, so it is read without one; it changes nothing.
-    @Test func cloversVerificationPostYieldsItsCode() throws {
+    /// Once an auth code is configured, an unauthenticated "verification" is refused: it could plant a code.
+    @Test func cloversVerificationPostYieldsItsCodeOnlyDuringSetup() throws {
         let body = try Self.fixture("clover/webhook_verification_request.json")
         let expected = WebhookDelivery(
             platform: .clover, event: "verification", deliveryID: nil, changes: [], verificationCode: "ce7643c1-83ea-4218-abe6-da876c9c7a0a")
         #expect(try WebhookVerifier.clover(authCode: "").receive(body: body, headers: [:]) == expected)
-        #expect(try WebhookVerifier.clover(authCode: Self.cloverAuthCode).receive(body: body, headers: [:]) == expected)
+        #expect(throws: WebhookRejection.missingSignature(.clover)) {
+            try WebhookVerifier.clover(authCode: Self.cloverAuthCode).receive(body: body, headers: [:])
+        }
         let update = Data(#"{"appId":"APP1","merchants":{"M1":[{"objectId":"I:ITEM1","type":"UPDATE","ts":1}]}}"#.utf8)
         #expect(throws: WebhookRejection.notConfigured(.clover)) { try WebhookVerifier.clover(authCode: "").receive(body: update, headers: [:]) }
         #expect(throws: WebhookRejection.missingSignature(.clover)) {

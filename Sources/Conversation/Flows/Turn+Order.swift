@@ -1,4 +1,5 @@
 import Commerce
+import Foundation
 import RetailModel
 import Understanding
 
@@ -568,11 +569,17 @@ extension Turn {
                         return nil
                     }
                 }
+                if draft.reference == nil || draft.referencedAs != draft.choice {
+                    draft.reference = "vp-" + UUID().uuidString.lowercased()
+                    draft.referencedAs = draft.choice
+                }
+                // Kept before the create goes out: if its answer is lost, asking again sends the same reference.
+                state.flow = .order(draft)
                 order = try await pos.createOrder(
                     OrderRequest(
                         customerID: customer.id, lines: priced.lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) },
                         fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id,
-                        sourceLocationID: draft.sourceLocationID))
+                        sourceLocationID: draft.sourceLocationID, reference: draft.reference))
                 draft.orderNumber = order.number
                 draft.orderedAs = draft.choice
                 state.flow = .order(draft)
@@ -605,7 +612,7 @@ extension Turn {
         guard error.isTransient, let phone = callbackNumber else { return apologize(for: error) }
         let ending = String(phone.filter(\.isNumber).suffix(4))
         confirm(
-            "\(configuration.errorReplies.say(error)) That means I can't place your order at the moment. Would you like a team member to call you back at the number ending in \(ending) to finish it? Or I can connect you with someone now.",
+            "\(configuration.errorReplies.say(error)) That means I can't place your order at the moment. Would you like a team member to call you back at the number ending in \(ending) to finish it?",
             .callback)
     }
 
@@ -640,9 +647,9 @@ extension Turn {
             state.flow = .order(draft)
             handle(.paymentDeclined(reason), alternative: .tryAnotherCard, failures: draft.declines)
             return
-        } catch let error as POSError where error == .timeout {
-            // The charge may or may not have gone through. The same idempotency key makes one retry safe;
-            // after that a person checks.
+        } catch let error as POSError where error.isTransient {
+            // The charge may or may not have gone through (a timeout, a dropped connection, a retry refused): the
+            // same idempotency key makes one retry safe; after that a person checks.
             state.flow = .order(draft)
             if draft.paymentUncertain {
                 confirm(
