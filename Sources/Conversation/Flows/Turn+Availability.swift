@@ -102,7 +102,9 @@ extension Turn {
         finishedSlots = currentSlots
         state.flow = nil
         let clause = Speech.variantClause(product, options: draft.options)
-        let listed = Array(inStock.prefix(draft.locationID == nil && entities.allLocations ? 5 : 3))
+        // A store the caller named that has it is the answer ("what about the mall?"); otherwise the nearest few.
+        let named = draft.locationID.flatMap { id in entities.allLocations ? nil : inStock.first { $0.id == id } }
+        let listed = named.map { [$0] } ?? Array(inStock.prefix(draft.locationID == nil && entities.allLocations ? 5 : 3))
         let counts = listed.enumerated().map { index, location in
             let count = byLocation[location.id] ?? 0
             return index == 0
