@@ -24,6 +24,9 @@ public struct DialogueConfiguration: Sendable {
     public var holdMinutes: Int
     /// The longest a caller waits for an answer to one thing they said, however many POS calls it takes.
     public var turnDeadline: Duration
+    /// How often (seconds, by `clock`) the catalog and store list are read again, so new and renamed products are
+    /// understood without a restart. A fixed clock never comes due: replays stay deterministic.
+    public var catalogSyncInterval: TimeInterval = 3600
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
@@ -53,10 +56,13 @@ public struct DialogueConfiguration: Sendable {
 public actor DialogueEngine {
     private let pointOfSale: any PointOfSale
     private let tokenizer: any CardTokenizer
-    private let understanding: LanguageUnderstanding
-    private let locations: [Location]
+    private var understanding: LanguageUnderstanding
+    private var locations: [Location]
     private let configuration: DialogueConfiguration
     private var sessions: [String: SessionState] = [:]
+    /// When the catalog was last read for understanding, and whether a read is under way.
+    private var catalogSyncedOn: Date
+    private var syncingCatalog = false
     /// Sessions with a turn under way, and the turns of the same session waiting for it.
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
@@ -73,6 +79,7 @@ public actor DialogueEngine {
         self.understanding = understanding
         self.locations = locations
         self.configuration = configuration
+        catalogSyncedOn = configuration.clock.now
     }
 
     /// Reads the catalog and locations from the POS, builds understanding from the intent examples,
@@ -101,7 +108,29 @@ public actor DialogueEngine {
         }
     }
 
+    /// Reads the catalog and store list again and, when they changed, rebuilds understanding over them: new products
+    /// are recognised, renamed ones by their new names. Runs by itself every `catalogSyncInterval`, beside the turns
+    /// (never delaying one), and when a webhook says the catalog changed. A POS that can't be read changes nothing.
+    public func syncCatalog() async {
+        guard !syncingCatalog else { return }
+        syncingCatalog = true
+        defer { syncingCatalog = false }
+        catalogSyncedOn = configuration.clock.now
+        guard let catalog = try? await pointOfSale.catalog(), let stores = try? await pointOfSale.locations() else { return }
+        let known = understanding.products
+        guard catalog.count != known.count || catalog.contains(where: { known[$0.id] != $0 }) || stores != understanding.locations else {
+            return
+        }
+        understanding = understanding.with(catalog: catalog, locations: stores)
+        locations = stores
+    }
+
     private func answer(_ utterance: Utterance) async -> Reply {
+        if configuration.clock.now.timeIntervalSince(catalogSyncedOn) >= configuration.catalogSyncInterval, !syncingCatalog {
+            catalogSyncedOn = configuration.clock.now
+            // Not the caller's turn's business: its own time, and nobody waits for it.
+            Task { await TurnDeadline.$current.withValue(nil) { await self.syncCatalog() } }
+        }
         await beginTurn(utterance.sessionID)
         defer { endTurn(utterance.sessionID) }
         var state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)

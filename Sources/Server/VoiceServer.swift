@@ -8,6 +8,7 @@ import Logging
 import Metrics
 import NIOCore
 import Prometheus
+import RetailModel
 
 /// VoicePOS over HTTP: the turn API a speech front end calls, the POS platforms' webhooks, health and metrics.
 ///
@@ -112,6 +113,8 @@ public struct VoiceServer: Sendable {
                 logger.notice("Clover webhook verification code received", metadata: ["code": "\(code)"])
             }
             await gateway.apply(delivery.changes)
+            // A product or store changed: understanding re-reads them (beside the turns, not holding this answer).
+            if delivery.changes.contains(where: \.changesCatalog) { Task { await engine.syncCatalog() } }
             Counter(label: "voicepos_webhooks_total", dimensions: [("platform", name), ("outcome", "applied")]).increment()
             logger.debug("webhook", metadata: ["platform": "\(name)", "event": "\(delivery.event)", "changes": "\(delivery.changes.count)"])
             return try Self.json(["event": delivery.event, "changes": String(delivery.changes.count)])
@@ -174,5 +177,15 @@ public struct VoiceServer: Sendable {
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: shutdownOnSignals ? [.sigterm, .sigint] : [])
+    }
+}
+
+extension StoreChange {
+    /// A change to what callers can name: a product or a store.
+    var changesCatalog: Bool {
+        switch self {
+        case .catalog, .location: true
+        case .stock, .order, .customer, .payment: false
+        }
     }
 }

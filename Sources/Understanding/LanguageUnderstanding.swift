@@ -11,6 +11,7 @@ public struct LanguageUnderstanding: Sendable {
     private let classifier: IntentClassifier
     private let cues: IntentCues
     private let speller: SpellingCorrector
+    private let intents: [IntentDefinition]
 
     /// Below this score the utterance is not like any example, so it is out of scope.
     static let outOfScopeBelow = 0.3
@@ -26,6 +27,7 @@ public struct LanguageUnderstanding: Sendable {
 
     /// Builds the catalog lexicon and the intent classifier (milliseconds).
     public init(intents: [IntentDefinition], catalog: [Product], locations: [Location]) {
+        self.intents = intents
         let lexicon = CatalogLexicon(products: catalog, locations: locations)
         let extractor = EntityExtractor(lexicon: lexicon)
         self.extractor = extractor
@@ -42,6 +44,14 @@ public struct LanguageUnderstanding: Sendable {
         let keywordWords = intents.flatMap { ($0.keywords ?? []).flatMap(normalizer.normalize) }
         speller = SpellingCorrector(words: labelled.flatMap(\.words) + keywordWords + Array(Self.slotOnlyWords))
     }
+
+    /// The same intents over another catalog and store list (the POS's changed).
+    public func with(catalog: [Product], locations: [Location]) -> LanguageUnderstanding {
+        LanguageUnderstanding(intents: intents, catalog: catalog, locations: locations)
+    }
+
+    /// The store list as the lexicon knows it.
+    public var locations: [Location] { extractor.lexicon.locations }
 
     /// The catalog products by id, as the lexicon knows them.
     public var products: [String: Product] { extractor.lexicon.products }

@@ -3,6 +3,7 @@ import Conversation
 import Foundation
 import Replay
 import RetailModel
+import StoreSimulator
 import Testing
 import Understanding
 
@@ -210,4 +211,58 @@ struct DialogueEngineTests {
         let next = await engine.respond(to: Utterance(sessionID: "s", text: "I want to return them"))
         #expect(next.intent == .returnItem)
     }
+
+    @Test func aProductRenamedInThePOSIsUnderstoodOnceTheCatalogIsSyncedAgain() async throws {
+        let store = try Fixtures.store()
+        let pos = Renaming(store)
+        let engine = try await DialogueEngine.start(
+            pointOfSale: pos, tokenizer: store, intents: Fixtures.intents(),
+            configuration: DialogueConfiguration(storeName: "Stride & Thread", returnPolicy: ReturnPolicy(windowDays: 30), clock: Fixtures.clock))
+        let question = "do you have the moonwalker in a nine"
+        let before = await engine.respond(to: Utterance(sessionID: "a", text: question))
+        #expect(before.slots["product"] != "adidas-samba-og")
+        // The store's POS now calls the Samba "Moonwalker" too; the next sync picks it up.
+        await pos.alias("adidas-samba-og", as: "Moonwalker")
+        await engine.syncCatalog()
+        let after = await engine.respond(to: Utterance(sessionID: "b", text: question))
+        #expect(after.slots["product"] == "adidas-samba-og")
+        #expect(after.text.contains("Adidas Samba OG"))
+    }
+}
+
+/// The demo store, whose catalog gains aliases when a test says so (as a merchant renames a product in the POS).
+private actor Renaming: PointOfSale {
+    let store: StoreSimulator
+    nonisolated let capabilities: POSCapabilities
+    private var aliases: [String: String] = [:]
+
+    init(_ store: StoreSimulator) {
+        self.store = store
+        capabilities = store.capabilities
+    }
+
+    func alias(_ productID: String, as alias: String) { aliases[productID] = alias }
+
+    func catalog() async throws -> [Product] {
+        try await store.catalog().map { product in
+            var product = product
+            if let alias = aliases[product.id] { product.aliases.append(alias) }
+            return product
+        }
+    }
+    func searchProducts(matching text: String) async throws -> [Product] { try await store.searchProducts(matching: text) }
+    func stock(skus: [SKU]) async throws -> [StockLevel] { try await store.stock(skus: skus) }
+    func locations() async throws -> [Location] { try await store.locations() }
+    func customer(id: String) async throws -> Customer { try await store.customer(id: id) }
+    func customer(phone: String) async throws -> Customer { try await store.customer(phone: phone) }
+    func createOrder(_ request: OrderRequest) async throws -> Order { try await store.createOrder(request) }
+    func takePayment(orderNumber: String, card: CardToken, amount: Money, idempotencyKey: String) async throws -> Payment {
+        try await store.takePayment(orderNumber: orderNumber, card: card, amount: amount, idempotencyKey: idempotencyKey)
+    }
+    func confirmOrder(number: String) async throws -> Order { try await store.confirmOrder(number: number) }
+    func cancelOrder(number: String) async throws -> Order { try await store.cancelOrder(number: number) }
+    func recentOrders(customerID: String, limit: Int) async throws -> [Order] { try await store.recentOrders(customerID: customerID, limit: limit) }
+    func orderStatus(number: String) async throws -> OrderStatusReport { try await store.orderStatus(number: number) }
+    func order(number: String) async throws -> Order { try await store.order(number: number) }
+    func createReturn(_ request: ReturnRequest) async throws -> ReturnReceipt { try await store.createReturn(request) }
 }
