@@ -24,6 +24,8 @@ public struct DialogueConfiguration: Sendable {
     public var holdMinutes: Int
     /// The longest a caller waits for an answer to one thing they said, however many POS calls it takes.
     public var turnDeadline: Duration
+    /// What turn deadlines are measured on: the system's continuous clock, or the same clock a test gives the gateway.
+    public var monotonicClock: any MonotonicClock = .system
     /// How often (seconds, by `clock`) the catalog and store list are read again, so new and renamed products are
     /// understood without a restart. A fixed clock never comes due: replays stay deterministic.
     public var catalogSyncInterval: TimeInterval = 3600
@@ -103,7 +105,7 @@ public actor DialogueEngine {
     /// Turns of one session run one after another, in arrival order; different sessions interleave freely.
     public func respond(to utterance: Utterance) async -> Reply {
         // However many POS calls the turn makes, the caller hears something within about two seconds.
-        await TurnDeadline.$current.withValue(ContinuousClock().now + configuration.turnDeadline) {
+        await TurnDeadline.$current.withValue(configuration.monotonicClock.now + configuration.turnDeadline) {
             await answer(utterance)
         }
     }

@@ -18,9 +18,9 @@ actor CircuitBreakers {
     private let threshold: Int
     private let cooldown: Duration
     private var circuits: [POSFlow: Circuit] = [:]
-    private let clock: any GatewayClock
+    private let clock: any MonotonicClock
 
-    init(threshold: Int, cooldown: Duration, clock: any GatewayClock) {
+    init(threshold: Int, cooldown: Duration, clock: any MonotonicClock) {
         self.clock = clock
         self.threshold = max(1, threshold)
         self.cooldown = cooldown

@@ -1,4 +1,5 @@
 import Foundation
+import RetailModel
 
 /// Answers kept for a while, with identical reads in flight at once coalesced into one POS request, and the last
 /// answer kept (with when it was read) for when the POS cannot be reached.
@@ -19,11 +20,11 @@ actor ReadCache<Value: Sendable> {
     private var inFlight: [String: (generation: Int, task: Task<Value, any Error>)] = [:]
     private var generations: [String: Int] = [:]
     private var everything = 0
-    private let clock: any GatewayClock
+    private let clock: any MonotonicClock
     private(set) var hits = 0
     private(set) var misses = 0
 
-    init(clock: any GatewayClock) { self.clock = clock }
+    init(clock: any MonotonicClock) { self.clock = clock }
 
     private func generation(_ key: String) -> Int { everything + generations[key, default: 0] }
 

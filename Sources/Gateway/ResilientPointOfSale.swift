@@ -29,7 +29,7 @@ public final class ResilientPointOfSale: PointOfSale {
     private let stockCache: ReadCache<[StockLevel]>
     private let customerCache: ReadCache<Customer>
     public let stats = GatewayStats()
-    private let clock: any GatewayClock
+    private let clock: any MonotonicClock
     /// One line per POS call at debug level: flow, attempt, outcome and time — never its arguments, so no card
     /// token, customer detail or credential is ever logged.
     private let logger: Logger
@@ -41,7 +41,7 @@ public final class ResilientPointOfSale: PointOfSale {
     ///   - monotonicClock: budgets, deadlines, cool-downs and cache ages.
     public init(
         wrapping upstream: any PointOfSale, policy: GatewayPolicy = GatewayPolicy(), clock: StoreClock = .system,
-        monotonicClock: any GatewayClock = .system, logger: Logger = Logger(label: "voicepos.gateway")
+        monotonicClock: any MonotonicClock = .system, logger: Logger = Logger(label: "voicepos.gateway")
     ) {
         self.upstream = upstream
         self.logger = logger

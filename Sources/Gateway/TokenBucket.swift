@@ -1,4 +1,5 @@
 import Foundation
+import RetailModel
 
 /// The merchant's request budget: a token bucket refilled at the budget's rate, paused whenever the POS says to
 /// wait (`Retry-After`, a full call-limit bucket). Callers queue for tokens, but never past their deadline.
@@ -9,13 +10,13 @@ actor TokenBucket {
     private var updated: ContinuousClock.Instant
     /// No request goes before this (the POS asked us to back off).
     private var pausedUntil: ContinuousClock.Instant
-    private let clock: any GatewayClock
+    private let clock: any MonotonicClock
     /// Callers waiting for a token now: the queue depth the metrics report.
     private(set) var waiting = 0
     /// Tokens handed out: the requests sent against the budget.
     private(set) var granted = 0
 
-    init(requestsPerMinute: Double, burst: Double, clock: any GatewayClock) {
+    init(requestsPerMinute: Double, burst: Double, clock: any MonotonicClock) {
         self.clock = clock
         ratePerSecond = max(requestsPerMinute, 0.001) / 60
         capacity = max(1, burst)

@@ -26,7 +26,7 @@ struct GatewayTests {
     /// - Parameter clock: the gateway's monotonic clock (a `ManualClock` when a test moves time itself).
     /// - Parameter afterCreate: runs after each order the store accepts, before its answer goes back.
     static func rig(
-        _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any GatewayClock = .system,
+        _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any MonotonicClock = .system,
         afterCreate: (@Sendable (StoreSimulator) async throws -> Void)? = nil
     ) throws -> Rig {
         var policy = policy

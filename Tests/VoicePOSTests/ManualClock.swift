@@ -1,9 +1,9 @@
 import Foundation
-import Gateway
+import RetailModel
 
 /// A monotonic clock that moves only when a test advances it; a sleeper wakes when the clock passes its deadline,
 /// or is cancelled. Budgets, cool-downs and cache ages are then asserted exactly, however busy the machine.
-final class ManualClock: GatewayClock, @unchecked Sendable {
+final class ManualClock: MonotonicClock, @unchecked Sendable {
     private struct Sleeper {
         let id: UUID
         let deadline: ContinuousClock.Instant
