@@ -27,6 +27,12 @@ extension Turn {
 
         guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in")
         else {
+            // Values said while the product is still being settled ("large") are kept for it.
+            if !entities.options.isEmpty {
+                var request = draft.itemRequest ?? Entities()
+                request.options.merge(entities.options) { $1 }
+                draft.itemRequest = request
+            }
             state.flow = .availability(draft)
             return
         }

@@ -15,6 +15,12 @@ extension Turn {
             return
         }
         var draft = OrderDraft()
+        if case .availability(let asking)? = state.flow, asking.product == nil, !asking.candidates.isEmpty {
+            // "Can you ship it to me?" while choosing between products: the choice, and what was said, carry over.
+            draft.candidates = asking.candidates
+            draft.itemRequest = asking.itemRequest
+            draft.locationID = asking.locationID
+        }
         if " \(interpretation.redactedText) ".contains(" there "), let store = state.focus?.locationID {
             // "Can I pick them up there?" — the store just talked about.
             draft.locationID = store

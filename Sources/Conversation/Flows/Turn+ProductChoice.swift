@@ -80,6 +80,8 @@ extension Turn {
         {
             return .product(focus.product)
         }
+        // "Can you ship it?" while a choice is open: the choice still stands.
+        if !candidates.isEmpty { return .ambiguous(candidates) }
         return .unnamed
     }
 
@@ -136,6 +138,12 @@ extension Turn {
             return product
         case .ambiguous(let found):
             let names = found.prefix(3).map(\.theName)
+            let entities = interpretation.entities
+            if asked == .product, found.count <= 3, !entities.options.isEmpty || entities.locationID != nil || entities.fulfillment != nil {
+                // A size or a store said while the choice is open: kept, and only the choice asked again.
+                ask("Got it. And which one — \(Speech.list(names, conjunction: "or"))?", expecting: .product, hints: found.map(\.name))
+                return nil
+            }
             let lead = found.count > 3 ? "We have \(found.count) of those, including" : "We have"
             ask(
                 "\(lead) \(Speech.list(names)). Which one \(verb)?", expecting: .product,
