@@ -513,6 +513,16 @@ struct Turn {
             return
         }
 
+        // "The one from Tuesday", "and the other one?" right after an order's status: another of the caller's orders
+        // (never a "no" to "anything else?", which would hang up on them).
+        if flow == nil, pending == nil || pending == .anythingElse, state.lastTopic == .orderStatus, picksOrderByWhen,
+            !Self.coreIntents.contains(intent) || intent == .orderStatus
+        {
+            interpretation.intent = .orderStatus
+            await startStatus()
+            return
+        }
+
         let bringsValues =
             !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
             || (expecting == .product && (entities.unknownProductPhrase != nil || entities.unmatchedModel != nil))

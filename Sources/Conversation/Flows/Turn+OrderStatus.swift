@@ -32,9 +32,12 @@ extension Turn {
                 }
                 draft.recent = orders
                 let named = orders.filter { matches($0, entities) }
+                let when = picksOrderByWhen ? pickByWhen(orders) : []
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
                 let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
-                if !named.isEmpty {
+                if when.count == 1 {
+                    draft.candidates = when
+                } else if !named.isEmpty {
                     draft.candidates = named
                 } else if namesSomething {
                     // Never answer for another order than the one the caller named.
@@ -82,6 +85,15 @@ extension Turn {
         } catch {
             apologize(for: error)
         }
+    }
+
+    /// Whether the caller picks an order by when it was placed ("the one from Tuesday", "the older one", "the
+    /// other one") rather than by what is in it.
+    var picksOrderByWhen: Bool {
+        let text = " \(interpretation.redactedText) "
+        let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "last week"]
+        return interpretation.entities.refersToOther || days.contains { text.contains(" \($0) ") }
+            || [" older ", " oldest ", " earlier ", " first one "].contains(where: text.contains)
     }
 
     /// Picks an order by when it was placed, as the choice was offered: "the one from Tuesday",
