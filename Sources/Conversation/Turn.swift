@@ -255,6 +255,11 @@ struct Turn {
         // A question asked again ("Sorry, I didn't catch that…") keeps the hints it was asked with.
         if hints.isEmpty, state.expecting != nil { hints = state.lastHints }
         if !misunderstood { state.misunderstandings = 0 }
+        // Something was said ("make it two") and the same question comes back word for word: it was heard.
+        let previous = state.transcript.last { $0.speaker == .assistant }?.text
+        if !misunderstood, !interpretation.entities.isEmpty, VoiceMarkup.plain(sentences.joined(separator: " ")) == previous {
+            sentences.insert("Got it.", at: 0)
+        }
         let marked = sentences.joined(separator: " ")
         let text = VoiceMarkup.plain(marked)
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))
