@@ -137,6 +137,8 @@ struct OrderDraft: Sendable {
     /// The total the caller agreed to be charged.
     var agreedTotal: Money?
     var declines = 0
+    /// The caller said no to the order as read back; a plain "no" to what to change drops it.
+    var declinedAsIs = false
     /// The charge timed out: it may or may not have gone through.
     var paymentUncertain = false
     /// Paid, but the POS did not confirm the order.

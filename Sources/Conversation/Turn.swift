@@ -512,9 +512,29 @@ struct Turn {
             break
         }
 
+        // "No" (or "leave it") to what to change, after a no to the order as read back: the order is dropped.
+        if case .order(let draft) = flow, draft.declinedAsIs, expecting == .choice, entities.isEmpty,
+            intent == .deny || " \(interpretation.redactedText) ".contains(" leave it ")
+        {
+            interpretation.intent = .deny
+            await dropOrder()
+            return
+        }
+
         // Talk about the card while an order is being paid for: "a different card", "read it back".
         if case .order = flow, entities.mentionsCard, entities.cardNumber == nil, !(intent == .affirm && pending != nil) {
             await discussCard(pending: pending)
+            return
+        }
+
+        // "When can I pick it up?" right after an order was placed or its status told: that order's readiness — never
+        // a second order of the same thing.
+        if flow == nil, pending == nil || pending == .anythingElse, let number = state.focusOrderNumber, asksWhenReady,
+            entities.productIDs.isEmpty, entities.options.isEmpty, entities.brand == nil, entities.kind == nil
+        {
+            interpretation.intent = .orderStatus
+            interpretation.entities.orderNumber = number
+            await startStatus()
             return
         }
 
@@ -547,6 +567,19 @@ struct Turn {
             if pending == .offerOrder, intent == .placeOrder || cues.contains(.placeOrder) || (ordersDetails && intent != .checkAvailability) {
                 // "Ten then, I want to order them", "pick up at Pearl Street": yes, with details.
                 await startOrder()
+                return
+            }
+            // "Actually I don't want to order it" at "Shall I place the order?": a no, whatever else it names.
+            let wantsNone = [" do not want ", " no longer want ", " not anymore ", " changed my mind "].contains {
+                " \(interpretation.redactedText) ".contains($0)
+            }
+            if [.placeOrder, .offerOrder].contains(pending), wantsNone, entities.options.isEmpty {
+                interpretation.intent = .deny
+                if pending == .placeOrder {
+                    await dropOrder()
+                } else {
+                    await decline(pending)
+                }
                 return
             }
             if intent == .deny && !bringsValues {
@@ -810,6 +843,14 @@ struct Turn {
         if let suspended = state.suspendedOrder { _ = await cancelIfUnpaid(suspended) }
     }
 
+    /// The caller doesn't want the order after all: nothing placed (an unpaid one cancelled), nothing held.
+    mutating func dropOrder() async {
+        await releaseUnpaidOrder()
+        state.flow = nil
+        say("Okay, I won't place the order.")
+        offerMoreHelp()
+    }
+
     /// Cancels the order under way when the POS holds it and nothing has (or may have) paid for it.
     ///
     /// - Returns: whether one was cancelled.
@@ -918,7 +959,11 @@ struct Turn {
     private mutating func decline(_ pending: PendingQuestion) async {
         switch pending {
         case .placeOrder:
-            ask("No problem. What would you like to change — the size, the color, or how you get it?", expecting: .choice)
+            if case .order(var draft) = state.flow {
+                draft.declinedAsIs = true
+                state.flow = .order(draft)
+            }
+            ask("No problem. What would you like to change — the size, the color, or how you get it? Or I can leave it there.", expecting: .choice)
         case .charge:
             ask("Okay. Which card would you like to use instead? Please read me the card number.", expecting: .cardNumber)
         case .tryAnotherCard:

@@ -439,7 +439,7 @@ extension Turn {
             state.focusOrderNumber = order.number
             if order.fulfillment == .pickup {
                 say(
-                    "Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)). You'll pay when you pick it up."
+                    "Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)) \(Self.pickupWhen(order, at: priced.location)). You'll pay when you pick it up."
                 )
             } else {
                 // This POS takes payment only in its own checkout, which VoicePOS cannot send: say who will, not "we'll send a link".
@@ -461,7 +461,7 @@ extension Turn {
 
     /// A store that takes payment at pickup or by link needs no card: say so and carry on where we were.
     private mutating func noCardNeeded(_ draft: OrderDraft, pending: PendingQuestion?) async {
-        say("No need for a card — this store takes payment when you pick up, or through a secure link we send you.")
+        say("No need for a card — you pay when you pick your order up, or, for a shipped order, the store contacts you with a secure way to pay.")
         if let pending, let question = state.lastQuestion {
             state.pending = pending
             state.expecting = .confirmation
@@ -622,6 +622,13 @@ extension Turn {
             .callback)
     }
 
+    /// When a pickup order will be ready: "in 2 hours", "right away", "in about 2 days, once it arrives" (a transfer).
+    static func pickupWhen(_ order: Order, at location: Location) -> String {
+        let hours = location.pickupReadyHours
+        if order.sourceLocationID != nil { return "in about \(location.transferDays) days, once it arrives" }
+        return hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
+    }
+
     /// Creates the order (once), charges the card, and confirms the order.
     mutating func charge(_ card: CardToken) async {
         guard case .order(var draft) = state.flow, let product = draft.product, let priced = quote(for: draft),
@@ -691,11 +698,7 @@ extension Turn {
         state.flow = nil
         state.focusOrderNumber = confirmed.number
         if confirmed.fulfillment == .pickup {
-            let hours = priced.location.pickupReadyHours
-            let when =
-                confirmed.sourceLocationID != nil
-                ? "in about \(priced.location.transferDays) days, once it arrives"
-                : hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
+            let when = Self.pickupWhen(confirmed, at: priced.location)
             say("Your order is confirmed! Pickup at \(Speech.store(priced.location)) \(when). Confirmation #\(confirmed.number).")
         } else {
             say(

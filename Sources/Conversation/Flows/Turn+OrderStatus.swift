@@ -87,6 +87,13 @@ extension Turn {
         }
     }
 
+    /// Whether the caller asks when an order can be picked up ("when can I pick it up?", "will it be ready soon?").
+    var asksWhenReady: Bool {
+        let text = " \(interpretation.redactedText) "
+        return [" when ", " ready ", " how long ", " how soon "].contains(where: text.contains)
+            && [" pick ", " ready ", " collect ", " get it ", " get them "].contains(where: text.contains)
+    }
+
     /// Whether the caller picks an order by when it was placed ("the one from Tuesday", "the older one", "the
     /// other one") rather than by what is in it.
     var picksOrderByWhen: Bool {
@@ -159,6 +166,17 @@ extension Turn {
         let name = Speech.orderName(order, products: products).capitalizedFirst
         let store = location(order.locationID).map(Speech.store) ?? "the store"
         switch report.status {
+        case .pending where !pos.capabilities.takesCardPayments:
+            // This store takes payment at pickup or by the store's own link: a placed, unpaid order is as it should be.
+            if order.fulfillment == .pickup {
+                // The POS may hold no ready time for an unpaid order: the store's usual preparation time says it.
+                let hours = location(order.locationID)?.pickupReadyHours ?? 0
+                let readyAt = report.readyAt ?? order.placedAt.addingTimeInterval(Double(hours) * 3600)
+                let ready = readyAt > now ? " It should be ready \(Speech.day(readyAt, now: now, calendar: calendar))." : " It's ready now."
+                say("\(name) is placed for pickup at \(store).\(ready) You'll pay when you pick it up.")
+            } else {
+                say("\(name) is placed. It ships as soon as it's paid; the store will contact you with a secure way to pay.")
+            }
         case .pending:
             confirm(
                 "\(name) is placed but not confirmed yet — we're still waiting on payment. Would you like me to connect you with a team member to sort that out?",
