@@ -7,6 +7,9 @@ extension Turn {
     private static let priceWords = [" how much ", " price ", " prices ", " cost ", " costs ", " pricey "]
     private static let hoursWords = [" open ", " close ", " closing ", " hours ", " what time "]
     private static let addressWords = [" where is the ", " where is your ", " address ", " located ", " where are you "]
+    private static let paymentWords = [
+        " how do i pay ", " how can i pay ", " how would i pay ", " how do i pay for ", " ways to pay ", " payment options ",
+    ]
 
     /// Answers a price, opening-hours or address question, keeping any open question open.
     ///
@@ -16,6 +19,17 @@ extension Turn {
         let entities = interpretation.entities
         if Self.priceWords.contains(where: text.contains) {
             return answerPrice(pending: pending, expecting: expecting)
+        }
+        if Self.paymentWords.contains(where: text.contains) {
+            if pos.capabilities.takesCardPayments {
+                say("When you order by phone, I can charge your card on file or a card you read to me; it's charged only once you say yes.")
+            } else {
+                say(
+                    "You pay when you pick your order up, or, for a shipped order, the store contacts you with a secure way to pay — no card is taken over the phone."
+                )
+            }
+            carryOn(pending: pending, expecting: expecting)
+            return true
         }
         let asksHours = Self.hoursWords.contains(where: text.contains)
         let asksAddress = Self.addressWords.contains(where: text.contains)
