@@ -127,16 +127,13 @@ struct Turn {
         handOver()
     }
 
-    /// The POS can't take the caller's order now: a team member calls them back to finish it, and the call ends.
-    mutating func arrangeCallback(to phone: String) {
-        callback = CallbackRequest(
-            phone: phone, customerID: state.customer?.id,
-            summary: handoffSummary(reason: "The POS could not take the order; the caller asked to be called back to finish it."))
-        say(
-            "Okay — a team member will call you back at the number ending in \(String(phone.filter(\.isNumber).suffix(4))) to finish your order. Thanks for calling \(configuration.storeName)!"
-        )
-        action = .end
+    /// A team member is to call the caller back (`Reply.callback`) and takes over the order under way.
+    ///
+    /// - Returns: the number's last four digits, for the reply to say.
+    mutating func arrangeCallback(to phone: String, reason: String) -> String {
+        callback = CallbackRequest(phone: phone, customerID: state.customer?.id, summary: handoffSummary(reason: reason))
         handOver()
+        return String(phone.filter(\.isNumber).suffix(4))
     }
 
     /// A person takes over the call's business: whatever order is under way is theirs to finish, not cancelled.
@@ -948,7 +945,13 @@ struct Turn {
         case .transfer:
             transfer("Okay — I'm connecting you with a team member now.", reason: "Assistant offered a person and the caller accepted.")
         case .callback:
-            if let phone = callbackNumber { arrangeCallback(to: phone) }
+            guard let phone = callbackNumber else { break }
+            let ending = arrangeCallback(
+                to: phone, reason: "The POS could not take the order; the caller asked to be called back to finish it.")
+            say(
+                "Okay — a team member will call you back at the number ending in \(ending) to finish your order. Thanks for calling \(configuration.storeName)!"
+            )
+            action = .end
         case .anythingElse:
             say("Sure — what can I help you with?")
         case .resumeOrder:
@@ -1000,11 +1003,7 @@ struct Turn {
         case .transfer where moneyInFlight:
             // Money went through (or may have) on an order nobody has confirmed: the store settles it, not silence.
             guard case .order(let draft) = state.flow, let number = draft.orderNumber, let phone = callbackNumber else { fallthrough }
-            let ending = String(phone.filter(\.isNumber).suffix(4))
-            callback = CallbackRequest(
-                phone: phone, customerID: state.customer?.id,
-                summary: handoffSummary(reason: "The caller declined a person; the store must settle order \(number)."))
-            handOver()
+            let ending = arrangeCallback(to: phone, reason: "The caller declined a person; the store must settle order \(number).")
             say(
                 "Okay. A team member will check order \(number) and call you at the number ending in \(ending) if anything's needed — you won't be charged twice."
             )
