@@ -31,6 +31,8 @@ struct Turn {
     var addingItem = false
     /// Units other callers hold, by SKU and location, as of this turn's stock reads.
     var reservedByOthers: [SKU: [String: Int]] = [:]
+    /// This turn answered a money question with a plain yes (`MoneyAnswer.proceed`); nothing else lets `accept` move money.
+    var plainYesToMoney = false
 
     init(
         state: SessionState, pos: RecordingPointOfSale, tokenizer: any CardTokenizer,
@@ -264,7 +266,9 @@ struct Turn {
             sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
             confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
             expecting: state.expecting, hints: hints, handoff: handoff, callback: callback, progress: progress,
-            trace: TurnTrace(normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls, caller: nil))
+            trace: TurnTrace(
+                normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls,
+                acts: interpretation.acts.map(\.kind.rawValue), caller: nil))
     }
 
     /// The hold phrase for a question whose "yes" writes to the POS.
@@ -409,6 +413,10 @@ struct Turn {
         if case .order(let draft) = state.flow, !draft.cart.isEmpty || draft.product != nil, editsCart(draft) {
             interpretation.intent = .placeOrder
             await continueOrder()
+            return
+        }
+        // "Shall I place the order?", "Shall I charge …?": read as dialogue acts; only a plain yes proceeds.
+        if let pending, pending.movesMoney, case .order = state.flow, await answerMoneyQuestion(pending, expecting: expecting) {
             return
         }
         if interpretation.entities.cardNumber != nil, state.flow == nil {
@@ -894,7 +902,15 @@ struct Turn {
         await continueOrder()
     }
 
-    private mutating func accept(_ pending: PendingQuestion) async {
+    mutating func accept(_ pending: PendingQuestion) async {
+        // The one place a yes is acted on: an order is placed or a card charged only on a plain yes.
+        guard !pending.movesMoney || plainYesToMoney else {
+            state.pending = pending
+            state.expecting = .confirmation
+            say("Sorry — just to be sure, I need a clear yes or no.")
+            if let question = state.lastQuestion { say(question) }
+            return
+        }
         switch pending {
         case .placeOrder: await askForPayment()
         case .charge(let card): await charge(card)
@@ -959,7 +975,7 @@ struct Turn {
         }
     }
 
-    private mutating func decline(_ pending: PendingQuestion) async {
+    mutating func decline(_ pending: PendingQuestion) async {
         switch pending {
         case .placeOrder:
             if case .order(var draft) = state.flow {

@@ -136,6 +136,8 @@ public struct TurnTrace: Sendable, Hashable, Codable {
     public var normalized: String
     public var entities: [String: String]
     public var calls: [POSCall]
+    /// The dialogue acts read, in the order spoken ("affirm", "hold_on").
+    public var acts: [String] = []
     /// Set on the turn that identified the caller: who they are, as looked up in the POS.
     public var caller: String?
 }

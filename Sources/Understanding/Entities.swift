@@ -97,10 +97,12 @@ public struct Interpretation: Sendable, Hashable {
     public var redactedText: String
     /// Intents whose keywords the utterance contains ("yes" → affirm, "bye" → goodbye), whatever won.
     public var cues: Set<Intent>
+    /// What each clause does, in the order spoken: "yes, no wait" is an affirm taken back by a hold-on.
+    public var acts: [DialogueAct]
 
     public init(
         intent: Intent, confidence: Double, alternative: Intent? = nil, entities: Entities, redactedText: String,
-        cues: Set<Intent> = []
+        cues: Set<Intent> = [], acts: [DialogueAct] = []
     ) {
         self.intent = intent
         self.confidence = confidence
@@ -108,6 +110,7 @@ public struct Interpretation: Sendable, Hashable {
         self.entities = entities
         self.redactedText = redactedText
         self.cues = cues
+        self.acts = acts
     }
 }
 

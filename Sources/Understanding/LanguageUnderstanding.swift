@@ -8,6 +8,7 @@ import RetailModel
 public struct LanguageUnderstanding: Sendable {
     private let normalizer = TranscriptNormalizer()
     private let extractor: EntityExtractor
+    private let acts: DialogueActReader
     private let classifier: IntentClassifier
     private let cues: IntentCues
     private let speller: SpellingCorrector
@@ -31,6 +32,7 @@ public struct LanguageUnderstanding: Sendable {
         let lexicon = CatalogLexicon(products: catalog, locations: locations)
         let extractor = EntityExtractor(lexicon: lexicon)
         self.extractor = extractor
+        acts = DialogueActReader(normalizer: normalizer, extractor: extractor)
         let normalizer = normalizer
         var labelled: [(intent: Intent, words: [String])] = []
         for definition in intents {
@@ -149,10 +151,16 @@ public struct LanguageUnderstanding: Sendable {
             .sorted { ($0.score, $1.intent.rawValue) > ($1.score, $0.intent.rawValue) }
     }
 
-    /// Interprets one utterance.
+    /// Interprets one utterance: its intent, what it names, and the dialogue acts it is made of.
     ///
     /// - Parameter expecting: the slot the conversation just asked for; it decides whether "ten" is a size.
     public func interpret(_ text: String, expecting: ExpectedSlot? = nil) -> Interpretation {
+        var interpretation = classify(text, expecting: expecting)
+        interpretation.acts = acts.read(text, expecting: expecting, intent: interpretation.intent, confidence: interpretation.confidence)
+        return interpretation
+    }
+
+    private func classify(_ text: String, expecting: ExpectedSlot?) -> Interpretation {
         let words = normalizer.normalize(text)
         let extracted = extractor.extract(words, expecting: expecting)
         var entities = extracted.entities

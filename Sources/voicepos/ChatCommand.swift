@@ -136,6 +136,7 @@ struct ChatCommand: AsyncParsableCommand {
         var lines = ["  ┌ intent \(reply.intent.rawValue) (confidence \(String(format: "%.2f", reply.confidence)))"]
         lines.append("  │ heard: \(reply.trace.normalized)")
         if let caller = reply.trace.caller { lines.append("  │ caller: \(caller)") }
+        if !reply.trace.acts.isEmpty { lines.append("  │ acts: " + reply.trace.acts.joined(separator: " ")) }
         if !reply.trace.entities.isEmpty {
             lines.append("  │ entities: " + reply.trace.entities.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }

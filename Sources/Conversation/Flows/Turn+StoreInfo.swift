@@ -80,7 +80,7 @@ extension Turn {
     }
 
     /// Keeps the question that was open before an aside, and asks it again.
-    private mutating func carryOn(pending: PendingQuestion?, expecting: ExpectedSlot?) {
+    mutating func carryOn(pending: PendingQuestion?, expecting: ExpectedSlot?) {
         guard pending != nil || expecting != nil, let question = state.lastQuestion else {
             if state.flow == nil { offerMoreHelp() }
             return

@@ -1,0 +1,143 @@
+import Commerce
+import Foundation
+import RetailModel
+import Understanding
+
+/// The answer to "Shall I place the order?" or "Shall I charge …?": money moves only on a plain yes.
+extension Turn {
+    /// Takes the answer to a money question as `MoneyAnswer` reads it.
+    ///
+    /// - Returns: false when the usual routing is to handle it (a correction, a new request, a repair); the
+    ///   answer is then never taken as a yes.
+    mutating func answerMoneyQuestion(_ pending: PendingQuestion, expecting: ExpectedSlot?) async -> Bool {
+        let answer = MoneyAnswer(interpretation.acts, restatesDraft: restatesDraft(pending))
+        plainYesToMoney = answer == .proceed
+        switch answer {
+        case .proceed:
+            interpretation.intent = .affirm
+            await accept(pending)
+        case .decline:
+            interpretation.intent = .deny
+            await decline(pending)
+        case .wait:
+            keepOpen(pending, expecting: expecting)
+            say("Sure, take your time — \(nothingMoved(pending)). Just say yes when you're ready, or tell me what to change.")
+        case .question(let topic):
+            answerQuestion(topic, about: pending, expecting: expecting)
+        case .hesitate:
+            keepOpen(pending, expecting: expecting)
+            say("No problem — \(nothingMoved(pending)), and I won't until you say yes.")
+            if let question = state.lastQuestion { say(question) }
+        case .other:
+            // Never a yes: "yes, but the white ones" is the correction, "yes, cancel it" the cancellation.
+            if interpretation.intent == .affirm { interpretation.intent = .inform }
+            interpretation.cues.remove(.affirm)
+            return false
+        }
+        return true
+    }
+
+    private mutating func keepOpen(_ pending: PendingQuestion, expecting: ExpectedSlot?) {
+        state.pending = pending
+        state.expecting = expecting ?? .confirmation
+        hints = ["yes", "no"]
+    }
+
+    private func nothingMoved(_ pending: PendingQuestion) -> String {
+        if case .charge = pending { return "nothing's been charged" }
+        return "I haven't placed anything"
+    }
+
+    /// Answers a question about the order on the table, then asks the money question again.
+    private mutating func answerQuestion(_ topic: DialogueAct.Topic, about pending: PendingQuestion, expecting: ExpectedSlot?) {
+        guard case .order(let draft) = state.flow, let priced = quote(for: draft), let product = draft.product else {
+            keepOpen(pending, expecting: expecting)
+            if let question = state.lastQuestion { say(question) }
+            return
+        }
+        let store = Speech.store(priced.location)
+        switch topic {
+        case .payment:
+            if case .charge(let card) = pending {
+                say("It's the \(card.brand) ending in \(card.last4) — I only keep the last four digits.")
+            } else if answerStoreQuestion(pending: pending, expecting: .confirmation) {
+                return
+            } else if let card = draft.card ?? state.customer?.cardOnFile, pos.capabilities.takesCardPayments {
+                say("I'll ask before charging anything: your \(card.brand) ending in \(card.last4), or another card if you prefer.")
+            } else {
+                say("I'll ask how you'd like to pay next — nothing is charged until you say yes.")
+            }
+        case .stock:
+            let it = Speech.pronoun(product, quantity: draft.quantity)
+            if draft.fulfillment == .shipping {
+                say("Yes — \(it) \(draft.quantity == 1 ? "is" : "are") in stock, and I've set \(it) aside for you while we finish.")
+            } else {
+                say("Yes — \(it) \(draft.quantity == 1 ? "is" : "are") in stock at \(store), and I've set \(it) aside for you while we finish.")
+            }
+        case .readiness:
+            if draft.fulfillment == .shipping {
+                say("It ships once the order is placed, and you'll get a tracking number when it leaves.")
+            } else if draft.sourceLocationID != nil {
+                say("It will be ready for pickup at \(store) in about \(priced.location.transferDays) days, once it arrives.")
+            } else {
+                let hours = priced.location.pickupReadyHours
+                let when = hours <= 0 ? "right away" : hours == 1 ? "about an hour" : "about \(hours) hours"
+                say("It will be ready for pickup at \(store) \(hours <= 0 ? when : "\(when) after you order").")
+            }
+        case .place:
+            let address = priced.location.address
+            say(address.isEmpty ? "It's \(store)." : "\(store.capitalizedFirst) is at \(address).")
+        case .price:
+            say("It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total.")
+        case .other:
+            if answerStoreQuestion(pending: pending, expecting: .confirmation) { return }
+            say("I'm not sure about that one, I'm afraid.")
+        }
+        keepOpen(pending, expecting: expecting)
+        if let question = state.lastQuestion { say(question) }
+    }
+
+    /// Whether the values said beside a yes ("yes, size ten, the black ones", "yes, the visa") are what is on the table.
+    private func restatesDraft(_ pending: PendingQuestion) -> Bool {
+        guard case .order(let draft) = state.flow else { return true }
+        let total = quote(for: draft)?.quote.total
+        let totalDigits = total.map { String(describing: $0).filter(\.isNumber) } ?? ""
+        let card: CardToken? = if case .charge(let card) = pending { card } else { draft.card ?? state.customer?.cardOnFile }
+        let chosen = [draft.options] + draft.cart.map(\.options)
+        /// A number said with a yes: the size, the quantity, the total, or the card's last four.
+        func known(_ number: String) -> Bool {
+            number == card?.last4 || totalDigits.contains(number.filter(\.isNumber)) || number == String(draft.quantity)
+                || chosen.contains { $0.values.contains(number) }
+        }
+        for said in interpretation.acts.informed {
+            for (name, value) in said.options where !chosen.contains(where: { $0[name] == value }) { return false }
+            if let quantity = said.quantity, quantity != draft.quantity { return false }
+            if let fulfillment = said.fulfillment, fulfillment != (draft.fulfillment ?? .pickup) { return false }
+            if let id = said.locationID, id != draft.locationID { return false }
+            if !said.productIDs.isEmpty, let product = draft.product,
+                !said.productIDs.contains(product.id), !draft.cart.contains(where: { said.productIDs.contains($0.product.id) })
+            {
+                return false
+            }
+            if let number = said.bareNumber ?? said.orderNumber, !known(number) { return false }
+            if said.refersToOther { return false }
+        }
+        // "Yes, the Amex" when the card is a Visa, "yes, ending 4343": not the card on the table.
+        let brands = ["visa", "mastercard", "amex", "american", "discover", "debit"]
+        let words = interpretation.acts.flatMap(\.words)
+        if let card {
+            if words.contains(where: { brands.contains($0) && !card.brand.lowercased().hasPrefix($0) }) { return false }
+            // "My husband's card", "the work card": a card qualified as another one.
+            let plain: Set<String> = [
+                "my", "the", "that", "this", "same", "your", "a", "on", "file", "saved", "usual", "credit", "it", "to", "charge", "put",
+                "use", "with", "and", "yes", "yeah", "ok", "okay", "sure", "please", "go", "ahead", "one", "is", "fine", "card",
+            ]
+            for (index, word) in words.enumerated() where word == "card" && index > 0 {
+                let before = words[index - 1]
+                if !plain.contains(before), !brands.contains(before), !card.brand.lowercased().hasPrefix(before) { return false }
+            }
+            if words.contains(where: { $0.count == 4 && $0.allSatisfy(\.isNumber) && !known($0) }) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,58 @@
+import Understanding
+
+/// How an answer to a question whose yes moves money — "Shall I place the order?", "Shall I charge …?" — is taken.
+///
+/// Only a plain, unhedged, unconditional yes proceeds. Read from the answer's dialogue acts, in this order:
+/// a repair or a change (a person, start over, repeat, cancel, a correction, a new request) is handled by the
+/// conversation as it would be anywhere; a hold-on or a take-back waits; a no declines; a question is
+/// answered and the question asked again; a hedge, a condition or anything unclear asks again.
+enum MoneyAnswer: Equatable {
+    /// A plain yes: go ahead.
+    case proceed
+    /// "No", "I didn't say yes": decline, nothing moves.
+    case decline
+    /// "Hold on", "yes, no wait": nothing moves; the question stays open.
+    case wait
+    /// "Is that with tax?": answer it, then ask again.
+    case question(DialogueAct.Topic)
+    /// "I guess so", "yes if it's under fifty", words not understood: nothing moves; ask again.
+    case hesitate
+    /// A correction, a new request, cancel, start over, repeat or a person: the conversation's usual handling,
+    /// which never proceeds on it (see `Turn.accept`).
+    case other
+
+    /// Reads the acts of an answer.
+    ///
+    /// - Parameter restatesDraft: whether the values said beside a yes ("yes, the black ones") are what is on the table.
+    init(_ acts: [DialogueAct], restatesDraft: Bool) {
+        let kinds = Set(acts.kinds)
+        if acts.isPlainYes {
+            self = restatesDraft ? .proceed : .other
+            return
+        }
+        let handledElsewhere: Set<DialogueAct.Kind> = [.human, .startOver, .repeatRequest, .cancel, .correction, .request]
+        if !kinds.isDisjoint(with: handledElsewhere) {
+            self = .other
+        } else if kinds.contains(.holdOn) {
+            self = .wait
+        } else if kinds.contains(.deny) {
+            self = .decline
+        } else if let question = acts.first(where: { $0.kind == .question }) {
+            self = .question(question.topic ?? .other)
+        } else if kinds == [.goodbye] || kinds == [.goodbye, .thanks] {
+            self = .other
+        } else {
+            self = .hesitate
+        }
+    }
+}
+
+extension PendingQuestion {
+    /// Whether a yes to this question places an order or charges a card.
+    var movesMoney: Bool {
+        switch self {
+        case .placeOrder, .charge: true
+        default: false
+        }
+    }
+}

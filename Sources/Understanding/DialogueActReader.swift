@@ -1,0 +1,319 @@
+/// Reads an utterance as dialogue acts: splits it into clauses, then reads each clause's structure —
+/// negation, hedges, conditions, questions, take-backs, corrections — rather than the mere presence of a
+/// "yes".
+///
+/// Clauses end at punctuation the recognizer wrote and before the words that open a new one ("but",
+/// "actually", "if", "wait", a question word after a yes). Each clause is read in a fixed order, so that
+/// what qualifies a yes always wins over the yes: a repair ("wait", "start over"), a question, a condition,
+/// a hedge, a negation, a correction, and only then an affirmation.
+struct DialogueActReader: Sendable {
+    let normalizer: TranscriptNormalizer
+    let extractor: EntityExtractor
+
+    /// The acts in `text`, in the order spoken; `[unclear]` when nothing in it could be read.
+    ///
+    /// - Parameters:
+    ///   - expecting: the slot the conversation asked for, which steers how values are read.
+    ///   - intent: what the whole utterance was classified as, for a clause that is a request.
+    func read(_ text: String, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct] {
+        var acts: [DialogueAct] = []
+        for segment in Self.segments(of: text) {
+            // Card digits are never kept in an act: a clause reads "[digits]" where a number was read out.
+            let words = normalizer.normalize(segment.text).map { word in
+                let digits = word.filter(\.isNumber).count
+                return digits >= 12 || (digits > 0 && expecting == .cardNumber) ? "[digits]" : word
+            }
+            for clause in Self.clauses(words) {
+                guard let act = read(clause: clause, asked: segment.asked, expecting: expecting, intent: intent, confidence: confidence)
+                else { continue }
+                acts += act
+            }
+        }
+        return acts.isEmpty ? [DialogueAct(.unclear)] : acts
+    }
+
+    // MARK: Segments and clauses
+
+    /// The text cut at the punctuation a recognizer or a typist wrote; `asked` when a segment ends with "?".
+    static func segments(of text: String) -> [(text: String, asked: Bool)] {
+        var result: [(String, Bool)] = []
+        var current = ""
+        let characters = Array(text)
+        for (index, character) in characters.enumerated() {
+            let next = index + 1 < characters.count ? characters[index + 1] : " "
+            let previous = index > 0 ? characters[index - 1] : " "
+            // "$34.84" and "10.5" keep their point; "4242, 4242" is one number read in groups.
+            let inNumber = previous.isNumber && next.isNumber
+            if ",;!?—…".contains(character) || (character == "." && !inNumber) {
+                if character == ",", inNumber || (previous.isNumber && next == " ") { current.append(" "); continue }
+                result.append((current, character == "?"))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        result.append((current, false))
+        return result.filter { !$0.0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// Words that open a new clause wherever they stand.
+    private static let clauseOpeners: [[String]] = [
+        ["but"], ["actually"], ["although"], ["though"], ["except"], ["only", "if"], ["if"], ["unless"], ["as", "long", "as"],
+        ["so", "long", "as"], ["provided"], ["assuming"], ["no", "wait"], ["wait"], ["hold", "on"], ["hang", "on"],
+        ["oh", "wait"], ["i", "mean"], ["or", "rather"],
+    ]
+    /// Hold-on words that stand apart from what follows them.
+    private static let interjections: [[String]] = [
+        ["oh", "wait"], ["no", "wait"], ["wait", "wait"], ["wait"], ["hold", "on"], ["hang", "on"], ["one", "sec"], ["one", "second"],
+    ]
+    /// Words after which a question word opens a new clause ("yes how long will it take").
+    private static let beforeQuestion: Set<String> = [
+        "yes", "yeah", "yep", "ok", "okay", "sure", "fine", "alright", "right", "great", "no", "and", "so", "also", "oh", "well",
+        "first", "quick", "question", "then", "perfect", "cool", "good", "thanks",
+    ]
+
+    static func clauses(_ words: [String]) -> [[String]] {
+        var clauses: [[String]] = []
+        var current: [String] = []
+        var index = 0
+        while index < words.count {
+            let rest = words[index...]
+            let opener = clauseOpeners.first { rest.starts(with: $0) }
+            let questionAfterAnswer =
+                questionWords.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
+                || (auxiliaries.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
+                    && index + 1 < words.count && subjects.contains(words[index + 1]))
+            if opener != nil || questionAfterAnswer, !current.isEmpty {
+                clauses.append(current)
+                current = []
+            }
+            // "Wait, where's my other order": the interjection is a clause of its own.
+            if let interjection = interjections.first(where: { rest.starts(with: $0) }), current.isEmpty, words.count > index + interjection.count {
+                clauses.append(interjection)
+                index += interjection.count
+                continue
+            }
+            current.append(words[index])
+            index += 1
+        }
+        if !current.isEmpty { clauses.append(current) }
+        return clauses
+    }
+
+    // MARK: Reading a clause
+
+    private func read(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
+        let entities = extractor.extract(words, expecting: expecting).entities
+        let text = " " + words.joined(separator: " ") + " "
+        func act(_ kind: DialogueAct.Kind, topic: DialogueAct.Topic? = nil) -> [DialogueAct] {
+            [DialogueAct(kind, words: words, entities: entities, topic: topic)]
+        }
+        func has(_ phrases: [String]) -> Bool { phrases.contains { text.contains(" \($0) ") } }
+        let first = words.first ?? ""
+
+        if has(Self.startOver) { return act(.startOver) }
+        if has(Self.repeatPhrases) || words == ["sorry"] || words == ["what"] || words == ["huh"] { return act(.repeatRequest) }
+        if has(Self.human) { return act(.human) }
+        if has(Self.holdOn) && !Self.affirmIdioms.contains(where: { text.contains(" \($0) ") }) { return act(.holdOn) }
+        if has(Self.cancelPhrases) { return act(.cancel) }
+
+        // A polite command in question form is a yes: "can you go ahead and charge it".
+        if isPoliteCommand(words, entities: entities) { return act(.affirm) }
+        // "Can I get 3 instead?", "could I use a different card?": a change asked for, whatever its form.
+        if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])) {
+            return act(.correction)
+        }
+        if asked || isQuestion(words) {
+            // "Do you have the black ones in a ten?", "where's my other order?" name something new: a request, not a
+            // question about what is on the table.
+            let elsewhere: Set<Intent> = [.orderStatus, .returnItem]
+            if !entities.productIDs.isEmpty || entities.orderNumber != nil || entities.refersToOther
+                || (elsewhere.contains(intent) && confidence >= 0.6)
+            {
+                return act(.request)
+            }
+            return act(.question, topic: Self.topic(of: text))
+        }
+        if has(Self.conditions) { return act(.condition) }
+        if has(Self.hedges) || Self.hedgeWords.contains(first) { return act(.hedge) }
+        let negated = words.contains { Self.negators.contains($0) } && !has(Self.affirmIdioms)
+        // A change is marked ("instead", "make it", "a different card") or set against what was said ("but the
+        // women's"); values said plainly ("use the visa", "size ten") are informs, which the conversation compares
+        // with what it has.
+        let contrasted = ["but", "except", "though", "although"].contains(first) && (hasValues(entities) || !entities.namedOptions.isEmpty)
+        let correcting = has(Self.correctionMarkers) || contrasted || (entities.mentionsCard && has(["different", "another", "other", "new"]))
+        if correcting, hasValues(entities) || !entities.namedOptions.isEmpty || !negated {
+            return act(.correction)
+        }
+        if negated {
+            // "No, the black ones": a no with a value is a correction.
+            if first == "no" || first == "nope" || first == "nah", hasValues(entities) {
+                return [DialogueAct(.deny, words: [first]), DialogueAct(.correction, words: Array(words.dropFirst()), entities: entities)]
+            }
+            return act(.deny)
+        }
+        let affirmed =
+            words.contains(where: Self.affirmWords.contains) || has(Self.affirmPhrases) || has(Self.affirmIdioms) || isCommandToProceed(words)
+        if affirmed {
+            // "Yes, size ten in black": the yes, and the values it restates (or changes).
+            if hasValues(entities) { return [DialogueAct(.affirm, words: words), DialogueAct(.inform, words: words, entities: entities)] }
+            return act(.affirm)
+        }
+        if has(Self.goodbye) { return act(.goodbye) }
+        if has(Self.thanks) { return act(.thanks) }
+        if has(Self.greetings) { return act(.greet) }
+        if hasValues(entities) {
+            let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+            if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, !entities.productIDs.isEmpty {
+                return act(.request)
+            }
+            return act(.inform)
+        }
+        let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem, .outOfScope]
+        if core.contains(intent), confidence >= 0.5, words.count >= 3 { return act(.request) }
+        // Chatter ("sorry my dog is barking") does nothing to the question; nothing at all is unclear.
+        return nil
+    }
+
+    private func hasValues(_ entities: Entities) -> Bool {
+        !entities.isEmpty || entities.mentionsCard || entities.refersToOther
+    }
+
+    /// "Is that right", "what's the total", "how long will it take", "tell me the tax first".
+    private func isQuestion(_ words: [String]) -> Bool {
+        guard let first = words.first else { return false }
+        var start = 0
+        // Openers that carry nothing: "so what's the total", "and is that with tax".
+        while start < words.count - 1, ["so", "and", "oh", "um", "well", "but", "just", "quick", "question", "first"].contains(words[start]) {
+            start += 1
+        }
+        let lead = words[start]
+        let text = " " + words.joined(separator: " ") + " "
+        if Self.questionWords.contains(lead) {
+            // "How about the black ones" proposes a value; "what about" likewise.
+            if words.dropFirst(start + 1).first == "about", lead == "how" || lead == "what" { return false }
+            return true
+        }
+        if Self.auxiliaries.contains(lead), start + 1 < words.count, Self.subjects.contains(words[start + 1]) {
+            // "Do it", "do that": a command, not "do you…?".
+            return !(lead == "do" && ["it", "that", "this"].contains(words[start + 1]))
+        }
+        if Self.questionPhrases.contains(where: { text.contains(" \($0) ") }) { return true }
+        // A tag: "that's with tax right", "it's the visa correct".
+        if words.count >= 3, let last = words.last, ["right", "correct", "yeah"].contains(last), first != "yes", first != "yeah" {
+            return Self.auxiliaries.contains(words[words.count - 2]) == false && words.contains { ["with", "the", "on", "is", "it"].contains($0) }
+        }
+        return false
+    }
+
+    /// "Can you go ahead and charge it", "could you place the order please", "would you put it through".
+    private func isPolitCommandLead(_ words: [String]) -> Bool {
+        guard words.count >= 3 else { return false }
+        return ["can", "could", "would", "will"].contains(words[0]) && ["you", "we"].contains(words[1])
+    }
+
+    private func isPoliteCommand(_ words: [String], entities: Entities) -> Bool {
+        guard isPolitCommandLead(words), !hasValues(entities) || entities.mentionsCard == false && entities.isEmpty else { return false }
+        guard !words.contains(where: Self.negators.contains) else { return false }
+        return isCommandToProceed(Array(words.dropFirst(2)))
+    }
+
+    /// "Go ahead and charge it", "place the order", "put it through": a command to do the thing asked about.
+    private func isCommandToProceed(_ words: [String]) -> Bool {
+        let rest = words.drop { ["please", "just", "yes", "yeah", "ok", "okay", "then", "go", "ahead", "and", "sure"].contains($0) }
+        guard let verb = rest.first else { return false }
+        return Self.proceedVerbs.contains(verb)
+    }
+
+    private static func topic(of text: String) -> DialogueAct.Topic {
+        func has(_ words: [String]) -> Bool { words.contains { text.contains(" \($0) ") } }
+        if has(["total", "tax", "price", "cost", "costs", "much", "expensive", "cheaper", "dollars", "including", "fee", "fees"]) {
+            return .price
+        }
+        if has(["card", "visa", "mastercard", "amex", "discover", "ending", "pay", "paying", "payment"]) { return .payment }
+        if has(["stock", "available", "have it", "have them", "held", "hold", "left", "sure it is", "sure they are", "got it", "got them"]) {
+            return .stock
+        }
+        if has(["when", "long", "ready", "arrive", "get here", "ship", "time", "today", "tomorrow", "days"]) { return .readiness }
+        if has(["where", "address", "located", "which store"]) { return .place }
+        return .other
+    }
+
+    // MARK: Lexicon
+
+    static let questionWords: Set<String> = ["what", "how", "when", "where", "which", "why", "who", "whose"]
+    static let auxiliaries: Set<String> = [
+        "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "has", "have", "may", "am",
+    ]
+    static let subjects: Set<String> = [
+        "i", "you", "it", "that", "this", "there", "they", "we", "he", "she", "the", "my", "your", "these", "those", "its", "a",
+    ]
+    private static let questionPhrases = [
+        "i was wondering", "i wonder", "do you know", "any idea", "tell me the", "tell me how", "tell me what", "tell me when",
+        "want to know", "need to know", "like to know",
+    ]
+    private static let negators: Set<String> = ["not", "never", "no", "nope", "nah", "nothing", "neither", "nor", "negative"]
+    /// Phrases with a negation that mean yes.
+    private static let affirmIdioms = [
+        "no problem", "no worries", "not a problem", "why not", "no doubt", "no question", "hold on to it", "can not wait",
+        "not a bad idea", "that is not a problem",
+    ]
+    private static let affirmWords: Set<String> = [
+        "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "yes", "sure", "ok", "okay", "k", "kk", "alright", "fine", "perfect", "great",
+        "absolutely", "definitely", "certainly", "correct", "right", "exactly", "indeed", "affirmative", "mhm", "mhmm", "mmhmm",
+        "uhhuh", "cool", "awesome", "excellent", "lovely", "brilliant", "good", "proceed", "confirm", "confirmed", "agreed",
+        "gladly", "yass", "yess", "aye", "totally", "sounds",
+    ]
+    private static let affirmPhrases = [
+        "go ahead", "do it", "go for it", "please do", "sounds good", "that works", "works for me", "of course", "uh huh",
+        "all right", "let us do it", "let us go", "you bet", "for sure", "sure thing", "i agree", "i accept", "by all means", "i do",
+        "that will do", "put it through", "ring it up", "that is it",
+    ]
+    /// Verbs that, as a command, tell the assistant to do what it asked about.
+    private static let proceedVerbs: Set<String> = [
+        "charge", "place", "proceed", "process", "put", "ring", "run", "book", "submit", "complete", "finalize", "finish", "confirm",
+        "do", "take", "bill", "send", "order", "use",
+    ]
+    private static let hedges = [
+        "not sure", "unsure", "i guess", "guess so", "i suppose", "suppose so", "maybe", "probably", "perhaps", "possibly",
+        "i think", "think so", "believe so", "i believe", "let me think", "think about it", "kind of", "sort of", "kinda", "sorta",
+        "do not know", "not certain", "i am torn", "might", "i hope so", "hopefully", "depends", "i would rather wait",
+        "not yet", "in a minute", "not right now", "let me see", "should i", "i doubt", "doubt it", "not really", "hard to say",
+        "in theory", "more or less", "i am thinking", "give me a minute", "second thoughts", "on the fence", "hesitant", "reckon",
+        "i feel like", "i would say", "sounds like", "i was going to", "was hoping", "i am afraid",
+    ]
+    /// Words that, opening a clause, hedge it: "hmm", "um well".
+    private static let hedgeWords: Set<String> = ["hmm", "hm", "hmmm", "mm", "eh", "meh", "er", "erm", "uhm", "welp"]
+    private static let conditions = [
+        "if", "unless", "as long as", "so long as", "provided", "providing", "assuming", "only if", "on condition", "depending on",
+        "but only", "as soon as you confirm", "once you",
+    ]
+    private static let holdOn = [
+        "wait", "hold on", "hang on", "one sec", "one second", "one moment", "just a moment", "just a sec", "just a second",
+        "give me a sec", "give me a second", "hold up", "bear with me", "let me check", "let me find", "let me get", "let me look",
+        "let me grab", "let me ask", "a moment", "a sec", "a second", "stop", "whoa", "woah",
+    ]
+    private static let cancelPhrases = [
+        "cancel", "forget it", "forget about it", "never mind", "nevermind", "scratch that", "drop it", "do not bother",
+        "forget the whole", "call it off", "leave it",
+    ]
+    private static let startOver = ["start over", "start again", "begin again", "from the top", "restart", "start from scratch"]
+    private static let repeatPhrases = [
+        "repeat", "say that again", "say again", "say it again", "come again", "pardon", "sorry what", "what was that",
+        "what did you say", "one more time", "did not catch", "did not hear", "missed that", "could not hear", "can not hear",
+    ]
+    private static let human = [
+        "real person", "a person", "human", "agent", "representative", "operator", "somebody", "someone", "a manager",
+        "team member", "customer service", "speak to", "talk to", "live person", "staff",
+    ]
+    private static let goodbye = [
+        "bye", "goodbye", "see you", "see ya", "talk later", "have a good", "that is all", "that will be all", "i am done",
+        "hang up", "sayonara", "ciao", "adios", "take care", "farewell",
+    ]
+    private static let thanks = ["thanks", "thank", "appreciate", "cheers", "grateful"]
+    private static let greetings = ["hi", "hello", "hey", "good morning", "good afternoon", "good evening", "howdy"]
+    private static let correctionMarkers = [
+        "instead", "rather", "actually", "make it", "make that", "change", "switch", "i meant", "i mean", "different", "swap",
+        "not the", "other one", "another", "add", "drop", "remove", "take off", "more", "less", "fewer",
+    ]
+}
