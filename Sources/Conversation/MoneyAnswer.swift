@@ -17,7 +17,7 @@ enum MoneyAnswer: Equatable {
     case question(DialogueAct.Topic)
     /// "I guess so", "yes if it's under fifty", words not understood: nothing moves; ask again.
     case hesitate
-    /// A correction, a new request, cancel, start over, repeat or a person: the conversation's usual handling,
+    /// A correction, a new request, cancel, start over, repeat, goodbye or a person: the conversation's usual handling,
     /// which never proceeds on it (see `Turn.accept`).
     case other
 
@@ -30,17 +30,16 @@ enum MoneyAnswer: Equatable {
             self = restatesDraft ? .proceed : .other
             return
         }
-        let handledElsewhere: Set<DialogueAct.Kind> = [.human, .startOver, .repeatRequest, .cancel, .correction, .request]
+        let handledElsewhere: Set<DialogueAct.Kind> = [.human, .startOver, .repeatRequest, .cancel, .correction, .request, .goodbye]
         if !kinds.isDisjoint(with: handledElsewhere) {
             self = .other
+        } else if let question = acts.last(where: { $0.kind == .question }), acts.last?.kind != .holdOn {
+            // "Wait, what's the total?": the question is what to answer.
+            self = .question(question.topic ?? .other)
         } else if kinds.contains(.holdOn) {
             self = .wait
         } else if kinds.contains(.deny) {
             self = .decline
-        } else if let question = acts.first(where: { $0.kind == .question }) {
-            self = .question(question.topic ?? .other)
-        } else if kinds == [.goodbye] || kinds == [.goodbye, .thanks] {
-            self = .other
         } else {
             self = .hesitate
         }

@@ -32,6 +32,8 @@ struct SessionState: Sendable {
     /// Unpaid orders the POS could not cancel when the caller dropped them; tried again when the call ends.
     var ordersToCancel: [String] = []
     var transcript: [TranscriptLine] = []
+    /// A card number being read out in groups over several turns; emptied once whole or when the call moves on.
+    var cardEntry = CardEntry()
 
     init(id: String) {
         self.id = id
@@ -180,4 +182,22 @@ struct ReturnDraft: Sendable {
     var quantity: Int?
     /// The caller's own word for the item ("the shoes"), echoed back.
     var noun: String?
+}
+
+/// The digits of a card number read so far, over several turns ("4242 4242" … "4242 4242").
+///
+/// Held only until the number is whole — then tokenized at once and emptied — and never printed: its
+/// description says only how many digits it has.
+struct CardEntry: Sendable, CustomStringConvertible {
+    private(set) var digits = ""
+
+    mutating func append(_ more: String) { digits += more }
+
+    /// As many digits as a card starting with these has (16; 15 for American Express…).
+    var isWhole: Bool { digits.count >= 13 && digits.count == digits.expectedCardLength }
+    /// More digits than a card starting with these has.
+    var isTooLong: Bool { digits.count > max(digits.expectedCardLength, 13) }
+    var isEmpty: Bool { digits.isEmpty }
+
+    var description: String { "CardEntry(\(digits.count) digits)" }
 }

@@ -245,6 +245,10 @@ struct Turn {
         state.pending = nil
         state.expecting = nil
         asked = expecting
+        // Card digits pieced together over turns are dropped as soon as the call talks about anything else.
+        if expecting != .cardNumber || (interpretation.entities.cardDigits == nil && interpretation.entities.cardNumber == nil) {
+            state.cardEntry = CardEntry()
+        }
         before = state.lastQuestion.map { ResumePoint(pending: pending, expecting: expecting, question: $0) }
 
         await route(pending: pending, expecting: expecting)
@@ -403,8 +407,9 @@ struct Turn {
     }
 
     private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?, restarted: Bool = false) async {
-        // A card number read while an order is being paid for is the answer, whatever else was said with it.
-        if case .order = state.flow, interpretation.entities.cardNumber != nil {
+        // A card number (or part of one, when one was asked for) read while an order is being paid for is the answer,
+        // whatever else was said with it.
+        if case .order = state.flow, interpretation.entities.cardNumber != nil || interpretation.entities.cardDigits != nil {
             interpretation.intent = .inform
             await continueOrder()
             return
@@ -1055,6 +1060,9 @@ struct Turn {
         case .order(let draft):
             if let product = draft.product { slots["product"] = product.id }
             slots.merge(draft.options) { $1 }
+            if let product = draft.product, let variant = product.variants.first(where: { $0.options == draft.options }) {
+                slots["sku"] = variant.sku
+            }
             slots["quantity"] = String(draft.quantity)
             if let fulfillment = draft.fulfillment { slots["fulfillment"] = fulfillment.rawValue }
             if let id = draft.locationID { slots["location"] = id }

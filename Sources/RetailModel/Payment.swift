@@ -48,4 +48,12 @@ extension String {
         }
         return sum % 10 == 0
     }
+
+    /// How many digits a card number starting with these digits has: 15 for American Express (34, 37), 14 for
+    /// Diners Club (36, 38, 300–305), 16 for the rest.
+    public var expectedCardLength: Int {
+        if hasPrefix("34") || hasPrefix("37") { return 15 }
+        if hasPrefix("36") || hasPrefix("38") || ("300"..."305").contains(String(prefix(3))) { return 14 }
+        return 16
+    }
 }

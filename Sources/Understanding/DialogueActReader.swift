@@ -103,6 +103,16 @@ struct DialogueActReader: Sendable {
     // MARK: Reading a clause
 
     private func read(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
+        guard var acts = readOne(clause: words, asked: asked, expecting: expecting, intent: intent, confidence: confidence) else { return nil }
+        // "I'll think about it, bye": a goodbye closing a clause is an act of its own.
+        let last = words.suffix(2)
+        if acts.last?.kind != .goodbye, last.contains("bye") || last.contains("goodbye") || Array(last) == ["see", "you"] {
+            acts.append(DialogueAct(.goodbye, words: Array(last)))
+        }
+        return acts
+    }
+
+    private func readOne(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
         let entities = extractor.extract(words, expecting: expecting).entities
         let text = " " + words.joined(separator: " ") + " "
         func act(_ kind: DialogueAct.Kind, topic: DialogueAct.Topic? = nil) -> [DialogueAct] {
@@ -227,6 +237,8 @@ struct DialogueActReader: Sendable {
 
     private static func topic(of text: String) -> DialogueAct.Topic {
         func has(_ words: [String]) -> Bool { words.contains { text.contains(" \($0) ") } }
+        // Opening hours and the like are the store's, not the order's.
+        if has(["close", "closes", "closing", "open", "opens", "opening", "hours", "policy", "return"]) { return .other }
         if has(["total", "tax", "price", "cost", "costs", "much", "expensive", "cheaper", "dollars", "including", "fee", "fees"]) {
             return .price
         }

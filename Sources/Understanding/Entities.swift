@@ -39,6 +39,9 @@ public struct Entities: Sendable, Hashable {
     public var refundMethod: RefundMethod?
     /// A spoken card number (13–19 digits). Tokenize it at once; never store it.
     public var cardNumber: String?
+    /// Digits read while a card number was asked for, too few to be one ("four two four two"): the
+    /// conversation pieces them together across turns and tokenizes the whole. Never stored.
+    public var cardDigits: String?
     /// "that", "it", "those", "the same": the product in focus.
     public var refersToFocus = false
     /// "my other order", "the previous one": not the one just discussed.

@@ -166,6 +166,10 @@ public struct LanguageUnderstanding: Sendable {
         var entities = extracted.entities
         entities.unmatchedModel = unmatchedModel(words, extracted)
         entities.items = items(words, extracted)
+        if expecting == .cardNumber, entities.cardNumber == nil {
+            let digits = words.filter(NumberWords.isDigits).joined()
+            if !digits.isEmpty { entities.cardDigits = digits }
+        }
         let redacted = words.map { word in
             if word == entities.cardNumber { return "card ending \(word.suffix(4))" }
             // While a card number is being read, or next to one (expiry, security code), no digits are kept;

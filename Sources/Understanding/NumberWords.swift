@@ -152,7 +152,9 @@ enum NumberWords {
         return result
     }
 
-    /// The longest run of leading groups that reads as a card number (13–19 digits, Luhn-valid first).
+    /// The run of leading groups that reads as a card number: the one as long as its first digits say a card is
+    /// (16 digits, 15 for American Express…), else the longest up to 19. Never chosen by the checksum: a number
+    /// that fails it is asked for again, not cut to a shorter one that happens to pass.
     private static func cardPrefix(_ groups: [String]) -> (digits: String, tokens: Int)? {
         var candidates: [(digits: String, tokens: Int)] = []
         var digits = ""
@@ -162,7 +164,7 @@ enum NumberWords {
             if (13...19).contains(digits.count) { candidates.append((digits, count + 1)) }
             if digits.count > 19 { break }
         }
-        return candidates.last { $0.digits.passesLuhnCheck } ?? candidates.last
+        return candidates.first { $0.digits.count == $0.digits.expectedCardLength } ?? candidates.last
     }
 
     private static func fractionValue(_ token: String) -> Double? {

@@ -33,13 +33,8 @@ extension Turn {
         guard case .order(var draft) = state.flow else { return }
         var entities = interpretation.entities
 
-        if let number = entities.cardNumber {
-            await takeCard(number, draft: draft)
-            return
-        }
-        if asked == .cardNumber, interpretation.redactedText.contains("[digits]") {
-            // Part of a number: never pieced together across turns, so nothing of it is kept.
-            ask("I only caught part of that. Please read me the whole card number in one go.", expecting: .cardNumber)
+        if let digits = entities.cardNumber ?? entities.cardDigits {
+            await readCard(digits, draft: draft)
             return
         }
         if await editCart(&draft) { return }
@@ -508,6 +503,24 @@ extension Turn {
         draft.card = nil
         state.flow = .order(draft)
         ask("Sure — please read me the card number you'd like to use.", expecting: .cardNumber)
+    }
+
+    /// Digits of a card number, read whole or in groups over several turns: once the number is whole it is taken;
+    /// a number with more digits than a card has is asked for again from the start. Nothing is cut or mended.
+    private mutating func readCard(_ digits: String, draft: OrderDraft) async {
+        // A whole number read in one go starts afresh, whatever was read before.
+        if digits.count >= 13 { state.cardEntry = CardEntry() }
+        state.cardEntry.append(digits)
+        let entry = state.cardEntry
+        if entry.isWhole || entry.isTooLong { state.cardEntry = CardEntry() }
+        if entry.isWhole {
+            await takeCard(entry.digits, draft: draft)
+        } else if entry.isTooLong {
+            notUnderstood(
+                "That's more digits than a card number has. Could you read it to me again from the start, digit by digit?", expecting: .cardNumber)
+        } else {
+            ask("Got it, that's \(entry.digits.count) digits so far — go on.", expecting: .cardNumber)
+        }
     }
 
     /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
