@@ -127,12 +127,16 @@ struct DialogueActReader: Sendable {
         if has(Self.holdOn) && !Self.affirmIdioms.contains(where: { text.contains(" \($0) ") }) { return act(.holdOn) }
         if has(Self.cancelPhrases) { return act(.cancel) }
 
-        // A polite command in question form is a yes: "can you go ahead and charge it".
-        if isPoliteCommand(words, entities: entities) { return act(.affirm) }
+        // Idioms that say yes in other words ("why not", "make it so", "don't change a thing").
+        if has(Self.affirmIdioms), !hasValues(entities) { return act(.affirm) }
         // "Can I get 3 instead?", "could I use a different card?": a change asked for, whatever its form.
         if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])) {
             return act(.correction)
         }
+        // "Charge it tomorrow", "place it after I talk to my wife": a yes put off is no yes now.
+        if has(Self.deferrals) { return act(.condition) }
+        // A polite command in question form is a yes: "can you go ahead and charge it".
+        if isPoliteCommand(words, entities: entities) { return act(.affirm) }
         if asked || isQuestion(words) {
             // "Do you have the black ones in a ten?", "where's my other order?" name something new: a request, not a
             // question about what is on the table.
@@ -172,6 +176,12 @@ struct DialogueActReader: Sendable {
         if has(Self.goodbye) { return act(.goodbye) }
         if has(Self.thanks) { return act(.thanks) }
         if has(Self.greetings) { return act(.greet) }
+        // "…but I wanted the 97s": a reservation set against what came before, even when its words aren't understood.
+        if ["but", "except", "though", "although"].contains(first), words.count > 1,
+            !words.dropFirst().allSatisfy({ ["please", "thanks", "thank", "you", "yes", "ok", "okay", "sure"].contains($0) })
+        {
+            return act(.unclear)
+        }
         if hasValues(entities) {
             let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
             if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, !entities.productIDs.isEmpty {
@@ -264,17 +274,25 @@ struct DialogueActReader: Sendable {
         "i was wondering", "i wonder", "do you know", "any idea", "tell me the", "tell me how", "tell me what", "tell me when",
         "want to know", "need to know", "like to know",
     ]
-    private static let negators: Set<String> = ["not", "never", "no", "nope", "nah", "nothing", "neither", "nor", "negative"]
+    private static let negators: Set<String> = ["not", "never", "no", "nope", "nah", "naw", "nothing", "neither", "nor", "negative"]
     /// Phrases with a negation that mean yes.
     private static let affirmIdioms = [
-        "no problem", "no worries", "not a problem", "why not", "no doubt", "no question", "hold on to it", "can not wait",
-        "not a bad idea", "that is not a problem",
+        "no problem", "no worries", "not a problem", "why not", "no doubt", "no question", "can not wait", "not a bad idea",
+        "that is not a problem", "do not change a thing", "do not change anything", "nothing to change", "leave it as it is",
+        "fire away", "you betcha", "betcha", "righto", "right o", "that will do", "make it so", "say less", "yes sir", "yes maam",
+        "ten four", "10 4", "roger that", "sounds like a plan", "lets roll", "let us roll", "all good",
+    ]
+    /// Words that put a yes off to later.
+    private static let deferrals = [
+        "tomorrow", "later", "next week", "next month", "tonight", "this evening", "on monday", "on tuesday", "on wednesday",
+        "on thursday", "on friday", "on saturday", "on sunday", "after i", "when i", "once i", "first let me", "let me talk",
+        "talk to my", "ask my", "check with my", "call me back", "call back",
     ]
     private static let affirmWords: Set<String> = [
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "yes", "sure", "ok", "okay", "k", "kk", "alright", "fine", "perfect", "great",
         "absolutely", "definitely", "certainly", "correct", "right", "exactly", "indeed", "affirmative", "mhm", "mhmm", "mmhmm",
         "uhhuh", "cool", "awesome", "excellent", "lovely", "brilliant", "good", "proceed", "confirm", "confirmed", "agreed",
-        "gladly", "yass", "yess", "aye", "totally", "sounds",
+        "gladly", "yass", "yess", "aye", "totally", "sounds", "yessir", "yesir", "bet", "righto", "roger",
     ]
     private static let affirmPhrases = [
         "go ahead", "do it", "go for it", "please do", "sounds good", "that works", "works for me", "of course", "uh huh",
@@ -287,7 +305,7 @@ struct DialogueActReader: Sendable {
         "do", "take", "bill", "send", "order", "use",
     ]
     private static let hedges = [
-        "not sure", "unsure", "i guess", "guess so", "i suppose", "suppose so", "maybe", "probably", "perhaps", "possibly",
+        "not sure", "unsure", "fairly sure", "pretty sure", "quite sure", "almost sure", "mostly sure", "i guess", "guess so", "i suppose", "suppose so", "maybe", "probably", "perhaps", "possibly",
         "i think", "think so", "believe so", "i believe", "let me think", "think about it", "kind of", "sort of", "kinda", "sorta",
         "do not know", "not certain", "i am torn", "might", "i hope so", "hopefully", "depends", "i would rather wait",
         "not yet", "in a minute", "not right now", "let me see", "should i", "i doubt", "doubt it", "not really", "hard to say",

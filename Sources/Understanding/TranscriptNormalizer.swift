@@ -62,7 +62,10 @@ public struct TranscriptNormalizer: Sendable {
             let word = String(word)
             if let expanded = Self.contractions[word] {
                 tokens += expanded.split(separator: " ").map(String.init)
-            } else if word.hasSuffix("'s") || word.hasSuffix("'ll") || word.hasSuffix("'re") || word.hasSuffix("'d") {
+            } else if word.hasSuffix("'ll") {
+                // "that'll do" → "that will do".
+                tokens += [String(word.dropLast(3)), "will"]
+            } else if word.hasSuffix("'s") || word.hasSuffix("'re") || word.hasSuffix("'d") {
                 // Possessives and leftover contractions: "levi's" → "levis", "store'll" → "store".
                 tokens.append(word.hasSuffix("'s") ? word.replacingOccurrences(of: "'", with: "") : String(word.prefix { $0 != "'" }))
             } else {

@@ -127,6 +127,20 @@ extension Turn {
         let words = interpretation.acts.flatMap(\.words)
         if let card {
             if words.contains(where: { brands.contains($0) && !card.brand.lowercased().hasPrefix($0) }) { return false }
+            // "Charge it to my paypal", "put it on my account": what it is to be paid with must be the card on the table.
+            let pointers: Set<String> = ["to", "on", "with", "use", "using"]
+            let determiners: Set<String> = ["my", "the", "that", "this", "your", "a", "same", "usual"]
+            let fine: Set<String> = ["card", "file", "it", "that", "one", "me", "there", "this", "same", "usual"]
+            let payVerbs: Set<String> = ["charge", "put", "pay", "bill", "use", "using", "run"]
+            // The pointer belongs to the verb: "charge it to …", "put it on …", "pay with …", "use …".
+            for (index, word) in words.enumerated()
+            where pointers.contains(word) && words[max(0, index - 2)...index].contains(where: payVerbs.contains) {
+                guard let object = words.dropFirst(index + 1).first(where: { !determiners.contains($0) }) else { continue }
+                if object.count == 4, object.allSatisfy(\.isNumber) { continue }
+                if !fine.contains(object), !brands.contains(object), !card.brand.lowercased().hasPrefix(object), !pointers.contains(object) {
+                    return false
+                }
+            }
             // "My husband's card", "the work card": a card qualified as another one.
             let plain: Set<String> = [
                 "my", "the", "that", "this", "same", "your", "a", "on", "file", "saved", "usual", "credit", "it", "to", "charge", "put",
