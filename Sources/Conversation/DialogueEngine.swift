@@ -136,6 +136,13 @@ public actor DialogueEngine {
         await beginTurn(utterance.sessionID)
         defer { endTurn(utterance.sessionID) }
         var state = sessions[utterance.sessionID] ?? SessionState(id: utterance.sessionID)
+        if let caller = utterance.caller, let bound = state.resolvedCaller, caller != bound {
+            // A session belongs to one caller: another caller's turn starts a new call, so nobody's "yes" or card ever
+            // pays for somebody else's order. What the first caller left unpaid or held is let go, as at a hang-up.
+            if !state.handedOff { await cancelUnpaidOrders(of: state) }
+            await configuration.reservations.releaseAll(holder: utterance.sessionID)
+            state = SessionState(id: utterance.sessionID)
+        }
         var identified: String?
         if let caller = utterance.caller, caller != state.resolvedCaller {
             // Identifying the caller belongs to the call, not to the turn's flow, so it is traced apart.
@@ -191,7 +198,6 @@ public actor DialogueEngine {
         }
     }
 
-    /// Forgets a session (the call ended, or `/reset`).
     /// A caller who hangs up mid-checkout leaves no order holding stock in the POS: an order created for them that
     /// nothing has paid for (and no charge may have reached) is cancelled. A person taking over keeps it.
     private func cancelUnpaidOrders(of state: SessionState) async {
@@ -204,6 +210,7 @@ public actor DialogueEngine {
         for number in state.ordersToCancel { _ = try? await pointOfSale.cancelOrder(number: number) }
     }
 
+    /// Forgets a session (the call ended, or `/reset`).
     ///
     /// A turn of the session still under way finishes first (a hang-up mid-charge must not cancel the order being
     /// paid for, nor be undone when that turn saves its state).

@@ -88,7 +88,7 @@ struct DialogueActReader: Sendable {
                 current = []
             }
             // "Wait, where's my other order": the interjection is a clause of its own.
-            if let interjection = interjections.first(where: { rest.starts(with: $0) }), current.isEmpty, words.count > index + interjection.count {
+            if let interjection = interjections.first(where: { rest.starts(with: $0) }), current.isEmpty {
                 clauses.append(interjection)
                 index += interjection.count
                 continue
@@ -130,13 +130,16 @@ struct DialogueActReader: Sendable {
         // Idioms that say yes in other words ("why not", "make it so", "don't change a thing").
         if has(Self.affirmIdioms), !hasValues(entities) { return act(.affirm) }
         // "Can I get 3 instead?", "could I use a different card?": a change asked for, whatever its form.
-        if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])) {
+        let negated = words.contains { Self.negators.contains($0) } && !has(Self.affirmIdioms)
+        if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])),
+            hasValues(entities) || !entities.namedOptions.isEmpty || !negated
+        {
             return act(.correction)
         }
         // "Charge it tomorrow", "place it after I talk to my wife": a yes put off is no yes now.
-        if has(Self.deferrals) { return act(.condition) }
+        let deferred = has(Self.deferrals)
         // A polite command in question form is a yes: "can you go ahead and charge it".
-        if isPoliteCommand(words, entities: entities) { return act(.affirm) }
+        if !deferred, isPoliteCommand(words, entities: entities) { return act(.affirm) }
         if asked || isQuestion(words) {
             // "Do you have the black ones in a ten?", "where's my other order?" name something new: a request, not a
             // question about what is on the table.
@@ -146,11 +149,14 @@ struct DialogueActReader: Sendable {
             {
                 return act(.request)
             }
-            return act(.question, topic: Self.topic(of: text))
+            // With no question of ours open, a question is a request of its own ("what time do you close?").
+            return expecting == nil ? act(.request) : act(.question, topic: Self.topic(of: text))
         }
-        if has(Self.conditions) { return act(.condition) }
-        if has(Self.hedges) || Self.hedgeWords.contains(first) { return act(.hedge) }
-        let negated = words.contains { Self.negators.contains($0) } && !has(Self.affirmIdioms)
+        if deferred || has(Self.conditions) { return act(.condition) }
+        if has(Self.hedges) || Self.hedgeWords.contains(first) {
+            // "Maybe a nine": unsure, and a value all the same.
+            return hasValues(entities) ? act(.hedge) + [DialogueAct(.inform, words: words, entities: entities)] : act(.hedge)
+        }
         // A change is marked ("instead", "make it", "a different card") or set against what was said ("but the
         // women's"); values said plainly ("use the visa", "size ten") are informs, which the conversation compares
         // with what it has.
@@ -174,6 +180,10 @@ struct DialogueActReader: Sendable {
             return act(.affirm)
         }
         if has(Self.goodbye) { return act(.goodbye) }
+        let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+        if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, words.count >= 3 {
+            return act(.request)
+        }
         if has(Self.thanks) { return act(.thanks) }
         if has(Self.greetings) { return act(.greet) }
         // "…but I wanted the 97s": a reservation set against what came before, even when its words aren't understood.
@@ -182,15 +192,8 @@ struct DialogueActReader: Sendable {
         {
             return act(.unclear)
         }
-        if hasValues(entities) {
-            let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
-            if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, !entities.productIDs.isEmpty {
-                return act(.request)
-            }
-            return act(.inform)
-        }
-        let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem, .outOfScope]
-        if core.contains(intent), confidence >= 0.5, words.count >= 3 { return act(.request) }
+        if hasValues(entities) || words.contains("[digits]") { return act(.inform) }
+        if core.contains(intent) || intent == .outOfScope, confidence >= 0.5, words.count >= 3 { return act(.request) }
         // Chatter ("sorry my dog is barking") does nothing to the question; nothing at all is unclear.
         return nil
     }
@@ -305,7 +308,8 @@ struct DialogueActReader: Sendable {
         "do", "take", "bill", "send", "order", "use",
     ]
     private static let hedges = [
-        "not sure", "unsure", "fairly sure", "pretty sure", "quite sure", "almost sure", "mostly sure", "i guess", "guess so", "i suppose", "suppose so", "maybe", "probably", "perhaps", "possibly",
+        "not sure", "unsure", "fairly sure", "pretty sure", "quite sure", "almost sure", "mostly sure", "i guess", "guess so", "i suppose",
+        "suppose so", "maybe", "probably", "perhaps", "possibly",
         "i think", "think so", "believe so", "i believe", "let me think", "think about it", "kind of", "sort of", "kinda", "sorta",
         "do not know", "not certain", "i am torn", "might", "i hope so", "hopefully", "depends", "i would rather wait",
         "not yet", "in a minute", "not right now", "let me see", "should i", "i doubt", "doubt it", "not really", "hard to say",
@@ -327,7 +331,9 @@ struct DialogueActReader: Sendable {
         "cancel", "forget it", "forget about it", "never mind", "nevermind", "scratch that", "drop it", "do not bother",
         "forget the whole", "call it off", "leave it",
     ]
-    private static let startOver = ["start over", "start again", "begin again", "from the top", "restart", "start from scratch"]
+    private static let startOver = [
+        "start over", "start again", "begin again", "from the top", "restart", "start from scratch", "from the beginning", "start this over",
+    ]
     private static let repeatPhrases = [
         "repeat", "say that again", "say again", "say it again", "come again", "pardon", "sorry what", "what was that",
         "what did you say", "one more time", "did not catch", "did not hear", "missed that", "could not hear", "can not hear",
