@@ -95,7 +95,7 @@ let package = Package(
             name: "VoicePOSTests",
             dependencies: [
                 "Replay", "Conversation", "StoreSimulator", "Understanding", "Commerce", "RetailModel", "Connectors", "PlatformFronts", "Gateway",
-                "Server", .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
+                "Server", "Yams", .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),

@@ -83,7 +83,9 @@ struct DialogueActReader: Sendable {
                 questionWords.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
                 || (auxiliaries.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
                     && index + 1 < words.count && subjects.contains(words[index + 1]))
-            if opener != nil || questionAfterAnswer, !current.isEmpty {
+            // An opener that ends the utterance ("black, actually") qualifies what came before; it opens nothing.
+            let endsUtterance = opener.map { index + $0.count >= words.count } ?? false
+            if opener != nil && !endsUtterance || questionAfterAnswer, !current.isEmpty {
                 clauses.append(current)
                 current = []
             }
@@ -144,8 +146,9 @@ struct DialogueActReader: Sendable {
             // "Do you have the black ones in a ten?", "where's my other order?" name something new: a request, not a
             // question about what is on the table.
             let elsewhere: Set<Intent> = [.orderStatus, .returnItem]
+            let aboutAnOrder = ["order", "orders", "return", "refund", "package", "delivery"].contains(where: words.contains)
             if !entities.productIDs.isEmpty || entities.orderNumber != nil || entities.refersToOther
-                || (elsewhere.contains(intent) && confidence >= 0.6)
+                || (elsewhere.contains(intent) && confidence >= 0.6 && aboutAnOrder)
             {
                 return act(.request)
             }

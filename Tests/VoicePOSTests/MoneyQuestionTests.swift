@@ -1,0 +1,116 @@
+import Foundation
+import Replay
+import Testing
+import Understanding
+import Yams
+
+@testable import Conversation
+
+/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on two sets of
+/// replies written by people who had not seen the code (`MoneyReplies/`), each replayed as a call on the demo store.
+struct MoneyQuestionTests {
+    private struct Reply: Decodable {
+        var text: String
+        var expect: String
+        var kind: String
+    }
+
+    private struct ReplySet: Decodable {
+        var place_order: [Reply]
+        var charge: [Reply]
+    }
+
+    private static let runner = Result { DialogueRunner(intents: try Fixtures.intents()) }
+    private static let order = "I'd like to order the Nike Air Max 90 in black, size 10, for pickup at the Downtown store"
+
+    private static func replies(_ file: String) throws -> ReplySet {
+        let url = Fixtures.root.appendingPathComponent("Tests/VoicePOSTests/MoneyReplies").appendingPathComponent(file)
+        return try YAMLDecoder().decode(ReplySet.self, from: String(contentsOf: url, encoding: .utf8))
+    }
+
+    /// The reply as a call: the order read back, (for the charge) a yes to it, then the reply; the store after the
+    /// call must show the order and payment made exactly when the reply is a plain yes.
+    private static func call(answering reply: Reply, atCharge: Bool) -> String {
+        let quoted = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+        let proceeds = reply.expect == "proceed"
+        var yaml = """
+            name: \(quoted(reply.text))
+            turns:
+              - user: \(quoted(order))
+                reply_contains: [Shall I place the order]
+
+            """
+        if atCharge {
+            let moved = proceeds ? 1 : 0
+            yaml += """
+                  - user: 'yes'
+                    reply_contains: [Shall I charge]
+                  - user: \(quoted(reply.text))
+                after: {new_orders: \(moved), new_payments: \(moved)}
+
+                """
+        } else {
+            yaml += """
+                  - user: \(quoted(reply.text))
+                    \(proceeds ? "reply_contains" : "reply_excludes"): [Shall I charge]
+                after: {new_orders: 0, new_payments: 0}
+
+                """
+        }
+        return yaml
+    }
+
+    @Test(arguments: ["first-set.yaml", "second-set.yaml"], [false, true])
+    func onlyAPlainYesMovesMoney(set file: String, atCharge: Bool) async throws {
+        let runner = try Self.runner.get()
+        let set = try Self.replies(file)
+        let replies = atCharge ? set.charge : set.place_order
+        #expect(replies.filter { $0.expect == "hold" }.count >= 70)
+        #expect(replies.filter { $0.expect == "proceed" }.count >= 30)
+        for reply in replies {
+            let dialogue = try DialogueParser().parse(Self.call(answering: reply, atCharge: atCharge), file: file, directory: Fixtures.root)
+            let result = await runner.run(dialogue)
+            #expect(result.error == nil && result.failures.isEmpty, "\(reply.expect) (\(reply.kind)): \"\(reply.text)\" — \(result.failures)")
+        }
+    }
+
+    @Test(arguments: [
+        ([DialogueAct.Kind.affirm], MoneyAnswer.proceed),
+        ([.affirm, .thanks], .proceed),
+        ([.affirm, .holdOn], .wait),
+        ([.holdOn, .question], .question(.other)),
+        ([.affirm, .condition], .hesitate),
+        ([.affirm, .deny], .decline),
+        ([.hedge], .hesitate),
+        ([.affirm, .question], .question(.other)),
+        ([.affirm, .correction], .other),
+        ([.unclear], .hesitate),
+        ([.affirm, .unclear], .hesitate),
+        ([.goodbye], .other),
+        ([.repeatRequest], .other),
+    ])
+    func answerIsReadFromItsActs(kinds: [DialogueAct.Kind], expected: MoneyAnswer) {
+        let acts = kinds.map { DialogueAct($0, topic: $0 == .question ? .other : nil) }
+        #expect(MoneyAnswer(acts, restatesDraft: true) == expected)
+    }
+
+    @Test func aYesThatNamesSomethingElseIsNotAPlainYes() {
+        #expect(MoneyAnswer([DialogueAct(.affirm), DialogueAct(.inform)], restatesDraft: false) == .other)
+        #expect(MoneyAnswer([DialogueAct(.affirm), DialogueAct(.inform)], restatesDraft: true) == .proceed)
+    }
+
+    @Test func aCardNumberIsWholeAtTheLengthItsFirstDigitsSay() {
+        var visa = CardEntry()
+        visa.append("42424242")
+        #expect(!visa.isWhole && !visa.isTooLong)
+        visa.append("42424242")
+        #expect(visa.isWhole)
+        var amex = CardEntry()
+        amex.append("378282246310005")
+        #expect(amex.isWhole)
+        var tooLong = CardEntry()
+        tooLong.append("42424242424242421")
+        #expect(tooLong.isTooLong && !tooLong.isWhole)
+        #expect(!"\(visa)".contains("4242"))
+    }
+}
