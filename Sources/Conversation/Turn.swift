@@ -89,7 +89,9 @@ struct Turn {
         sentences.append(text)
         state.pending = question
         state.expecting = .confirmation
-        state.lastQuestion = Self.lastSentence(of: text)
+        // A money question asked again is asked whole — what is ordered, the total, the card — so a yes to it is a yes
+        // to what was read back, never to something the caller thinks was changed.
+        state.lastQuestion = question.movesMoney ? Self.withoutOpener(text) : Self.lastSentence(of: text)
         hints = ["yes", "no"]
         state.lastHints = hints
     }
@@ -99,8 +101,16 @@ struct Turn {
         confirm(text, .transfer(resume: state.flow == nil ? nil : before))
     }
 
+    /// "Great. Shall I charge …?" said again is "Shall I charge …?".
+    static func withoutOpener(_ text: String) -> String {
+        for opener in ["Great. ", "Thanks. ", "Got it. ", "Okay — ", "Okay. ", "Sure — "] where text.hasPrefix(opener) {
+            return String(text.dropFirst(opener.count)).capitalizedFirst
+        }
+        return text
+    }
+
     /// The question in a reply, to repeat it when an answer is not understood.
-    private static func lastSentence(of text: String) -> String {
+    static func lastSentence(of text: String) -> String {
         var sentences: [String] = []
         var current = ""
         let characters = Array(text)
@@ -333,24 +343,6 @@ struct Turn {
         " older ", " oldest ", " newer ", " newest ", " latest ", " earlier ", " recent ", " last week ", " first one ",
         " new one ", " just placed ", " just ordered ", " just made ", " todays ",
     ]
-    private static let holdPhrases = [
-        " hang on ", " hold on ", " one sec", " one second ", " just a sec", " give me a sec", " give me a second ",
-        " just a moment ", " one moment ", " let me get my ", " let me find my ", " still looking ", " bear with me ",
-    ]
-    /// Clear frustration: a person takes the call at once.
-    private static let frustrationPhrases = [
-        " ridiculous ", " useless ", " you are stupid ", " this is stupid ", " waste of time ", " wasting my time ",
-        " not helping ", " no help ", " fed up ", " sick of this ", " so annoying ", " this is annoying ", " frustrating ",
-        " frustrated ", " pointless ", " terrible service ", " awful service ", " are you kidding ", " this is a joke ",
-        " for gods sake ", " for god sake ", " i give up ", " hopeless ", " bloody machine ", " stupid machine ", " stupid bot ",
-    ]
-    /// The caller wants to begin again.
-    private static let startOverPhrases = [" start over ", " start again ", " begin again ", " from the top ", " restart ", " start from scratch "]
-    private static let repeatPhrases = [
-        " repeat that ", " say that again ", " sorry what ", " come again ", " what was that ", " pardon ",
-        " say it again ", " repeat it ", " what did you say ",
-    ]
-
     /// Words that, alone, say yes to a yes/no question.
     static let shortYes: Set<String> = [
         "ok", "okay", "k", "kk", "ya", "yea", "yah", "yeah", "yes", "yep", "sure", "cool", "alright", "fine", "great", "perfect",
@@ -420,8 +412,26 @@ struct Turn {
             await continueOrder()
             return
         }
+        // "This is ridiculous": a person takes over, whatever question was open.
+        if Repair.asked(by: interpretation, expecting: expecting) == .frustration {
+            transfer(
+                "I'm sorry this has been frustrating. Let me connect you with a team member right away.",
+                reason: "The caller is frustrated (\"\(interpretation.redactedText)\").")
+            return
+        }
         // "Shall I place the order?", "Shall I charge …?": read as dialogue acts; only a plain yes proceeds.
         if let pending, pending.movesMoney, case .order = state.flow, await answerMoneyQuestion(pending, expecting: expecting) {
+            return
+        }
+        // "Do you have the donut cat bed?" in the middle of an order is a question of its own: the order is set aside
+        // (and offered back after the answer); it never swaps the product being ordered.
+        if case .order(let draft) = state.flow, let ordering = draft.product, interpretation.intent == .checkAvailability,
+            interpretation.acts.contains(where: { $0.kind == .request }), let named = interpretation.entities.productIDs.first,
+            named != ordering.id, !draft.cart.contains(where: { $0.product.id == named }), draft.orderNumber == nil
+        {
+            state.suspendedOrder = draft
+            state.lastTopic = .checkAvailability
+            await startAvailability()
             return
         }
         if interpretation.entities.cardNumber != nil, state.flow == nil {
@@ -437,32 +447,8 @@ struct Turn {
         let flow = state.flow
         let cues = interpretation.cues
         let text = " \(interpretation.redactedText) "
-        // "Hang on", "one sec": wait, and keep the question open.
-        if Self.holdPhrases.contains(where: text.contains), interpretation.entities.isEmpty {
-            state.pending = pending
-            state.expecting = expecting
-            say("Sure, take your time.")
-            return
-        }
-        // "Sorry, what?", "can you repeat that": say the last reply again.
-        if Self.repeatPhrases.contains(where: text.contains),
-            let last = state.transcript.dropLast().last(where: { $0.speaker == .assistant })
-        {
-            state.pending = pending
-            state.expecting = expecting
-            say(last.text)
-            return
-        }
-
-        // "This is ridiculous", "you're useless": no more questions; a person takes over.
-        if expecting != .reason, Self.frustrationPhrases.contains(where: text.contains) {
-            transfer(
-                "I'm sorry this has been frustrating. Let me connect you with a team member right away.",
-                reason: "The caller is frustrated (\"\(interpretation.redactedText)\").")
-            return
-        }
-        // "Start over": drop whatever was under way, keep who the caller is.
-        if !restarted, Self.startOverPhrases.contains(where: text.contains) {
+        switch Repair.asked(by: interpretation, expecting: expecting) {
+        case .startOver where !restarted:
             if keepPaidOrder() { return }
             await releaseUnpaidOrder()
             state.flow = nil
@@ -474,6 +460,20 @@ struct Turn {
                 return
             }
             return await route(pending: nil, expecting: nil, restarted: true)
+        case .repeatLast:
+            if let last = state.transcript.dropLast().last(where: { $0.speaker == .assistant }) {
+                state.pending = pending
+                state.expecting = expecting
+                say(last.text)
+                return
+            }
+        case .holdOn:
+            state.pending = pending
+            state.expecting = expecting
+            say("Sure, take your time.")
+            return
+        case .frustration, .startOver, nil:
+            break
         }
 
         // "Actually use my Mastercard" while paying: about the card, not a cancellation.

@@ -29,6 +29,8 @@ struct DialogueActReader: Sendable {
                 acts += act
             }
         }
+        // "Sorry, what's the total?": a "sorry" before something else is an apology, not "say that again".
+        if acts.count > 1 { acts.removeAll { $0.kind == .repeatRequest && $0.words == ["sorry"] } }
         return acts.isEmpty ? [DialogueAct(.unclear)] : acts
     }
 
@@ -69,7 +71,7 @@ struct DialogueActReader: Sendable {
     /// Words after which a question word opens a new clause ("yes how long will it take").
     private static let beforeQuestion: Set<String> = [
         "yes", "yeah", "yep", "ok", "okay", "sure", "fine", "alright", "right", "great", "no", "and", "so", "also", "oh", "well",
-        "first", "quick", "question", "then", "perfect", "cool", "good", "thanks",
+        "first", "quick", "question", "then", "perfect", "cool", "good", "thanks", "sorry", "wait",
     ]
 
     static func clauses(_ words: [String]) -> [[String]] {
@@ -328,7 +330,7 @@ struct DialogueActReader: Sendable {
     private static let holdOn = [
         "wait", "hold on", "hang on", "one sec", "one second", "one moment", "just a moment", "just a sec", "just a second",
         "give me a sec", "give me a second", "hold up", "bear with me", "let me check", "let me find", "let me get", "let me look",
-        "let me grab", "let me ask", "a moment", "a sec", "a second", "stop", "whoa", "woah",
+        "let me grab", "let me ask", "a moment", "a sec", "a second", "whoa", "woah", "still looking",
     ]
     private static let cancelPhrases = [
         "cancel", "forget it", "forget about it", "never mind", "nevermind", "scratch that", "drop it", "do not bother",

@@ -165,6 +165,12 @@ extension Turn {
             await continueAvailability()
             return
         }
+        if state.suspendedOrder != nil {
+            // Asked in the middle of an order: the order set aside comes first.
+            state.flow = nil
+            offerMoreHelp()
+            return
+        }
         let one = product.unit.map { "a \($0)" } ?? "one"
         confirm("Would you like to order \(one)?", .offerOrder)
     }

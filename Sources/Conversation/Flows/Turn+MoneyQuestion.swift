@@ -27,7 +27,7 @@ extension Turn {
         case .hesitate:
             keepOpen(pending, expecting: expecting)
             say("No problem — \(nothingMoved(pending)), and I won't until you say yes.")
-            if let question = state.lastQuestion { say(question) }
+            if let question = state.lastQuestion { say(Self.lastSentence(of: question)) }
         case .other:
             // Never a yes: "yes, but the white ones" is the correction, "yes, cancel it" the cancellation.
             if interpretation.intent == .affirm { interpretation.intent = .inform }
@@ -94,7 +94,7 @@ extension Turn {
             say("I'm not sure about that one, I'm afraid.")
         }
         keepOpen(pending, expecting: expecting)
-        if let question = state.lastQuestion { say(question) }
+        if let question = state.lastQuestion { say(Self.lastSentence(of: question)) }
     }
 
     /// Whether the values said beside a yes ("yes, size ten, the black ones", "yes, the visa") are what is on the table.
