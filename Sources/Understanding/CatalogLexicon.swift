@@ -90,14 +90,16 @@ public struct CatalogLexicon: Sendable {
             kinds.insert(product.kind)
             for variant in product.variants {
                 for (name, value) in variant.options {
-                    if name == "size" { sizes.insert(value) } else { optionValues.insert(OptionValue(name: name, value: value)) }
+                    if name == "size" { sizes.insert(value) }
+                    // A size with a unit ("2 gallon", "54 cm") is a phrase of its own, so its number is never a quantity.
+                    if name != "size" || Self.unitPhrases(value).count > 1 { optionValues.insert(OptionValue(name: name, value: value)) }
                 }
             }
         }
         for kind in kinds.sorted() { add(Self.key(Self.normalizer.normalize(kind)[...]), .kind(kind)) }
         // Option values repeat across thousands of variants: each is indexed once.
         for option in optionValues.sorted(by: { ($0.name, $0.value) < ($1.name, $1.value) }) {
-            for phrase in [option.value] + (Self.colorSynonyms[option.value] ?? []) {
+            for phrase in Self.unitPhrases(option.value) + (Self.colorSynonyms[option.value] ?? []) {
                 add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: option.name, value: option.value))
             }
         }
@@ -108,6 +110,22 @@ public struct CatalogLexicon: Sendable {
             }
         }
         self.sizes = sizes
+    }
+
+    /// Units as callers say them, each with the other ways of writing it.
+    private static let unitWords: [[String]] = [
+        ["cm", "centimeter", "centimeters", "centimetre", "centimetres"], ["mm", "millimeter", "millimeters", "millimetre", "millimetres"],
+        ["m", "meter", "meters", "metre", "metres"], ["in", "inch", "inches"], ["ft", "foot", "feet"],
+        ["oz", "ounce", "ounces"], ["lb", "lbs", "pound", "pounds"], ["kg", "kilo", "kilos", "kilogram", "kilograms"],
+        ["g", "gram", "grams"], ["l", "liter", "liters", "litre", "litres"], ["ml", "milliliter", "milliliters", "millilitre"],
+        ["qt", "quart", "quarts"], ["gal", "gallon", "gallons"], ["pt", "pint", "pints"],
+    ]
+
+    /// An option value and the same value with its unit written the other ways ("32 oz", "32 ounce", "32 ounces").
+    static func unitPhrases(_ value: String) -> [String] {
+        let parts = value.lowercased().split(separator: " ").map(String.init)
+        guard parts.count == 2, Double(parts[0]) != nil, let unit = unitWords.first(where: { $0.contains(parts[1]) }) else { return [value] }
+        return [value] + unit.filter { $0 != parts[1] }.map { "\(parts[0]) \($0)" }
     }
 
     /// Product and brand names by how they sound, for recognizer slips ("nigh key air max", "ultra bost").
