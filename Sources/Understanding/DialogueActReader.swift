@@ -31,6 +31,13 @@ struct DialogueActReader: Sendable {
         }
         // "Sorry, what's the total?": a "sorry" before something else is an apology, not "say that again".
         if acts.count > 1 { acts.removeAll { $0.kind == .repeatRequest && $0.words == ["sorry"] } }
+        // "No, I said medium, not large": a no followed by a value corrects it, and "not large" is the value set aside.
+        for index in acts.indices.dropFirst() where acts[index].kind == .inform && acts[index - 1].kind == .deny {
+            acts[index].kind = .correction
+        }
+        if acts.contains(where: { $0.kind == .correction }) {
+            acts.removeAll { $0.kind == .deny && $0.words.first == "not" && hasValues($0.entities) }
+        }
         return acts.isEmpty ? [DialogueAct(.unclear)] : acts
     }
 
@@ -117,7 +124,14 @@ struct DialogueActReader: Sendable {
     }
 
     private func readOne(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
-        let entities = extractor.extract(words, expecting: expecting).entities
+        var entities = extractor.extract(words, expecting: expecting).entities
+        if let not = words.firstIndex(of: "not"), not + 1 < words.count {
+            // "I said medium, not large": the value wanted is the one not negated.
+            var kept = words
+            kept.removeSubrange(not...(not + 1))
+            let wanted = extractor.extract(kept, expecting: expecting).entities
+            if !wanted.options.isEmpty || wanted.quantity != nil || wanted.locationID != nil { entities = wanted }
+        }
         let text = " " + words.joined(separator: " ") + " "
         func act(_ kind: DialogueAct.Kind, topic: DialogueAct.Topic? = nil) -> [DialogueAct] {
             [DialogueAct(kind, words: words, entities: entities, topic: topic)]

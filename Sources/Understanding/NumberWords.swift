@@ -51,7 +51,9 @@ enum NumberWords {
                     let nextIsNumber = units[next] != nil || tens[next] != nil || next == "hundred"
                     let countsSomething = ["pair", "pairs", "of", "more", "size", "pack", "packs"].contains(next)
                     let afterSize = start > 0 && tokens[start - 1] == "size"
-                    guard previousIsNumber || nextIsNumber || (token == "one" && (countsSomething || afterSize)) else {
+                    // "One and a half inch": a number with a half.
+                    let withHalf = Array(tokens.dropFirst(index + 1).prefix(3)) == ["and", "a", "half"]
+                    guard previousIsNumber || nextIsNumber || (token == "one" && (countsSomething || afterSize || withHalf)) else {
                         return nil
                     }
                 }

@@ -32,6 +32,12 @@ extension Turn {
             // Never a yes: "yes, but the white ones" is the correction, "yes, cancel it" the cancellation.
             if interpretation.intent == .affirm { interpretation.intent = .inform }
             interpretation.cues.remove(.affirm)
+            // "No, I said medium, not large": a no with a value is the value.
+            if let correction = interpretation.acts.last(where: { $0.kind == .correction }), !correction.entities.options.isEmpty {
+                if interpretation.intent == .deny { interpretation.intent = .inform }
+                interpretation.cues.remove(.deny)
+                interpretation.entities.options = correction.entities.options
+            }
             return false
         }
         return true
