@@ -255,7 +255,11 @@ struct DialogueActReader: Sendable {
     }
 
     private func isPoliteCommand(_ words: [String], entities: Entities) -> Bool {
-        guard isPolitCommandLead(words), !hasValues(entities) || entities.mentionsCard == false && entities.isEmpty else { return false }
+        // "Can you charge the visa" names what to pay with; the conversation checks it is the card on the table.
+        let changesOrder =
+            !entities.productIDs.isEmpty || !entities.options.isEmpty || entities.quantity != nil || entities.bareNumber != nil
+            || entities.locationID != nil || entities.fulfillment != nil || entities.orderNumber != nil
+        guard isPolitCommandLead(words), !changesOrder else { return false }
         guard !words.contains(where: Self.negators.contains) else { return false }
         return isCommandToProceed(Array(words.dropFirst(2)))
     }
@@ -324,7 +328,7 @@ struct DialogueActReader: Sendable {
     /// Verbs that, as a command, tell the assistant to do what it asked about.
     private static let proceedVerbs: Set<String> = [
         "charge", "place", "proceed", "process", "put", "ring", "run", "book", "submit", "complete", "finalize", "finish", "confirm",
-        "do", "take", "bill", "send", "order", "use",
+        "do", "take", "bill", "send", "order", "use", "try",
     ]
     private static let hedges = [
         "not sure", "unsure", "fairly sure", "pretty sure", "quite sure", "almost sure", "mostly sure", "i guess", "guess so", "i suppose",

@@ -88,7 +88,9 @@ extension Turn {
                 }
             }
             if let quantity = entities.quantity { draft.quantity = quantity }
-            if said.isEmpty, entities.fulfillment == nil, entities.locationID == nil, !entities.namedOptions.isEmpty {
+            // "The color" names what to change; "which store is that?" asks, and changes nothing.
+            let asks = interpretation.acts.contains { $0.kind == .question }
+            if said.isEmpty, entities.fulfillment == nil, entities.locationID == nil, !entities.namedOptions.isEmpty, !asks {
                 // "What would you like to change?" — "the color": ask that again.
                 for name in entities.namedOptions {
                     switch name {
@@ -476,7 +478,9 @@ extension Turn {
         let words = " \(interpretation.redactedText) "
         let saved = state.customer?.cardOnFile
         let current = draft.card ?? saved
-        if let current, [" read ", " repeat ", " which card ", " what card "].contains(where: words.contains) {
+        // "Which card is that?", "is that the amex?": a question about the card is answered, never taken as a new card.
+        let asksAboutIt = interpretation.acts.contains { $0.kind == .question } && !interpretation.acts.contains { $0.kind == .correction }
+        if let current, asksAboutIt || [" read ", " repeat ", " which card ", " what card "].contains(where: words.contains) {
             say("It's the \(current.brand) ending in \(current.last4) — I only keep the last four digits.")
             if let pending, let question = state.lastQuestion {
                 state.pending = pending

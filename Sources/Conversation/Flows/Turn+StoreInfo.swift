@@ -17,7 +17,16 @@ extension Turn {
     mutating func answerStoreQuestion(pending: PendingQuestion?, expecting: ExpectedSlot?) -> Bool {
         let text = " \(interpretation.redactedText) "
         let entities = interpretation.entities
-        if Self.priceWords.contains(where: text.contains) {
+        // "Which store is that again?" in the middle of an order: the store it is for.
+        if case .order(let draft) = state.flow, let chosen = location(draft.locationID), entities.locationID == nil,
+            interpretation.acts.contains(where: { $0.kind == .question && $0.topic == .place })
+        {
+            say(chosen.address.isEmpty ? "That's \(Speech.store(chosen))." : "That's \(Speech.store(chosen)), at \(chosen.address).")
+            carryOn(pending: pending, expecting: expecting)
+            return true
+        }
+        let asksPrice = interpretation.acts.contains { $0.kind == .question && $0.topic == .price }
+        if asksPrice || Self.priceWords.contains(where: text.contains) {
             return answerPrice(pending: pending, expecting: expecting)
         }
         if Self.paymentWords.contains(where: text.contains) {
