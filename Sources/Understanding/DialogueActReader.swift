@@ -171,6 +171,14 @@ struct DialogueActReader: Sendable {
             // With no question of ours open, a question is a request of its own ("what time do you close?").
             return expecting == nil ? act(.request) : act(.question, topic: Self.topic(of: text))
         }
+        // "If you could place that for me, that'd be great": a polite command, not a condition.
+        if !deferred, let condition = words.firstIndex(of: "if"), condition + 3 < words.count, words[condition + 1] == "you",
+            ["could", "would", "can"].contains(words[condition + 2]),
+            let verb = words.dropFirst(condition + 3).first(where: { !["please", "just", "go", "ahead", "and"].contains($0) }),
+            Self.proceedVerbs.contains(verb), !hasValues(entities) || entities.mentionsCard
+        {
+            return act(.affirm)
+        }
         if deferred || has(Self.conditions) { return act(.condition) }
         if has(Self.hedges) || Self.hedgeWords.contains(first) {
             // "Maybe a nine": unsure, and a value all the same.
@@ -236,6 +244,10 @@ struct DialogueActReader: Sendable {
             if words.dropFirst(start + 1).first == "about", lead == "how" || lead == "what" { return false }
             return true
         }
+        if ["have", "has"].contains(lead), start + 1 < words.count, !["you", "i", "we", "they", "it", "he", "she"].contains(words[start + 1]) {
+            // "Have a good one" wishes; "have you got it?" asks.
+            return false
+        }
         if Self.auxiliaries.contains(lead), start + 1 < words.count, Self.subjects.contains(words[start + 1]) {
             // "Do it", "do that": a command, not "do you…?".
             return !(lead == "do" && ["it", "that", "this"].contains(words[start + 1]))
@@ -264,12 +276,21 @@ struct DialogueActReader: Sendable {
         return isCommandToProceed(Array(words.dropFirst(2)))
     }
 
-    /// "Go ahead and charge it", "place the order", "put it through": a command to do the thing asked about.
+    /// "Go ahead and charge it", "place the order", "I'll take them": a command to do the thing asked about, and nothing
+    /// else ("charge it to my paypal" names something the conversation must look at).
     private func isCommandToProceed(_ words: [String]) -> Bool {
-        let rest = words.drop { ["please", "just", "yes", "yeah", "ok", "okay", "then", "go", "ahead", "and", "sure"].contains($0) }
-        guard let verb = rest.first else { return false }
-        return Self.proceedVerbs.contains(verb)
+        let lead: Set<String> = ["please", "just", "yes", "yeah", "ok", "okay", "then", "go", "ahead", "and", "sure", "i", "will", "you", "can"]
+        let rest = words.drop { lead.contains($0) }
+        guard let verb = rest.first, Self.proceedVerbs.contains(verb) else { return false }
+        return rest.dropFirst().allSatisfy { Self.commandObjects.contains($0) || ($0.count == 4 && $0.allSatisfy(\.isNumber)) }
     }
+
+    /// What may follow a command to proceed: "charge it", "place the order for me please", "put it on my card".
+    private static let commandObjects: Set<String> = [
+        "it", "them", "that", "this", "the", "order", "orders", "please", "now", "through", "ahead", "on", "to", "my", "card", "visa",
+        "mastercard", "amex", "discover", "thanks", "thank", "you", "up", "away", "for", "me", "a", "one", "pair", "then", "file",
+        "same", "usual", "right", "all", "of", "go", "and", "just", "today", "again", "there", "in", "saved",
+    ]
 
     private static func topic(of text: String) -> DialogueAct.Topic {
         func has(_ words: [String]) -> Bool { words.contains { text.contains(" \($0) ") } }
@@ -306,13 +327,15 @@ struct DialogueActReader: Sendable {
         "no problem", "no worries", "not a problem", "why not", "no doubt", "no question", "can not wait", "not a bad idea",
         "that is not a problem", "do not change a thing", "do not change anything", "nothing to change", "leave it as it is",
         "fire away", "you betcha", "betcha", "righto", "right o", "that will do", "make it so", "say less", "yes sir", "yes maam",
-        "ten four", "10 4", "roger that", "sounds like a plan", "lets roll", "let us roll", "all good",
+        "ten four", "10 4", "roger that", "sounds like a plan", "lets roll", "let us roll", "all good", "no need to ask",
+        "no objection", "no objections", "i will take it", "i will take them", "i will take that", "i will take those",
     ]
     /// Words that put a yes off to later.
     private static let deferrals = [
         "tomorrow", "later", "next week", "next month", "tonight", "this evening", "on monday", "on tuesday", "on wednesday",
         "on thursday", "on friday", "on saturday", "on sunday", "after i", "when i", "once i", "first let me", "let me talk",
-        "talk to my", "ask my", "check with my", "call me back", "call back",
+        "talk to my", "ask my", "check with my", "call me back", "call back", "once my", "once i", "once we", "once the",
+        "after my", "after we", "when my", "when we", "until i", "until my", "as soon as i", "as soon as my", "paycheck", "payday",
     ]
     private static let affirmWords: Set<String> = [
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "yes", "sure", "ok", "okay", "k", "kk", "alright", "fine", "perfect", "great",
@@ -337,7 +360,7 @@ struct DialogueActReader: Sendable {
         "do not know", "not certain", "i am torn", "might", "i hope so", "hopefully", "depends", "i would rather wait",
         "not yet", "in a minute", "not right now", "let me see", "should i", "i doubt", "doubt it", "not really", "hard to say",
         "in theory", "more or less", "i am thinking", "give me a minute", "second thoughts", "on the fence", "hesitant", "reckon",
-        "i feel like", "i would say", "sounds like", "i was going to", "was hoping", "i am afraid",
+        "i feel like", "i would say", "sounds like", "i was going to", "was hoping", "i am afraid", "leaning", "inclined", "tempted",
     ]
     /// Words that, opening a clause, hedge it: "hmm", "um well".
     private static let hedgeWords: Set<String> = ["hmm", "hm", "hmmm", "mm", "eh", "meh", "er", "erm", "uhm", "welp"]

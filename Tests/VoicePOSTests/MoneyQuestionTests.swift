@@ -6,8 +6,9 @@ import Yams
 
 @testable import Conversation
 
-/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on two sets of
-/// replies written by people who had not seen the code (`MoneyReplies/`), each replayed as a call on the demo store.
+/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on three sets of
+/// replies written by people who had not seen the code (`MoneyReplies/`; each was measured before it was tuned on), each
+/// replayed as a call on the demo store.
 struct MoneyQuestionTests {
     private struct Reply: Decodable {
         var text: String
@@ -60,12 +61,12 @@ struct MoneyQuestionTests {
         return yaml
     }
 
-    @Test(arguments: ["first-set.yaml", "second-set.yaml"], [false, true])
+    @Test(arguments: ["first-set.yaml", "second-set.yaml", "third-set.yaml"], [false, true])
     func onlyAPlainYesMovesMoney(set file: String, atCharge: Bool) async throws {
         let runner = try Self.runner.get()
         let set = try Self.replies(file)
         let replies = atCharge ? set.charge : set.place_order
-        #expect(replies.filter { $0.expect == "hold" }.count >= 70)
+        #expect(replies.filter { $0.expect == "hold" }.count >= 60)
         #expect(replies.filter { $0.expect == "proceed" }.count >= 30)
         for reply in replies {
             let dialogue = try DialogueParser().parse(Self.call(answering: reply, atCharge: atCharge), file: file, directory: Fixtures.root)

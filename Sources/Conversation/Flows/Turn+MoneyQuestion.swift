@@ -131,6 +131,8 @@ extension Turn {
         // "Yes, the Amex" when the card is a Visa, "yes, ending 4343": not the card on the table.
         let brands = ["visa", "mastercard", "amex", "american", "discover", "debit"]
         let words = interpretation.acts.flatMap(\.words)
+        // "Yes, charge the hundred and thirty": a number said with a yes must be one on the table.
+        if words.contains(where: { $0.contains(where: \.isNumber) && Double($0) != nil && !known($0) }) { return false }
         if let card {
             if words.contains(where: { brands.contains($0) && !card.brand.lowercased().hasPrefix($0) }) { return false }
             // "Charge it to my paypal", "put it on my account": what it is to be paid with must be the card on the table.
@@ -150,11 +152,14 @@ extension Turn {
             // "My husband's card", "the work card": a card qualified as another one.
             let plain: Set<String> = [
                 "my", "the", "that", "this", "same", "your", "a", "on", "file", "saved", "usual", "credit", "it", "to", "charge", "put",
-                "use", "with", "and", "yes", "yeah", "ok", "okay", "sure", "please", "go", "ahead", "one", "is", "fine", "card",
+                "use", "with", "and", "yes", "yeah", "ok", "okay", "sure", "please", "go", "ahead", "one", "is", "fine", "card", "right",
+                "correct", "normal", "regular", "default",
             ]
             for (index, word) in words.enumerated() where word == "card" && index > 0 {
                 let before = words[index - 1]
-                if !plain.contains(before), !brands.contains(before), !card.brand.lowercased().hasPrefix(before) { return false }
+                if !plain.contains(before), !brands.contains(before), !card.brand.lowercased().hasPrefix(before), before != card.last4 {
+                    return false
+                }
             }
             if words.contains(where: { $0.count == 4 && $0.allSatisfy(\.isNumber) && !known($0) }) { return false }
         }
