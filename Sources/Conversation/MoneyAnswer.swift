@@ -23,15 +23,22 @@ enum MoneyAnswer: Equatable {
 
     /// Reads the acts of an answer.
     ///
-    /// - Parameter restatesDraft: whether the values said beside a yes ("yes, the black ones") are what is on the table.
+    /// - Parameter restatesDraft: whether the values said ("yes, the black ones", "do you have it in red?") are what is on
+    ///   the table.
     init(_ acts: [DialogueAct], restatesDraft: Bool) {
         let kinds = Set(acts.kinds)
         if acts.isPlainYes {
             self = restatesDraft ? .proceed : .other
             return
         }
-        let handledElsewhere: Set<DialogueAct.Kind> = [.human, .startOver, .repeatRequest, .cancel, .correction, .request, .goodbye]
-        if !kinds.isDisjoint(with: handledElsewhere) {
+        let repairs: Set<DialogueAct.Kind> = [.human, .startOver, .repeatRequest, .cancel, .goodbye]
+        if !kinds.isDisjoint(with: repairs) {
+            self = .other
+        } else if kinds.contains(.condition) || kinds.contains(.hedge) {
+            // "Yes, unless it's more than 100": whatever else it names, it is no yes.
+            self = .hesitate
+        } else if kinds.contains(.correction) || kinds.contains(.request) || !restatesDraft {
+            // "Size 11 please", "do you have it in red?": a change, whatever its form.
             self = .other
         } else if let question = acts.last(where: { $0.kind == .question }), acts.last?.kind != .holdOn {
             // "Wait, what's the total?": the question is what to answer.

@@ -32,6 +32,8 @@ struct SessionState: Sendable {
     /// Unpaid orders the POS could not cancel when the caller dropped them; tried again when the call ends.
     var ordersToCancel: [String] = []
     var transcript: [TranscriptLine] = []
+    /// Orders placed on this call, by what they were for.
+    var placedOrders: [OrderChoice: String] = [:]
     /// A card number being read out in groups over several turns; emptied once whole or when the call moves on.
     var cardEntry = CardEntry()
 

@@ -255,15 +255,14 @@ struct Turn {
         state.pending = nil
         state.expecting = nil
         asked = expecting
-        // Card digits pieced together over turns are dropped as soon as the call talks about anything else.
-        if expecting != .cardNumber || (interpretation.entities.cardDigits == nil && interpretation.entities.cardNumber == nil) {
-            state.cardEntry = CardEntry()
-        }
         before = state.lastQuestion.map { ResumePoint(pending: pending, expecting: expecting, question: $0) }
 
         await route(pending: pending, expecting: expecting)
 
         if sentences.isEmpty { say("How else can I help you today?") }
+        // Card digits pieced together over turns are kept through a "hold on" or a question, and dropped as soon as the
+        // call stops asking for the card.
+        if state.expecting != .cardNumber { state.cardEntry = CardEntry() }
         if state.pending == nil && state.expecting == nil { state.lastQuestion = nil }
         // A question asked again ("Sorry, I didn't catch that…") keeps the hints it was asked with.
         if hints.isEmpty, state.expecting != nil { hints = state.lastHints }
@@ -506,9 +505,12 @@ struct Turn {
             await releaseUnpaidOrder()
             endCall()
             return
-        case .cancel where flow == nil && text.contains(" order"):
-            // "Can you cancel that order": not something this line can do, and never pretend it did.
-            offerPerson("I can't cancel an order myself, but a team member can do it for you right away. Would you like me to connect you?")
+        case .cancel where flow == nil && (text.contains(" order") || state.focusOrderNumber != nil):
+            // "Can you cancel that order", "oh no, cancel that" right after one was placed: not something this line can do,
+            // and never pretend it did.
+            let placed = state.focusOrderNumber.map { "Order #\($0) is already placed, and " } ?? ""
+            offerPerson(
+                "\(placed)I can't cancel an order myself, but a team member can do it for you right away. Would you like me to connect you?")
             return
         case .cancel:
             if keepPaidOrder() { return }
@@ -539,7 +541,9 @@ struct Turn {
 
         // "When can I pick it up?" right after an order was placed or its status told: that order's readiness — never
         // a second order of the same thing.
-        if flow == nil, pending == nil || pending == .anythingElse, let number = state.focusOrderNumber, asksWhenReady,
+        // ("Where do I pick it up?" is about that order too.)
+        let asksAboutIt = interpretation.acts.contains { [.question, .request].contains($0.kind) && [.readiness, .place].contains($0.topic) }
+        if flow == nil, pending == nil || pending == .anythingElse, let number = state.focusOrderNumber, asksWhenReady || asksAboutIt,
             entities.productIDs.isEmpty, entities.options.isEmpty, entities.brand == nil, entities.kind == nil
         {
             interpretation.intent = .orderStatus
@@ -590,6 +594,16 @@ struct Turn {
                 } else {
                     await decline(pending)
                 }
+                return
+            }
+            // "No, that's wrong", "wait, no" after an order: something to fix, never a goodbye.
+            if pending == .anythingElse, let number = state.focusOrderNumber,
+                interpretation.acts.contains(where: { $0.kind == .deny }),
+                interpretation.acts.contains(where: { [.holdOn, .correction].contains($0.kind) })
+            {
+                offerPerson(
+                    "Sorry about that. Order #\(number) is placed; I can't change it myself, but a team member can fix it for you right away. Would you like me to connect you?"
+                )
                 return
             }
             if intent == .deny && !bringsValues {

@@ -21,6 +21,8 @@ public struct CatalogLexicon: Sendable {
     public let locations: [Location]
     /// Every size the catalog sells, for reading a bare number as a size.
     public private(set) var sizes: Set<String> = []
+    /// Sizes with a unit by their number alone ("54" → "54 cm"), where only one size has that number.
+    public private(set) var sizesByNumber: [String: String] = [:]
 
     private static let normalizer = TranscriptNormalizer()
 
@@ -110,6 +112,11 @@ public struct CatalogLexicon: Sendable {
             }
         }
         self.sizes = sizes
+        var byNumber: [String: Set<String>] = [:]
+        for size in sizes where Self.unitPhrases(size).count > 1 {
+            byNumber[String(size.split(separator: " ")[0]), default: []].insert(size)
+        }
+        sizesByNumber = byNumber.compactMapValues { $0.count == 1 ? $0.first : nil }
     }
 
     /// Units as callers say them, each with the other ways of writing it.

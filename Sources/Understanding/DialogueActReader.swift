@@ -71,6 +71,10 @@ struct DialogueActReader: Sendable {
         ["so", "long", "as"], ["provided"], ["assuming"], ["no", "wait"], ["wait"], ["hold", "on"], ["hang", "on"],
         ["oh", "wait"], ["i", "mean"], ["or", "rather"],
     ]
+    /// Words that promise more to come: a clause ending on one was cut off.
+    private static let danglingQualifiers: Set<String> = [
+        "but", "although", "though", "except", "only", "just", "unless", "if", "provided", "assuming", "because", "and", "or",
+    ]
     /// Hold-on words that stand apart from what follows them.
     private static let interjections: [[String]] = [
         ["oh", "wait"], ["no", "wait"], ["wait", "wait"], ["wait"], ["hold", "on"], ["hang", "on"], ["one", "sec"], ["one", "second"],
@@ -91,7 +95,8 @@ struct DialogueActReader: Sendable {
             let questionAfterAnswer =
                 questionWords.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
                 || (auxiliaries.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
-                    && index + 1 < words.count && subjects.contains(words[index + 1]))
+                    && index + 1 < words.count && subjects.contains(words[index + 1])
+                    && !(words[index] == "do" && ["it", "that", "this"].contains(words[index + 1])))
             // An opener that ends the utterance ("black, actually") qualifies what came before; it opens nothing.
             let endsUtterance = opener.map { index + $0.count >= words.count } ?? false
             if opener != nil && !endsUtterance || questionAfterAnswer, !current.isEmpty {
@@ -115,6 +120,10 @@ struct DialogueActReader: Sendable {
 
     private func read(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
         guard var acts = readOne(clause: words, asked: asked, expecting: expecting, intent: intent, confidence: confidence) else { return nil }
+        // "Yes but…", "okay, only…": a clause cut off after a word that qualifies it is no plain answer.
+        if let last = words.last, Self.danglingQualifiers.contains(last), words.count > 1 || asked == false {
+            acts.append(DialogueAct(.unclear, words: [last]))
+        }
         // "I'll think about it, bye": a goodbye closing a clause is an act of its own.
         let last = words.suffix(2)
         if acts.last?.kind != .goodbye, last.contains("bye") || last.contains("goodbye") || Array(last) == ["see", "you"] {
@@ -123,7 +132,9 @@ struct DialogueActReader: Sendable {
         return acts
     }
 
-    private func readOne(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
+    private func readOne(clause spoken: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
+        // "I mean, how much was it?": an opening "I mean" carries nothing of its own.
+        let words = spoken.starts(with: ["i", "mean"]) && spoken.count > 2 ? Array(spoken.dropFirst(2)) : spoken
         var entities = extractor.extract(words, expecting: expecting).entities
         if let not = words.firstIndex(of: "not"), not + 1 < words.count {
             // "I said medium, not large": the value wanted is the one not negated.
@@ -169,7 +180,7 @@ struct DialogueActReader: Sendable {
                 return act(.request)
             }
             // With no question of ours open, a question is a request of its own ("what time do you close?").
-            return expecting == nil ? act(.request) : act(.question, topic: Self.topic(of: text))
+            return act(expecting == nil ? .request : .question, topic: Self.topic(of: text))
         }
         // "If you could place that for me, that'd be great": a polite command, not a condition.
         if !deferred, let condition = words.firstIndex(of: "if"), condition + 3 < words.count, words[condition + 1] == "you",
@@ -188,8 +199,11 @@ struct DialogueActReader: Sendable {
         // women's"); values said plainly ("use the visa", "size ten") are informs, which the conversation compares
         // with what it has.
         let contrasted = ["but", "except", "though", "although"].contains(first) && (hasValues(entities) || !entities.namedOptions.isEmpty)
-        let correcting = has(Self.correctionMarkers) || contrasted || (entities.mentionsCard && has(["different", "another", "other", "new"]))
-        if correcting, hasValues(entities) || !entities.namedOptions.isEmpty || !negated {
+        // "That's wrong", "that's not what I ordered": something is to be put right, even with no value to put.
+        let complaint = has(["wrong", "mistake", "not right", "not what i", "not correct", "incorrect"])
+        let correcting =
+            has(Self.correctionMarkers) || contrasted || complaint || (entities.mentionsCard && has(["different", "another", "other", "new"]))
+        if correcting, hasValues(entities) || !entities.namedOptions.isEmpty || !negated || complaint {
             return act(.correction)
         }
         if negated {
@@ -395,7 +409,7 @@ struct DialogueActReader: Sendable {
     private static let thanks = ["thanks", "thank", "appreciate", "cheers", "grateful"]
     private static let greetings = ["hi", "hello", "hey", "good morning", "good afternoon", "good evening", "howdy"]
     private static let correctionMarkers = [
-        "instead", "rather", "actually", "make it", "make that", "change", "switch", "i meant", "i mean", "different", "swap",
+        "instead", "rather", "actually", "make it", "make that", "change", "switch", "i meant", "different", "swap",
         "not the", "other one", "another", "add", "drop", "remove", "take off", "more", "less", "fewer",
     ]
 }

@@ -54,6 +54,9 @@ public struct Entities: Sendable, Hashable {
 
     public init() {}
 
+    /// The letter size a word names ("medium" → "M"), for reading a value a second way.
+    public static func letterSize(_ word: String) -> String? { EntityExtractor.letterSizes[word.lowercased()] }
+
     /// Whether the utterance named anything at all.
     public var isEmpty: Bool {
         productIDs.isEmpty && brand == nil && kind == nil && options.isEmpty && quantity == nil && bareNumber == nil

@@ -7,7 +7,7 @@ import RetailModel
 struct EntityExtractor: Sendable {
     let lexicon: CatalogLexicon
 
-    private static let letterSizes: [String: String] = [
+    static let letterSizes: [String: String] = [
         "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "2xl": "XXL", "small": "S", "medium": "M",
         "med": "M", "large": "L", "smalls": "S", "mediums": "M", "larges": "L",
     ]
@@ -298,10 +298,12 @@ struct EntityExtractor: Sendable {
             }
             guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
             let isWhole = value == value.rounded()
+            // "In a 54" when the catalog's only 54 is "54 cm".
+            let unitSize = lexicon.sizes.contains(NumberWords.format(value)) ? nil : lexicon.sizesByNumber[NumberWords.format(value)]
             // Shoe sizes, and any size the catalog sells ("32" for waist sizes).
             let sizeLike =
                 ((4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5))
-                || lexicon.sizes.contains(NumberWords.format(value))
+                || lexicon.sizes.contains(NumberWords.format(value)) || unitSize != nil
             let countsItems =
                 Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
@@ -313,11 +315,11 @@ struct EntityExtractor: Sendable {
             {
                 entities.orderNumber = word
             } else if previous == "size" || expecting == .size && sizeLike {
-                entities.options["size"] = NumberWords.format(value)
+                entities.options["size"] = unitSize ?? NumberWords.format(value)
             } else if isWhole, value >= 1, value <= 20, countsItems || expecting == .quantity || previous == "quantity" {
                 entities.quantity = Int(value)
             } else if sizeLike && (previous == "a" || previous == "in" || previous == "an") {
-                entities.options["size"] = NumberWords.format(value)
+                entities.options["size"] = unitSize ?? NumberWords.format(value)
             } else if sizeLike && lexicon.sizes.contains(NumberWords.format(value)) {
                 // "the air max 10", "make it 11": a size or a count; the conversation knows the product.
                 entities.bareNumber = NumberWords.format(value)

@@ -273,7 +273,7 @@ extension Turn {
         }
         let delivery = draft.fulfillment == .pickup ? "for pickup at \(Speech.store(priced.location))" : "shipped to your address on file"
         confirm(
-            "That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
+            "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
             .placeOrder)
     }
 

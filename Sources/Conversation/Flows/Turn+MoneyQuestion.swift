@@ -75,10 +75,12 @@ extension Turn {
             }
         case .stock:
             let it = Speech.pronoun(product, quantity: draft.quantity)
+            let subject = it == "them" ? "they're" : "it's"
+            let what = Speech.describe(product, options: draft.options)
             if draft.fulfillment == .shipping {
-                say("Yes — \(it) \(draft.quantity == 1 ? "is" : "are") in stock, and I've set \(it) aside for you while we finish.")
+                say("Yes — \(subject) in stock: \(what). I've set \(it) aside for you while we finish.")
             } else {
-                say("Yes — \(it) \(draft.quantity == 1 ? "is" : "are") in stock at \(store), and I've set \(it) aside for you while we finish.")
+                say("Yes — \(subject) in stock at \(store): \(what). I've set \(it) aside for you while we finish.")
             }
         case .readiness:
             if draft.fulfillment == .shipping {
@@ -115,7 +117,7 @@ extension Turn {
             number == card?.last4 || totalDigits.contains(number.filter(\.isNumber)) || number == String(draft.quantity)
                 || chosen.contains { $0.values.contains(number) }
         }
-        for said in interpretation.acts.informed {
+        for said in interpretation.acts.filter({ [.inform, .question].contains($0.kind) }).map(\.entities) {
             for (name, value) in said.options where !chosen.contains(where: { $0[name] == value }) { return false }
             if let quantity = said.quantity, quantity != draft.quantity { return false }
             if let fulfillment = said.fulfillment, fulfillment != (draft.fulfillment ?? .pickup) { return false }

@@ -267,8 +267,23 @@ extension Turn {
             delivery += " in about \(location.transferDays) days, sent over from \(Speech.store(from))"
         }
         confirm(
-            "That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
+            "\(alreadyPlaced(draft))That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
             .placeOrder)
+    }
+
+    /// Remembers an order placed in this call, and forgets a copy of it set aside earlier: it is never offered again.
+    mutating func placed(_ draft: OrderDraft, as number: String) {
+        state.placedOrders[draft.choice] = number
+        if let suspended = state.suspendedOrder, suspended.choice == draft.choice || suspended.product?.id == draft.product?.id {
+            state.suspendedOrder = nil
+        }
+    }
+
+    /// "You already ordered this as order #7829 — this would be a second one. ": said before a read-back of the same
+    /// order again, so a second order is never placed by a caller who thinks they are hearing the first.
+    func alreadyPlaced(_ draft: OrderDraft) -> String {
+        guard let number = state.placedOrders[draft.choice] else { return "" }
+        return "You already ordered this on this call, as order #\(number) — this would be a second order. "
     }
 
     /// The pickup store: the one the caller named, else their home store; asks when there is none or it
@@ -434,6 +449,7 @@ extension Turn {
             finishedSlots = currentSlots
             state.flow = nil
             state.focusOrderNumber = order.number
+            placed(draft, as: order.number)
             if order.fulfillment == .pickup {
                 say(
                     "Your order is placed: order #\(order.number), \(order.total), ready for pickup at \(Speech.store(priced.location)) \(Self.pickupWhen(order, at: priced.location)). You'll pay when you pick it up."
@@ -512,6 +528,13 @@ extension Turn {
     /// Digits of a card number, read whole or in groups over several turns: once the number is whole it is taken;
     /// a number with more digits than a card has is asked for again from the start. Nothing is cut or mended.
     private mutating func readCard(_ digits: String, draft: OrderDraft) async {
+        // "No wait, that last group was 4242": a correction inside a card number is never pieced into it.
+        let repairs: Set<DialogueAct.Kind> = [.deny, .holdOn, .correction, .startOver, .hedge]
+        if !state.cardEntry.isEmpty || digits.count < 13, interpretation.acts.contains(where: { repairs.contains($0.kind) }) {
+            state.cardEntry = CardEntry()
+            ask("No problem — let's start the card number again. Please read me the whole number from the beginning.", expecting: .cardNumber)
+            return
+        }
         // A whole number read in one go starts afresh, whatever was read before.
         if digits.count >= 13 { state.cardEntry = CardEntry() }
         state.cardEntry.append(digits)
@@ -714,6 +737,7 @@ extension Turn {
         finishedSlots = currentSlots
         state.flow = nil
         state.focusOrderNumber = confirmed.number
+        placed(draft, as: confirmed.number)
         if confirmed.fulfillment == .pickup {
             let when = Self.pickupWhen(confirmed, at: priced.location)
             say("Your order is confirmed! Pickup at \(Speech.store(priced.location)) \(when). Confirmation #\(confirmed.number).")

@@ -200,7 +200,10 @@ extension Turn {
         // Second readings ("medium" as a size, not a width) fill in where this product has no place for the first.
         var said = heard
         for (name, value) in interpretation.entities.alternativeOptions where product.values(of: name).contains(value) {
-            let firstReadingFits = said.contains { product.optionNames.contains($0.key) && product.values(of: $0.key).contains($0.value) }
+            // The first reading of the same word ("medium" as a gauge, a width): does this product have a place for it?
+            let firstReadingFits = said.contains {
+                $0.key != name && Entities.letterSize($0.value) == value && product.values(of: $0.key).contains($0.value)
+            }
             if said[name] == nil, !firstReadingFits { said[name] = value }
         }
         // "In a 10 wide" for a boot made in one width: said, not silently dropped.
