@@ -597,8 +597,8 @@ struct Turn {
                 return
             }
             // "No, that's wrong", "wait, no" after an order: something to fix, never a goodbye.
-            if pending == .anythingElse, let number = state.focusOrderNumber,
-                interpretation.acts.contains(where: { $0.kind == .deny }),
+            if pending == .anythingElse, let number = state.focusOrderNumber, state.placedOrders.values.contains(number), entities.isEmpty,
+                entities.brand == nil, entities.kind == nil, interpretation.acts.contains(where: { $0.kind == .deny }),
                 interpretation.acts.contains(where: { [.holdOn, .correction].contains($0.kind) })
             {
                 offerPerson(
