@@ -103,7 +103,7 @@ struct Turn {
 
     /// "Great. Shall I charge …?" said again is "Shall I charge …?".
     static func withoutOpener(_ text: String) -> String {
-        for opener in ["Great. ", "Thanks. ", "Got it. ", "Okay — ", "Okay. ", "Sure — "] where text.hasPrefix(opener) {
+        for opener in ["Great. ", "Thanks. ", "Got it. ", "Okay — ", "Okay. ", "Sure — ", "Or "] where text.hasPrefix(opener) {
             return String(text.dropFirst(opener.count)).capitalizedFirst
         }
         return text
@@ -126,10 +126,7 @@ struct Turn {
         if !current.trimmingCharacters(in: .whitespaces).isEmpty { sentences.append(current.trimmingCharacters(in: .whitespaces)) }
         let question = sentences.last { $0.hasSuffix("?") } ?? sentences.last ?? text
         // "Sure — which product…?" is asked again as "which product…?".
-        for opener in ["Sure — ", "Great. ", "Okay — ", "Okay. ", "Or "] where question.hasPrefix(opener) {
-            return String(question.dropFirst(opener.count)).capitalizedFirst
-        }
-        return question
+        return withoutOpener(question)
     }
 
     mutating func transfer(_ text: String, reason: String) {

@@ -15,7 +15,11 @@ struct DialogueActReader: Sendable {
     /// - Parameters:
     ///   - expecting: the slot the conversation asked for, which steers how values are read.
     ///   - intent: what the whole utterance was classified as, for a clause that is a request.
-    func read(_ text: String, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct] {
+    ///   - whole: the utterance's words and what they name, as already read: a clause that is the whole utterance (most
+    ///     are) reuses them rather than searching the catalog again.
+    func read(
+        _ text: String, expecting: ExpectedSlot?, intent: Intent, confidence: Double, whole: (words: [String], entities: Entities)
+    ) -> [DialogueAct] {
         var acts: [DialogueAct] = []
         for segment in Self.segments(of: text) {
             // Card digits are never kept in an act: a clause reads "[digits]" where a number was read out.
@@ -24,7 +28,10 @@ struct DialogueActReader: Sendable {
                 return digits >= 12 || (digits > 0 && expecting == .cardNumber) ? "[digits]" : word
             }
             for clause in Self.clauses(words) {
-                guard let act = read(clause: clause, asked: segment.asked, expecting: expecting, intent: intent, confidence: confidence)
+                let known = clause == whole.words ? whole.entities : nil
+                guard
+                    let act = read(
+                        clause: clause, known: known, asked: segment.asked, expecting: expecting, intent: intent, confidence: confidence)
                 else { continue }
                 acts += act
             }
@@ -118,8 +125,11 @@ struct DialogueActReader: Sendable {
 
     // MARK: Reading a clause
 
-    private func read(clause words: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
-        guard var acts = readOne(clause: words, asked: asked, expecting: expecting, intent: intent, confidence: confidence) else { return nil }
+    private func read(
+        clause words: [String], known: Entities?, asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double
+    ) -> [DialogueAct]? {
+        guard var acts = readOne(clause: words, known: known, asked: asked, expecting: expecting, intent: intent, confidence: confidence)
+        else { return nil }
         // "Yes but…", "okay, only…": a clause cut off after a word that qualifies it is no plain answer.
         if let last = words.last, Self.danglingQualifiers.contains(last), words.count > 1 || asked == false {
             acts.append(DialogueAct(.unclear, words: [last]))
@@ -132,10 +142,13 @@ struct DialogueActReader: Sendable {
         return acts
     }
 
-    private func readOne(clause spoken: [String], asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double) -> [DialogueAct]? {
+    private func readOne(
+        clause spoken: [String], known: Entities?, asked: Bool, expecting: ExpectedSlot?, intent: Intent, confidence: Double
+    ) -> [DialogueAct]? {
         // "I mean, how much was it?": an opening "I mean" carries nothing of its own.
-        let words = spoken.starts(with: ["i", "mean"]) && spoken.count > 2 ? Array(spoken.dropFirst(2)) : spoken
-        var entities = extractor.extract(words, expecting: expecting).entities
+        let opensWithFiller = spoken.starts(with: ["i", "mean"]) && spoken.count > 2
+        let words = opensWithFiller ? Array(spoken.dropFirst(2)) : spoken
+        var entities = (opensWithFiller ? nil : known) ?? extractor.extract(words, expecting: expecting).entities
         if let not = words.firstIndex(of: "not"), not + 1 < words.count {
             // "I said medium, not large": the value wanted is the one not negated.
             var kept = words

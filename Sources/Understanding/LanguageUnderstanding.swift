@@ -156,7 +156,9 @@ public struct LanguageUnderstanding: Sendable {
     /// - Parameter expecting: the slot the conversation just asked for; it decides whether "ten" is a size.
     public func interpret(_ text: String, expecting: ExpectedSlot? = nil) -> Interpretation {
         var interpretation = classify(text, expecting: expecting)
-        interpretation.acts = acts.read(text, expecting: expecting, intent: interpretation.intent, confidence: interpretation.confidence)
+        interpretation.acts = acts.read(
+            text, expecting: expecting, intent: interpretation.intent, confidence: interpretation.confidence,
+            whole: (normalizer.normalize(text), interpretation.entities))
         return interpretation
     }
 
