@@ -203,7 +203,7 @@ public actor DialogueEngine {
     private func cancelUnpaidOrders(of state: SessionState) async {
         var drafts: [OrderDraft] = []
         if case .order(let draft) = state.flow { drafts.append(draft) }
-        if let suspended = state.suspendedOrder { drafts.append(suspended) }
+        drafts += state.ordersSetAside
         for draft in drafts where !draft.paid && !draft.paymentUncertain && pointOfSale.capabilities.takesCardPayments {
             if let number = draft.orderNumber { _ = try? await pointOfSale.cancelOrder(number: number) }
         }

@@ -25,8 +25,9 @@ struct SessionState: Sendable {
     var suggestedOption: (name: String, value: String)?
     /// The topic of the last finished conversation, for follow-ups such as "and order 7781?".
     var lastTopic: Intent?
-    /// An order set aside when the caller asked something else halfway through it.
-    var suspendedOrder: OrderDraft?
+    /// Conversations set aside when the caller asked something else halfway through them, the latest last. When
+    /// the question is answered the latest is offered back ("Shall we get back to your order?").
+    var setAside: [Flow] = []
     /// The call went to a person, who takes over whatever order is under way.
     var handedOff = false
     /// Unpaid orders the POS could not cancel when the caller dropped them; tried again when the call ends.
@@ -58,6 +59,19 @@ enum Flow: Sendable {
     case returns(ReturnDraft)
 }
 
+extension SessionState {
+    /// Sets a conversation aside; one set aside earlier for the same task gives way to it.
+    mutating func setAside(_ flow: Flow) {
+        setAside.removeAll { $0.intent == flow.intent }
+        setAside.append(flow)
+    }
+
+    /// The orders set aside, for cancelling what the POS holds of them.
+    var ordersSetAside: [OrderDraft] {
+        setAside.compactMap { if case .order(let draft) = $0 { draft } else { nil } }
+    }
+}
+
 /// Where the conversation was before the assistant offered a person, to go back to on "no".
 struct ResumePoint: Sendable, Hashable {
     var pending: PendingQuestion?
@@ -84,9 +98,10 @@ indirect enum PendingQuestion: Sendable, Hashable {
     /// "Is there anything else I can help with?" — "no" ends the call.
     case anythingElse
     /// "Shall we get back to your order of …?"
-    case resumeOrder
+    /// "Shall we get back to your order?": the latest conversation set aside.
+    case resume
     /// "We only have 5 there — would you like 5?"
-    case takeAvailable(quantity: Int, locationID: String)
+    case takeAvailable(sku: SKU, quantity: Int, locationID: String)
     /// "I can have it sent from the Old Town store to the Pier store for pickup — would you like that?"
     case sendFrom(locationID: String)
 }

@@ -425,7 +425,7 @@ struct Turn {
             interpretation.acts.contains(where: { $0.kind == .request }), let named = interpretation.entities.productIDs.first,
             named != ordering.id, !draft.cart.contains(where: { $0.product.id == named }), draft.orderNumber == nil
         {
-            state.suspendedOrder = draft
+            state.setAside(.order(draft))
             state.lastTopic = .checkAvailability
             await startAvailability()
             return
@@ -449,7 +449,7 @@ struct Turn {
             await releaseUnpaidOrder()
             state.flow = nil
             state.focus = nil
-            state.suspendedOrder = nil
+            state.setAside = []
             // "Start over — I want the sambas": begin again with what was just said.
             guard Self.coreIntents.contains(intent), !entities.isEmpty else {
                 say("Sure, let's start over. What can I help you with?")
@@ -519,6 +519,17 @@ struct Turn {
             return
         default:
             break
+        }
+
+        // A plain "no" to an open question in a conversation that only answers one ("which product?" in a stock
+        // check): the caller doesn't want to go on with it.
+        if pending == nil, let flow, [.checkAvailability, .orderStatus].contains(flow.intent), intent == .deny, entities.isEmpty,
+            expecting != nil, interpretation.acts.allSatisfy({ [.deny, .thanks].contains($0.kind) })
+        {
+            state.flow = nil
+            say("Okay.")
+            offerMoreHelp()
+            return
         }
 
         // "No" (or "leave it") to what to change, after a no to the order as read back: the order is dropped.
@@ -674,13 +685,15 @@ struct Turn {
 
         // A follow-up with just a value: "and order 7781?", "no, the Patagonia one", "back to the Ultraboost".
         if flow == nil, bringsValues, !Self.coreIntents.contains(intent) || interpretation.confidence < Self.decisive,
-            intent != .outOfScope || interpretation.confidence < Self.weak || pending == .resumeOrder
+            intent != .outOfScope || interpretation.confidence < Self.weak || pending == .resume
         {
-            if let suspended = state.suspendedOrder, let product = suspended.product,
-                entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && !entities.options.isEmpty)
+            // "Back to the Ultraboost": the order set aside for it.
+            if let index = state.setAside.lastIndex(where: { flow in
+                guard case .order(let suspended) = flow, let product = suspended.product else { return false }
+                return entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && !entities.options.isEmpty)
                     || (entities.productIDs.isEmpty && (entities.brand == product.brand || entities.kind.map { matches(kind: $0, product) } == true))
-            {
-                await resumeOrder()
+            }) {
+                await resume(state.setAside.remove(at: index))
                 return
             }
             // "10 then", "the black ones", "what colors" right after a stock answer: about the same product.
@@ -735,11 +748,13 @@ struct Turn {
 
         let dropsIt = [" forget ", " never mind ", " nevermind ", " scratch that ", " cancel that ", " drop it "]
             .contains { " \(interpretation.redactedText) ".contains($0) }
-        if Self.coreIntents.contains(intent), case .order(let draft) = flow, intent != .placeOrder, draft.product != nil,
-            draft.orderNumber == nil, !dropsIt
-        {
-            // Set the order aside to answer the question; it is offered again afterwards.
-            state.suspendedOrder = draft
+        // A conversation half done is set aside to answer the new request, and offered again afterwards.
+        if Self.coreIntents.contains(intent), let flow, flow.intent != intent, !dropsIt {
+            switch flow {
+            case .order(let draft) where draft.product != nil && draft.orderNumber == nil: state.setAside(flow)
+            case .returns(let draft) where draft.line != nil: state.setAside(flow)
+            default: break
+            }
         }
 
         if Self.coreIntents.contains(intent) { state.lastTopic = intent }
@@ -822,11 +837,19 @@ struct Turn {
         case .status:
             entities.orderNumber != nil || entities.ordinal != nil || !entities.productIDs.isEmpty || entities.brand != nil
                 || entities.kind != nil
-        case .returns:
+        case .returns(let draft):
             entities.orderNumber != nil || entities.ordinal != nil || entities.returnReason != nil
-                || entities.refundMethod != nil || !entities.productIDs.isEmpty || entities.kind != nil
+                || entities.refundMethod != nil || namesReturnItem(entities, draft)
                 || entities.quantity != nil || entities.bareNumber != nil
         }
+    }
+
+    /// Whether a product named during a return is about it: any item while the item is still being chosen, the
+    /// chosen item's own product afterwards ("do you have the hoodie in medium?" mid-return is another question).
+    private func namesReturnItem(_ entities: Entities, _ draft: ReturnDraft) -> Bool {
+        guard let line = draft.line else { return !entities.productIDs.isEmpty || entities.kind != nil }
+        guard let product = products[line.productID] else { return false }
+        return entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && entities.kind.map { matches(kind: $0, product) } == true)
     }
 
     /// Whether the utterance names something to buy, known to the catalog or not (an answer to "which product?").
@@ -846,8 +869,17 @@ struct Turn {
 
     /// Closes a finished conversation: offers the order set aside, or asks whether there is anything else.
     mutating func offerMoreHelp() {
-        if let suspended = state.suspendedOrder, let product = suspended.product, state.flow == nil {
-            confirm("Shall we get back to your order of \(Speech.describe(product, options: suspended.options))?", .resumeOrder)
+        if state.flow == nil, let latest = state.setAside.last {
+            switch latest {
+            case .order(let draft):
+                let what = draft.product.map { Speech.describe($0, options: draft.options) } ?? "items"
+                confirm("Shall we get back to your order of \(what)?", .resume)
+            case .returns(let draft):
+                let what = draft.line.flatMap { products[$0.productID] }.map { " of \($0.theName)" } ?? ""
+                confirm("Shall we get back to your return\(what)?", .resume)
+            case .availability, .status:
+                confirm("Shall we get back to what we were doing?", .resume)
+            }
         } else {
             // An open question rather than a yes/no one: "no" ends the call, anything else starts a new topic.
             let question = "Is there anything else I can help with?"
@@ -861,7 +893,7 @@ struct Turn {
     /// Cancels the POS order of the order under way (or set aside) if it was created but never paid.
     mutating func releaseUnpaidOrder() async {
         _ = await cancelUnpaidOrderUnderWay()
-        if let suspended = state.suspendedOrder { _ = await cancelIfUnpaid(suspended) }
+        for suspended in state.ordersSetAside { _ = await cancelIfUnpaid(suspended) }
     }
 
     /// The caller doesn't want the order after all: nothing placed (an unpaid one cancelled), nothing held.
@@ -911,11 +943,10 @@ struct Turn {
         say("Thanks for calling \(configuration.storeName). Goodbye!")
     }
 
-    private mutating func resumeOrder() async {
-        guard let suspended = state.suspendedOrder else { return }
-        state.suspendedOrder = nil
-        state.flow = .order(suspended)
-        await continueOrder()
+    /// Takes up a conversation that was set aside where it stood.
+    private mutating func resume(_ flow: Flow) async {
+        state.flow = flow
+        await continueFlow(flow)
     }
 
     mutating func accept(_ pending: PendingQuestion) async {
@@ -950,12 +981,8 @@ struct Turn {
                 state.flow = .order(draft)
             }
             await continueOrder()
-        case .takeAvailable(let quantity, let locationID):
-            if case .order(var draft) = state.flow {
-                draft.quantity = quantity
-                draft.locationID = locationID
-                state.flow = .order(draft)
-            }
+        case .takeAvailable(let sku, let quantity, let locationID):
+            takeAvailable(sku: sku, quantity: quantity, at: locationID)
             await continueOrder()
         case .offerOrder:
             await startOrder()
@@ -986,8 +1013,9 @@ struct Turn {
             action = .end
         case .anythingElse:
             say("Sure — what can I help you with?")
-        case .resumeOrder:
-            await resumeOrder()
+        case .resume:
+            guard let latest = state.setAside.popLast() else { return offerMoreHelp() }
+            await resume(latest)
         }
     }
 
@@ -1007,19 +1035,7 @@ struct Turn {
             say("Okay, I haven't charged anything, and I've cancelled the order.")
             offerMoreHelp()
         case .pickupElsewhere(let other):
-            // Not that store: where both stores allow it, the units can come to the caller's store instead.
-            if case .order(let draft) = state.flow, draft.cart.isEmpty, let wanted = location(draft.locationID), wanted.acceptsTransfers,
-                let product = draft.product, let sku = product.variants(matching: draft.options).first?.sku,
-                let from = ([location(other)].compactMap { $0 } + locations.nearestFirst(from: wanted))
-                    .first(where: { $0.id != wanted.id && $0.acceptsTransfers && (draft.stock[sku]?[$0.id] ?? 0) >= draft.quantity })
-            {
-                let it = Speech.pronoun(product, quantity: draft.quantity)
-                confirm(
-                    "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in about \(wanted.transferDays) days. Would you like that?",
-                    .sendFrom(locationID: from.id))
-            } else {
-                ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
-            }
+            offerTransfer(instead: other)
         case .takeAvailable, .sendFrom:
             ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
         case .shipInstead:
@@ -1052,10 +1068,14 @@ struct Turn {
             offerMoreHelp()
         case .anythingElse:
             endCall()
-        case .resumeOrder:
-            await releaseUnpaidOrder()
-            state.suspendedOrder = nil
-            say("Okay, I've dropped that order.")
+        case .resume:
+            switch state.setAside.popLast() {
+            case .order(let draft)?:
+                _ = await cancelIfUnpaid(draft)
+                say("Okay, I've dropped that order.")
+            default:
+                say("Okay, I won't start that return.")
+            }
             offerMoreHelp()
         }
     }

@@ -165,7 +165,7 @@ extension Turn {
             await continueAvailability()
             return
         }
-        if state.suspendedOrder != nil {
+        if !state.setAside.isEmpty {
             // Asked in the middle of an order: the order set aside comes first.
             state.flow = nil
             offerMoreHelp()

@@ -165,6 +165,21 @@ extension Turn {
             return true
         }
 
+        // "Also add a pair in a nine" with the size-10 boots chosen: another line of the product in hand, in
+        // the values said — not a change to the one chosen.
+        let namesNoOtherProduct = named.current || (entities.productIDs.isEmpty && entities.kind == nil)
+        if adding, namesNoOtherProduct, let current = finishedItem(draft), !entities.options.isEmpty,
+            entities.options.contains(where: { current.options[$0.key] != $0.value })
+        {
+            shelve(current, in: &draft)
+            var next = entities
+            next.productIDs = [current.product.id]
+            interpretation.entities = next
+            draft.itemRequest = next
+            addingItem = true
+            state.flow = .order(draft)
+            return false
+        }
         // "Also another pair of the Air Max" adds a line even when the cart has one; only the item being chosen
         // itself is not new.
         let namesSomethingNew = (!entities.productIDs.isEmpty || entities.kind != nil) && !named.current
@@ -200,92 +215,15 @@ extension Turn {
         return true
     }
 
-    /// The whole cart: how it is fulfilled, a store that has every line, holds, and the read-back with the total.
-    mutating func advanceCart(_ start: OrderDraft, retried: Bool) async {
-        var draft = start
-        defer { if case .order = state.flow { state.flow = .order(draft) } }
-        // A cart is placed at one store that has every line; transfers are for single items.
-        draft.sourceLocationID = nil
-        guard settleFulfillment(&draft, it: "them") else { return }
-        let pickupStores = locations.filter(\.acceptsPickup)
-        guard let lines = quote(for: draft)?.lines ?? allLines(draft) else { return }
-        var units: [SKU: [String: Int]] = [:]
-        do {
-            for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
-                units[level.sku, default: [:]][level.locationID, default: 0] += level.available
-            }
-        } catch {
-            apologize(for: error)
-            return
-        }
-        func hasAll(_ store: Location) -> Bool {
-            lines.allSatisfy { (units[$0.variant.sku]?[store.id] ?? 0) >= $0.quantity }
-        }
-        let home = state.customer?.homeLocationID
-        let eligible = draft.fulfillment == .shipping ? locations : pickupStores
-        let stocked = eligible.filter(hasAll).nearestFirst(from: location(draft.fulfillment == .shipping ? home : draft.locationID ?? home))
-        if stocked.isEmpty {
-            if draft.fulfillment == .pickup, locations.contains(where: hasAll) {
-                draft.locationID = nil
-                confirm(
-                    "None of our pickup stores has everything on your order right now, but we can ship it all to you. Would you like it shipped?",
-                    .shipInstead)
-                return
-            }
-            let short = lines.first { line in !locations.contains { (units[line.variant.sku]?[$0.id] ?? 0) >= line.quantity } } ?? lines[0]
-            let item = Speech.describe(productOf(short.variant, draft) ?? draft.product!, options: short.variant.options)
-            say(
-                "I'm sorry — no single store has \(item) for this order right now. You can say \"drop\" and the item to take it off, or I can connect you with a team member."
-            )
-            return
-        }
-        if draft.fulfillment == .shipping {
-            draft.locationID = stocked[0].id
-        } else {
-            guard let chosen = pickupStore(&draft, stocked: stocked, it: "them") else { return }
-            if !hasAll(chosen) {
-                let missing = lines.filter { (units[$0.variant.sku]?[chosen.id] ?? 0) < $0.quantity }.map { line in
-                    let what = Speech.describe(productOf(line.variant, draft) ?? draft.product!, options: line.variant.options)
-                    // Some on hand, not enough: say how many are wanted.
-                    return (units[line.variant.sku]?[chosen.id] ?? 0) > 0 ? "\(line.quantity) of \(what)" : what
-                }
-                confirm(
-                    "\(Speech.store(chosen).capitalizedFirst) doesn't have \(Speech.list(missing)), but \(Speech.store(stocked[0])) has everything on your order. Would you like to pick it all up there instead?",
-                    .pickupElsewhere(locationID: stocked[0].id))
-                return
-            }
-        }
-        guard knowsCustomer() else { return }
-        guard let priced = quote(for: draft) else { return }
-        let free = Dictionary(
-            lines.map { ($0.variant.sku, units[$0.variant.sku]?[priced.location.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
-        guard await hold(lines.map { ($0.variant.sku, $0.quantity) }, at: priced.location.id, available: free) else {
-            say("I'm sorry — part of your order at \(Speech.store(priced.location)) was just reserved by another caller.")
-            if !retried {
-                if draft.fulfillment == .pickup { draft.locationID = nil }
-                await advanceCart(draft, retried: true)
-                if case .order(let latest) = state.flow { draft = latest }
-            }
-            return
-        }
-        let read = priced.lines.map { line in
-            Self.amount(productOf(line.variant, draft) ?? draft.product!, options: line.variant.options, quantity: line.quantity)
-        }
-        let delivery = draft.fulfillment == .pickup ? "for pickup at \(Speech.store(priced.location))" : "shipped to your address on file"
-        confirm(
-            "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
-            .placeOrder)
-    }
-
     /// Every line of the order with its variant, before a store is chosen.
-    private func allLines(_ draft: OrderDraft) -> [(variant: Variant, quantity: Int)]? {
+    func allLines(_ draft: OrderDraft) -> [(variant: Variant, quantity: Int)]? {
         guard let product = draft.product, let variant = product.variants(matching: draft.options).first else { return nil }
         return Self.oneLinePerSKU(
             draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
                 + [(variant, draft.quantity)])
     }
 
-    private func productOf(_ variant: Variant, _ draft: OrderDraft) -> Product? {
+    func productOf(_ variant: Variant, _ draft: OrderDraft) -> Product? {
         ([draft.product].compactMap { $0 } + draft.cart.map(\.product)).first { $0.variants.contains { $0.sku == variant.sku } }
     }
 }

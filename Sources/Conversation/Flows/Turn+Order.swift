@@ -166,116 +166,23 @@ extension Turn {
             return
         }
         state.focus?.options = draft.options
-        guard let variant = product.variants(matching: draft.options).first else { return }
-        // More items were named with this one: choose the next; with a cart, place the whole cart.
+        guard !product.variants(matching: draft.options).isEmpty else { return }
+        // More items were named with this one: choose the next.
         if await startNextQueuedItem(&draft) {
             if case .order(let latest) = state.flow { draft = latest }
             return
         }
-        if !draft.cart.isEmpty {
-            state.flow = .order(draft)
-            await advanceCart(draft, retried: retried)
-            if case .order(let latest) = state.flow { draft = latest }
-            return
-        }
-
-        guard settleFulfillment(&draft, it: Speech.pronoun(product, quantity: draft.quantity)) else { return }
-        let pickupStores = locations.filter(\.acceptsPickup)
-        // A fresh stock read for the exact variant before choosing a store and quoting it.
-        let levels: [StockLevel]
-        do {
-            levels = try await sellableStock(skus: [variant.sku])
-        } catch {
-            apologize(for: error)
-            return
-        }
-        let available = Dictionary(levels.map { ($0.locationID, $0.available) }, uniquingKeysWith: +)
-        for (id, count) in available { draft.stock[variant.sku, default: [:]][id] = count }
-        let what = Speech.describe(product, options: draft.options)
-        let home = state.customer?.homeLocationID
-        let eligible = draft.fulfillment == .shipping ? locations : pickupStores
-        let stocked = eligible.filter { (available[$0.id] ?? 0) >= draft.quantity }
-            .nearestFirst(from: location(draft.fulfillment == .shipping ? home : draft.locationID ?? home), units: available)
-
-        if stocked.isEmpty, draft.fulfillment == .pickup,
-            locations.contains(where: { (available[$0.id] ?? 0) >= draft.quantity })
-        {
-            // None of the pickup stores has it, but a store that ships does.
-            draft.locationID = nil
-            let them = Speech.pronoun(product, quantity: draft.quantity)
-            confirm(
-                "None of our pickup stores has \(draft.quantity > 1 ? "\(draft.quantity) of \(what)" : what) right now, but we can ship \(them) to you. Would you like \(them) shipped?",
-                .shipInstead)
-            return
-        }
-        if stocked.isEmpty {
-            // Not enough anywhere for the quantity asked: offer what there is, or say it is sold out.
-            if let most = eligible.max(by: { (available[$0.id] ?? 0) < (available[$1.id] ?? 0) }),
-                let have = available[most.id], have > 0
-            {
-                let place = draft.fulfillment == .shipping ? "in stock" : "at \(Speech.store(most))"
-                confirm(
-                    "We only have \(have) of \(what) \(place). Would you like \(have) instead?",
-                    .takeAvailable(quantity: have, locationID: most.id))
-                return
-            }
-            await soldOut(what, product: product, draft: &draft)
-            return
-        }
-        if draft.fulfillment == .shipping {
-            draft.locationID = stocked[0].id
-        } else {
-            guard let chosen = pickupStore(&draft, stocked: stocked, it: Speech.pronoun(product, quantity: draft.quantity)) else { return }
-            let sentOver = draft.sourceLocationID.map { (available[$0] ?? 0) >= draft.quantity } ?? false
-            if !sentOver { draft.sourceLocationID = nil }
-            if (available[chosen.id] ?? 0) < draft.quantity, !sentOver {
-                let other = stocked[0]
-                let have = available[chosen.id] ?? 0
-                let justHeld = (reservedByOthers[variant.sku]?[chosen.id] ?? 0) > 0
-                let shortfall =
-                    have == 0
-                    ? (justHeld ? "had \(what) until another caller just reserved it" : "doesn't have \(what) right now")
-                    : "only has \(have) of \(what)"
-                confirm(
-                    "\(Speech.store(chosen).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(available[other.id] ?? 0). Would you like to pick \(Speech.pronoun(product, quantity: draft.quantity)) up there instead?",
-                    .pickupElsewhere(locationID: other.id))
-                return
-            }
-        }
-
-        guard knowsCustomer() else { return }
-        guard let (_, location, quote, _) = quote(for: draft) else { return }
-        // Held for this call from now until the order is placed, cancelled or the hold runs out.
-        let stockFrom = draft.sourceLocationID ?? location.id
-        guard await hold([(variant.sku, draft.quantity)], at: stockFrom, available: [variant.sku: available[stockFrom] ?? 0]) else {
-            say("I'm sorry — \(what) at \(Speech.store(location)) was just reserved by another caller.")
-            if !retried {
-                draft.stock = [:]
-                if draft.fulfillment == .pickup { draft.locationID = nil }
-                await advanceOrder(draft, retried: true)
-                if case .order(let latest) = state.flow { draft = latest }
-            }
-            return
-        }
-        let amount =
-            product.unit.map { "\(draft.quantity) \($0)\(draft.quantity == 1 ? "" : "s") of \(what)" }
-            ?? (draft.quantity == 1 ? what : "\(draft.quantity) of \(what)")
-        var delivery =
-            draft.fulfillment == .pickup
-            ? "for pickup at \(Speech.store(location))" : "shipped to your address on file"
-        if let from = self.location(draft.sourceLocationID) {
-            delivery += " in about \(location.transferDays) days, sent over from \(Speech.store(from))"
-        }
-        confirm(
-            "\(alreadyPlaced(draft))That's \(amount), \(delivery). It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total. Shall I place the order?",
-            .placeOrder)
+        state.flow = .order(draft)
+        await fulfil(draft, retried: retried)
+        if case .order(let latest) = state.flow { draft = latest }
     }
 
     /// Remembers an order placed in this call, and forgets a copy of it set aside earlier: it is never offered again.
     mutating func placed(_ draft: OrderDraft, as number: String) {
         state.placedOrders[draft.choice] = number
-        if let suspended = state.suspendedOrder, suspended.choice == draft.choice || suspended.product?.id == draft.product?.id {
-            state.suspendedOrder = nil
+        state.setAside.removeAll { flow in
+            guard case .order(let suspended) = flow else { return false }
+            return suspended.choice == draft.choice || suspended.product?.id == draft.product?.id
         }
     }
 
@@ -284,30 +191,6 @@ extension Turn {
     func alreadyPlaced(_ draft: OrderDraft) -> String {
         guard let number = state.placedOrders[draft.choice] else { return "" }
         return "You already ordered this on this call, as order #\(number) — this would be a second order. "
-    }
-
-    /// The pickup store: the one the caller named, else their home store; asks when there is none or it
-    /// takes no pickups, offering stores that have the order.
-    ///
-    /// - Parameter it: how the items are called ("it", "them").
-    /// - Returns: nil when a question was asked.
-    mutating func pickupStore(_ draft: inout OrderDraft, stocked: [Location], it: String) -> Location? {
-        if draft.locationID == nil, let home = state.customer?.homeLocationID, location(home)?.acceptsPickup == true {
-            draft.locationID = home
-        }
-        let storeNames = Speech.list(stocked.prefix(3).map(\.name), conjunction: "or")
-        guard let chosen = location(draft.locationID) else {
-            ask("Which store would you like to pick \(it) up from: \(storeNames)?", expecting: .location, hints: stocked.map(\.name))
-            return nil
-        }
-        guard chosen.acceptsPickup else {
-            draft.locationID = nil
-            ask(
-                "\(Speech.store(chosen).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(storeNames)?",
-                expecting: .location, hints: stocked.map(\.name))
-            return nil
-        }
-        return chosen
     }
 
     /// Whether the caller's account is known; if not, offers a person who can finish the order.
@@ -374,7 +257,7 @@ extension Turn {
     }
 
     /// The chosen variant is sold out everywhere it could come from: say so and reopen the last choice.
-    private mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) async {
+    mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) async {
         let heldElsewhere = product.variants(matching: draft.options).contains { variant in
             (reservedByOthers[variant.sku]?.values.reduce(0, +) ?? 0) > 0
         }

@@ -167,7 +167,19 @@ extension Turn {
             }
             return nil
         case .unknown(let words?):
-            // Understood, just not carried: a helpful question, not a misunderstanding.
+            // Understood, just not carried: a helpful question, not a misunderstanding. A brand we carry ("a Carhartt
+            // hoodie") is answered with what we do have from it.
+            let fromBrand =
+                interpretation.entities.brand.map { brand in
+                    products.values.filter { $0.brand.caseInsensitiveCompare(brand) == .orderedSame }.sorted { $0.name < $1.name }
+                } ?? []
+            if let brand = fromBrand.first?.brand {
+                let names = fromBrand.prefix(3).map(\.theName)
+                ask(
+                    "Sorry, we don't carry \"\(words)\". From \(brand) we have \(Speech.list(names)). Would one of those work?",
+                    expecting: .product, hints: fromBrand.prefix(8).map(\.name))
+                return nil
+            }
             ask(
                 "Sorry, I couldn't find \"\(words)\" in our catalog. \(catalogPitch) What are you looking for?", expecting: .product,
                 hints: brandHints)

@@ -274,6 +274,11 @@ extension Turn {
         }
         finishedSlots = currentSlots
         state.flow = nil
+        // The same return set aside earlier is this one: never offered again.
+        state.setAside.removeAll { flow in
+            guard case .returns(let other) = flow else { return false }
+            return other.order?.number == order.number && other.line?.sku == line.sku
+        }
         let refund = draft.refundMethod == .storeCredit ? "store credit" : "a full refund to your original payment method"
         let noun = draft.noun ?? Speech.itemNoun(product, quantity: draft.quantity ?? line.quantity)
         // A return started inside the window stays open for the window's length (the store's policy, as in

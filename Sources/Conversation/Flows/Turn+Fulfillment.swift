@@ -1,0 +1,159 @@
+import Commerce
+import Foundation
+import RetailModel
+
+/// Where a chosen order comes from — one path for one item or a cart: a fresh stock read, the fulfillment planner's
+/// decision worded for the caller, then holds and the read-back with the total.
+extension Turn {
+    var planner: FulfillmentPlanner { FulfillmentPlanner(locations: locations) }
+
+    /// Plans the order as it stands and, when every line can be had, holds it and reads it back for confirmation.
+    mutating func fulfil(_ start: OrderDraft, retried: Bool) async {
+        var draft = start
+        defer { if case .order = state.flow { state.flow = .order(draft) } }
+        guard let product = draft.product, let lines = allLines(draft) else { return }
+        let single = lines.count == 1
+        let it = single ? Speech.pronoun(product, quantity: lines[0].quantity) : "them"
+        guard settleFulfillment(&draft, it: it) else { return }
+        // A fresh stock read for the exact variants before choosing a store and quoting it.
+        var units: [SKU: [String: Int]] = [:]
+        do {
+            for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
+                units[level.sku, default: [:]][level.locationID, default: 0] += level.available
+            }
+        } catch {
+            apologize(for: error)
+            return
+        }
+        for (sku, byStore) in units { draft.stock[sku, default: [:]].merge(byStore) { $1 } }
+        func describe(_ line: FulfillmentPlanner.Line) -> String {
+            guard let variant = lines.first(where: { $0.variant.sku == line.sku })?.variant else { return "" }
+            return Speech.describe(productOf(variant, draft) ?? product, options: variant.options)
+        }
+        let wanted = lines.map { FulfillmentPlanner.Line(sku: $0.variant.sku, quantity: $0.quantity) }
+        let plan = planner.plan(
+            .init(
+                lines: wanted, fulfillment: draft.fulfillment ?? .pickup, store: draft.locationID, home: state.customer?.homeLocationID,
+                source: draft.sourceLocationID, units: units))
+
+        switch plan {
+        case .shipInstead:
+            draft.locationID = nil
+            if single {
+                let what = describe(wanted[0])
+                let amount = wanted[0].quantity > 1 ? "\(wanted[0].quantity) of \(what)" : what
+                confirm(
+                    "None of our pickup stores has \(amount) right now, but we can ship \(it) to you. Would you like \(it) shipped?", .shipInstead)
+            } else {
+                confirm(
+                    "None of our pickup stores has everything on your order right now, but we can ship it all to you. Would you like it shipped?",
+                    .shipInstead)
+            }
+        case .partly(let short, let store):
+            let place = draft.fulfillment == .shipping ? "in stock" : "at \(Speech.store(store))"
+            confirm(
+                "We only have \(short.have) of \(describe(short.line)) \(place). Would you like \(short.have) instead?",
+                .takeAvailable(sku: short.line.sku, quantity: short.have, locationID: store.id))
+        case .unavailable(let line) where line.sku == product.variants(matching: draft.options).first?.sku:
+            await soldOut(describe(line), product: product, draft: &draft)
+        case .unavailable(let line):
+            say(
+                "I'm sorry — \(describe(line)) is sold out. You can say \"drop\" and the item to take it off, or I can connect you with a team member."
+            )
+        case .noSingleStore(let line):
+            say(
+                "I'm sorry — no single store has \(describe(line)) for this order right now. You can say \"drop\" and the item to take it off, or I can connect you with a team member."
+            )
+        case .chooseStore(let stocked):
+            ask(
+                "Which store would you like to pick \(it) up from: \(Speech.list(stocked.prefix(3).map(\.name), conjunction: "or"))?",
+                expecting: .location, hints: stocked.map(\.name))
+        case .noPickup(let store, let stocked):
+            draft.locationID = nil
+            ask(
+                "\(Speech.store(store).capitalizedFirst) doesn't do pickups. Which store would you like instead: \(Speech.list(stocked.prefix(3).map(\.name), conjunction: "or"))?",
+                expecting: .location, hints: stocked.map(\.name))
+        case .elsewhere(let store, let short, let other):
+            draft.locationID = store.id
+            draft.sourceLocationID = nil
+            if single {
+                let what = describe(wanted[0])
+                let justHeld = (reservedByOthers[wanted[0].sku]?[store.id] ?? 0) > 0
+                let shortfall =
+                    short[0].have == 0
+                    ? (justHeld ? "had \(what) until another caller just reserved it" : "doesn't have \(what) right now")
+                    : "only has \(short[0].have) of \(what)"
+                confirm(
+                    "\(Speech.store(store).capitalizedFirst) \(shortfall), but \(Speech.store(other)) has \(units[wanted[0].sku]?[other.id] ?? 0). Would you like to pick \(it) up there instead?",
+                    .pickupElsewhere(locationID: other.id))
+            } else {
+                // Some on hand, not enough: say how many are wanted.
+                let missing = short.map { $0.have > 0 ? "\($0.line.quantity) of \(describe($0.line))" : describe($0.line) }
+                confirm(
+                    "\(Speech.store(store).capitalizedFirst) doesn't have \(Speech.list(missing)), but \(Speech.store(other)) has everything on your order. Would you like to pick it all up there instead?",
+                    .pickupElsewhere(locationID: other.id))
+            }
+        case .ready(let store, let source):
+            draft.locationID = store.id
+            draft.sourceLocationID = source?.id
+            guard knowsCustomer() else { return }
+            guard let priced = quote(for: draft) else { return }
+            // Held for this call from now until the order is placed, cancelled or the hold runs out.
+            let stockFrom = source ?? store
+            let free = Dictionary(wanted.map { ($0.sku, units[$0.sku]?[stockFrom.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
+            guard await hold(wanted.map { ($0.sku, $0.quantity) }, at: stockFrom.id, available: free) else {
+                let what = single ? describe(wanted[0]) : "part of your order"
+                say("I'm sorry — \(what) at \(Speech.store(store)) was just reserved by another caller.")
+                if !retried {
+                    draft.stock = [:]
+                    if draft.fulfillment == .pickup { draft.locationID = nil }
+                    state.flow = .order(draft)
+                    await advanceOrder(draft, retried: true)
+                    if case .order(let latest) = state.flow { draft = latest }
+                }
+                return
+            }
+            let read = priced.lines.map { line in
+                Self.amount(productOf(line.variant, draft) ?? product, options: line.variant.options, quantity: line.quantity)
+            }
+            var delivery = draft.fulfillment == .pickup ? "for pickup at \(Speech.store(store))" : "shipped to your address on file"
+            if let source {
+                delivery += " in about \(store.transferDays) days, sent over from \(Speech.store(source))"
+            }
+            confirm(
+                "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
+                .placeOrder)
+        }
+    }
+
+    /// The caller won't pick up where the order is: where both stores allow it, everything can be sent to the store
+    /// they chose instead.
+    mutating func offerTransfer(instead other: String) {
+        guard case .order(let draft) = state.flow, let wanted = location(draft.locationID), let product = draft.product,
+            let lines = allLines(draft),
+            let from = planner.transferSource(
+                for: lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) }, to: wanted, preferring: other, units: draft.stock)
+        else {
+            ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
+            return
+        }
+        let it = lines.count == 1 ? Speech.pronoun(product, quantity: lines[0].quantity) : "everything"
+        confirm(
+            "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in about \(wanted.transferDays) days. Would you like that?",
+            .sendFrom(locationID: from.id))
+    }
+
+    /// Takes the units there are of one line ("we only have 2 — would you like 2 instead?").
+    mutating func takeAvailable(sku: SKU, quantity: Int, at locationID: String) {
+        guard case .order(var draft) = state.flow else { return }
+        draft.locationID = locationID
+        if draft.product?.variants(matching: draft.options).first?.sku == sku {
+            // The current item: whatever the cart already has of it counts too.
+            let inCart = draft.cart.filter { $0.product.variants(matching: $0.options).first?.sku == sku }.reduce(0) { $0 + $1.quantity }
+            draft.quantity = max(1, quantity - inCart)
+        } else if let index = draft.cart.firstIndex(where: { $0.product.variants(matching: $0.options).first?.sku == sku }) {
+            draft.cart[index].quantity = quantity
+        }
+        state.flow = .order(draft)
+    }
+}
