@@ -27,6 +27,14 @@ enum MoneyAnswer: Equatable {
     ///   the table.
     init(_ acts: [DialogueAct], restatesDraft: Bool) {
         let kinds = Set(acts.kinds)
+        // "I was going back and forth, but that's exactly what I want — go ahead": a doubt set aside with "but" and a
+        // yes is settled; the clause after "but" is where the caller stands.
+        if let last = acts.last, last.kind == .affirm, last.words.first == "but", acts.count > 1,
+            acts.dropLast().allSatisfy({ [.hedge, .unclear, .affirm, .thanks, .greet].contains($0.kind) })
+        {
+            self = restatesDraft ? .proceed : .other
+            return
+        }
         if acts.isPlainYes {
             self = restatesDraft ? .proceed : .other
             return

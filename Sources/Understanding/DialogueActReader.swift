@@ -170,7 +170,9 @@ struct DialogueActReader: Sendable {
         if has(Self.cancelPhrases) { return act(.cancel) }
 
         // Idioms that say yes in other words ("why not", "make it so", "don't change a thing").
-        if has(Self.affirmIdioms), !hasValues(entities) { return act(.affirm) }
+        let hedgeText = Self.discourseMarkers.reduce(text) { $0.replacingOccurrences(of: " \($1) ", with: " ") }
+        let hedged = Self.hedges.contains { hedgeText.contains(" \($0) ") }
+        if has(Self.affirmIdioms), !hasValues(entities), !hedged { return act(.affirm) }
         // "Can I get 3 instead?", "could I use a different card?": a change asked for, whatever its form.
         let negated = words.contains { Self.negators.contains($0) } && !has(Self.affirmIdioms)
         if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])),
@@ -204,7 +206,7 @@ struct DialogueActReader: Sendable {
             return act(.affirm)
         }
         if deferred || has(Self.conditions) { return act(.condition) }
-        if has(Self.hedges) || Self.hedgeWords.contains(first) {
+        if hedged || Self.hedgeWords.contains(first) {
             // "Maybe a nine": unsure, and a value all the same.
             return hasValues(entities) ? act(.hedge) + [DialogueAct(.inform, words: words, entities: entities)] : act(.hedge)
         }
@@ -226,8 +228,15 @@ struct DialogueActReader: Sendable {
             }
             return act(.deny)
         }
+        // "My daughter says yes": someone else's yes is not the caller's.
+        let reporting: Set<String> = ["says", "said", "thinks", "reckons", "told"]
+        if let yes = words.firstIndex(where: Self.affirmWords.contains), yes >= 2, reporting.contains(words[yes - 1]),
+            !["i", "we"].contains(words[yes - 2])
+        {
+            return act(.hedge)
+        }
         let affirmed =
-            words.contains(where: Self.affirmWords.contains) || has(Self.affirmPhrases) || has(Self.affirmIdioms) || isCommandToProceed(words)
+            Self.affirmWordIndices(words).isEmpty == false || has(Self.affirmPhrases) || has(Self.affirmIdioms) || isCommandToProceed(words)
         if affirmed {
             // "Yes, size ten in black": the yes, and the values it restates (or changes).
             if hasValues(entities) { return [DialogueAct(.affirm, words: words), DialogueAct(.inform, words: words, entities: entities)] }
@@ -235,6 +244,8 @@ struct DialogueActReader: Sendable {
         }
         if has(Self.goodbye) { return act(.goodbye) }
         let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
+        // "Pickup at Downtown" at a yes/no question: values, compared with what is on the table — not a new request.
+        if expecting == .confirmation, hasValues(entities), entities.productIDs.isEmpty { return act(.inform) }
         if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, words.count >= 3 {
             return act(.request)
         }
@@ -246,7 +257,8 @@ struct DialogueActReader: Sendable {
         {
             return act(.unclear)
         }
-        if hasValues(entities) || words.contains("[digits]") { return act(.inform) }
+        // A number is never chatter: "…for 114.54" is compared with what is on the table.
+        if hasValues(entities) || words.contains(where: { $0 == "[digits]" || $0.first?.isNumber == true }) { return act(.inform) }
         if core.contains(intent) || intent == .outOfScope, confidence >= 0.5, words.count >= 3 { return act(.request) }
         // Chatter ("sorry my dog is barking") does nothing to the question; nothing at all is unclear.
         return nil
@@ -282,9 +294,20 @@ struct DialogueActReader: Sendable {
         if Self.questionPhrases.contains(where: { text.contains(" \($0) ") }) { return true }
         // A tag: "that's with tax right", "it's the visa correct".
         if words.count >= 3, let last = words.last, ["right", "correct", "yeah"].contains(last), first != "yes", first != "yeah" {
-            return Self.auxiliaries.contains(words[words.count - 2]) == false && words.contains { ["with", "the", "on", "is", "it"].contains($0) }
+            // "That's all correct", "that's exactly right": the word is the predicate, not a tag.
+            let predicate = Self.auxiliaries.union(["all", "exactly", "totally", "absolutely", "completely", "quite", "perfectly", "just"])
+            return !predicate.contains(words[words.count - 2]) && words.contains { ["with", "the", "on", "is", "it"].contains($0) }
         }
         return false
+    }
+
+    /// Where the clause says yes: "right" in "right now" or "right there" is an adverb, not a yes.
+    private static func affirmWordIndices(_ words: [String]) -> [Int] {
+        let adverbial: Set<String> = ["now", "there", "here", "away", "after", "before", "back", "next", "behind", "outside", "when"]
+        return words.indices.filter { index in
+            guard affirmWords.contains(words[index]) else { return false }
+            return !(words[index] == "right" && index + 1 < words.count && adverbial.contains(words[index + 1]))
+        }
     }
 
     /// "Can you go ahead and charge it", "could you place the order please", "would you put it through".
@@ -355,7 +378,8 @@ struct DialogueActReader: Sendable {
         "that is not a problem", "do not change a thing", "do not change anything", "nothing to change", "leave it as it is",
         "fire away", "you betcha", "betcha", "righto", "right o", "that will do", "make it so", "say less", "yes sir", "yes maam",
         "ten four", "10 4", "roger that", "sounds like a plan", "lets roll", "let us roll", "all good", "no need to ask",
-        "no objection", "no objections", "i will take it", "i will take them", "i will take that", "i will take those",
+        "no objection", "no objections", "i will take it", "i will take them", "i will take that", "i will take those", "nah yeah",
+        "no yeah",
     ]
     /// Words that put a yes off to later.
     private static let deferrals = [
@@ -388,6 +412,13 @@ struct DialogueActReader: Sendable {
         "not yet", "in a minute", "not right now", "let me see", "should i", "i doubt", "doubt it", "not really", "hard to say",
         "in theory", "more or less", "i am thinking", "give me a minute", "second thoughts", "on the fence", "hesitant", "reckon",
         "i feel like", "i would say", "sounds like", "i was going to", "was hoping", "i am afraid", "leaning", "inclined", "tempted",
+        // Balking at the price, sarcastic or not: "I'm made of money", "that's highway robbery".
+        "made of money", "only money", "arm and a leg", "rip off", "ripoff", "highway robbery", "daylight robbery", "are you kidding",
+        "you are kidding", "you must be joking", "you have got to be kidding", "that is steep", "too expensive", "too much money",
+    ]
+    /// Phrases that only lead into what follows ("I was going to say, I have three cards"): no hedge of their own.
+    private static let discourseMarkers = [
+        "i was going to say", "i was going to mention", "i was going to ask", "i have to say", "i must say", "to be honest",
     ]
     /// Words that, opening a clause, hedge it: "hmm", "um well".
     private static let hedgeWords: Set<String> = ["hmm", "hm", "hmmm", "mm", "eh", "meh", "er", "erm", "uhm", "welp"]

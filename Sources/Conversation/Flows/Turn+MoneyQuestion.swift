@@ -108,13 +108,15 @@ extension Turn {
     /// Whether the values said beside a yes ("yes, size ten, the black ones", "yes, the visa") are what is on the table.
     private func restatesDraft(_ pending: PendingQuestion) -> Bool {
         guard case .order(let draft) = state.flow else { return true }
-        let total = quote(for: draft)?.quote.total
-        let totalDigits = total.map { String(describing: $0).filter(\.isNumber) } ?? ""
+        // The figures just read back: the total, subtotal and tax for the order; only the total for the charge.
+        let atCharge = if case .charge = pending { true } else { false }
+        let quoted = quote(for: draft).map { atCharge ? [$0.quote.total] : [$0.quote.total, $0.quote.subtotal, $0.quote.tax] } ?? []
+        let figures = quoted.map { String(describing: $0).filter(\.isNumber) }
         let card: CardToken? = if case .charge(let card) = pending { card } else { draft.card ?? state.customer?.cardOnFile }
         let chosen = [draft.options] + draft.cart.map(\.options)
         /// A number said with a yes: the size, the quantity, the total, or the card's last four.
         func known(_ number: String) -> Bool {
-            number == card?.last4 || totalDigits.contains(number.filter(\.isNumber)) || number == String(draft.quantity)
+            number == card?.last4 || figures.contains { $0.contains(number.filter(\.isNumber)) } || number == String(draft.quantity)
                 || chosen.contains { $0.values.contains(number) }
         }
         for said in interpretation.acts.filter({ [.inform, .question].contains($0.kind) }).map(\.entities) {
@@ -132,7 +134,8 @@ extension Turn {
         }
         // "Yes, the Amex" when the card is a Visa, "yes, ending 4343": not the card on the table.
         let brands = ["visa", "mastercard", "amex", "american", "discover", "debit"]
-        let words = interpretation.acts.flatMap(\.words)
+        // Every word said, chatter included: "yes, for 114.54" names a figure that is not on the table.
+        let words = interpretation.redactedText.split(separator: " ").map(String.init)
         // "Yes, charge the hundred and thirty": a number said with a yes must be one on the table.
         if words.contains(where: { $0.contains(where: \.isNumber) && Double($0) != nil && !known($0) }) { return false }
         if let card {
