@@ -26,6 +26,13 @@ enum MoneyAnswer: Equatable {
     /// - Parameter restatesDraft: whether the values said ("yes, the black ones", "do you have it in red?") are what is on
     ///   the table.
     init(_ acts: [DialogueAct], restatesDraft: Bool) {
+        // "Yes — and can you email me the receipt?": asking how the confirmation comes changes nothing; the yes stands.
+        // "Yes, but will I get a receipt?" holds the yes back for it.
+        let aboutReceipt = { (act: DialogueAct) in act.kind == .question && act.topic == .receipt && act.words.first != "but" }
+        if acts.contains(where: { $0.kind == .affirm }), acts.contains(where: aboutReceipt) {
+            self = MoneyAnswer(acts.filter { !aboutReceipt($0) }, restatesDraft: restatesDraft)
+            return
+        }
         let kinds = Set(acts.kinds)
         // "I was going back and forth, but that's exactly what I want — go ahead": a doubt set aside with "but" and a
         // yes is settled; the clause after "but" is where the caller stands.

@@ -142,6 +142,8 @@ struct OrderDraft: Sendable {
     var locationID: String?
     /// The store that sends the units to the pickup store, when they come by transfer.
     var sourceLocationID: String?
+    /// The caller asked for the units to be sent to their pickup store ("send one over to Riverside").
+    var wantsTransfer = false
     /// Stock of every variant of the product, read once when choices are offered.
     var stock: [SKU: [String: Int]] = [:]
     var card: CardToken?

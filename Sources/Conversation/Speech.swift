@@ -128,7 +128,7 @@ enum Speech {
         if option == "size", sorted.count > 3, let low = sorted.first, let high = sorted.last, Double(low) != nil {
             return "sizes \(low) to \(high)"
         }
-        if sorted.count <= 3 { return (option == "size" ? "sizes " : "") + list(sorted, conjunction: conjunction) }
+        if sorted.count <= 3 { return (option == "size" ? (sorted.count == 1 ? "size " : "sizes ") : "") + list(sorted, conjunction: conjunction) }
         return "\(sorted.count) \(plural(option)), including \(list(Array(sorted.prefix(3))))"
     }
 

@@ -377,6 +377,13 @@ struct Turn {
                 intent = .deny
             }
         }
+        // "Send one over to Riverside": a yes read from the acts when the classifier had nothing better.
+        if let pending, pending != .anythingElse, [.outOfScope, .inform].contains(intent), interpretation.confidence < Self.decisive,
+            !interpretation.entities.mentionsCard, interpretation.acts.contains(where: { $0.kind == .affirm }),
+            !interpretation.acts.contains(where: { [.deny, .cancel, .question, .hedge, .condition, .correction].contains($0.kind) })
+        {
+            intent = .affirm
+        }
         // "Yes, let me try another one": a yes that opens the answer to a yes/no question is the answer,
         // unless it brings values of its own ("yes, for pickup at East Gate" stays an order).
         let entities = interpretation.entities
@@ -494,6 +501,13 @@ struct Turn {
         {
             return
         }
+        // "No, never mind the candles" to "Shall we get back to your order of candles?", "no, I can't get out to
+        // Riverside" to "pick it up at Riverside instead?": a no that names only what was offered is a no.
+        if let pending, !pending.movesMoney, pending != .anythingElse, declinesOffer(pending) {
+            interpretation.intent = .deny
+            await decline(pending)
+            return
+        }
         switch intent {
         case .humanAgent:
             transfer("Of course — I'm connecting you with a team member now.", reason: "Caller asked for a person.")
@@ -521,15 +535,25 @@ struct Turn {
             break
         }
 
-        // A plain "no" to an open question in a conversation that only answers one ("which product?" in a stock
-        // check): the caller doesn't want to go on with it.
-        if pending == nil, let flow, [.checkAvailability, .orderStatus].contains(flow.intent), intent == .deny, entities.isEmpty,
-            expecting != nil, interpretation.acts.allSatisfy({ [.deny, .thanks].contains($0.kind) })
+        // A plain "no" to an open question ("which product?", "which color?"): the caller doesn't want to go on. A
+        // stock check or status question is left; an order not yet with the POS is dropped.
+        if pending == nil, let flow, expecting != nil, expecting != .confirmation, expecting != .cardNumber, intent == .deny,
+            entities.options.isEmpty, entities.productIDs.isEmpty, entities.quantity == nil, entities.locationID == nil,
+            interpretation.acts.contains(where: { $0.kind == .deny }),
+            interpretation.acts.allSatisfy({ [.deny, .thanks, .unclear].contains($0.kind) })
         {
-            state.flow = nil
-            say("Okay.")
-            offerMoreHelp()
-            return
+            switch flow {
+            case .availability, .status:
+                state.flow = nil
+                say("Okay.")
+                offerMoreHelp()
+                return
+            case .order(let draft) where draft.orderNumber == nil && !draft.declinedAsIs:
+                await dropOrder()
+                return
+            default:
+                break
+            }
         }
 
         // "No" (or "leave it") to what to change, after a no to the order as read back: the order is dropped.
@@ -646,8 +670,10 @@ struct Turn {
         let picksSomething =
             !entities.isEmpty || entities.refersToOther
             || Self.whenWords.contains { " \(interpretation.redactedText) ".contains($0) }
+        // A question ("do you have it in sage?") is never the reason for a return.
+        let asksSomething = interpretation.acts.contains { [.question, .request].contains($0.kind) }
         let freeForm =
-            expecting == .reason
+            (expecting == .reason && !asksSomething)
             || (expecting == .choice && [.orderStatus, .returnItem].contains(flow?.intent) && picksSomething)
             || (expecting == .quantity && flow?.intent == .returnItem)
         let answersReason =
@@ -824,6 +850,21 @@ struct Turn {
         }
     }
 
+    /// Whether the answer to a yes/no question is a no that names nothing but what was offered: the order set aside, the
+    /// store offered.
+    private func declinesOffer(_ pending: PendingQuestion) -> Bool {
+        let acts = interpretation.acts
+        guard acts.contains(where: { [.deny, .cancel].contains($0.kind) }), !acts.contains(where: { [.affirm, .question].contains($0.kind) })
+        else { return false }
+        let entities = interpretation.entities
+        let namesNoValue = entities.options.isEmpty && entities.quantity == nil && entities.fulfillment == nil
+        switch pending {
+        case .resume: return namesNoValue
+        case .pickupElsewhere(let offered): return namesNoValue && entities.productIDs.isEmpty && [nil, offered].contains(entities.locationID)
+        default: return false
+        }
+    }
+
     /// Whether the entities say something the flow under way uses.
     private func isRelevant(_ entities: Entities, to flow: Flow) -> Bool {
         switch flow {
@@ -838,7 +879,7 @@ struct Turn {
             entities.orderNumber != nil || entities.ordinal != nil || !entities.productIDs.isEmpty || entities.brand != nil
                 || entities.kind != nil
         case .returns(let draft):
-            entities.orderNumber != nil || entities.ordinal != nil || entities.returnReason != nil
+            entities.orderNumber != nil || (entities.ordinal != nil && draft.line == nil) || entities.returnReason != nil
                 || entities.refundMethod != nil || namesReturnItem(entities, draft)
                 || entities.quantity != nil || entities.bareNumber != nil
         }

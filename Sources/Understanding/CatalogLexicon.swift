@@ -130,6 +130,11 @@ public struct CatalogLexicon: Sendable {
 
     /// An option value and the same value with its unit written the other ways ("32 oz", "32 ounce", "32 ounces").
     static func unitPhrases(_ value: String) -> [String] {
+        // Dimensions: "5x8" is said "5 by 8".
+        let sides = value.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        if sides.count == 2, sides.allSatisfy({ Double($0) != nil }) {
+            return [value, "\(sides[0]) by \(sides[1])", "\(sides[0]) x \(sides[1])"]
+        }
         let parts = value.lowercased().split(separator: " ").map(String.init)
         guard parts.count == 2, Double(parts[0]) != nil, let unit = unitWords.first(where: { $0.contains(parts[1]) }) else { return [value] }
         return [value] + unit.filter { $0 != parts[1] }.map { "\(parts[0]) \($0)" }

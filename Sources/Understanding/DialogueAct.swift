@@ -25,6 +25,8 @@ public struct DialogueAct: Sendable, Hashable {
         case readiness
         /// Where the store is.
         case place
+        /// A receipt or the confirmation sent or read out ("can you email me the receipt?"): asks nothing of the order.
+        case receipt
         /// Anything else.
         case other
     }

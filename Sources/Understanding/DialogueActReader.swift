@@ -42,6 +42,12 @@ struct DialogueActReader: Sendable {
         for index in acts.indices.dropFirst() where acts[index].kind == .inform && acts[index - 1].kind == .deny {
             acts[index].kind = .correction
         }
+        // "No no, that's fine, charge it": a no that only reassures, before a yes that says go ahead.
+        if acts.count > 1, acts[0].kind == .deny, acts[0].words.allSatisfy({ ["no", "nope", "nah"].contains($0) }),
+            acts.dropFirst().contains(where: { $0.kind == .affirm && $0.words.contains(where: Self.proceedVerbs.contains) })
+        {
+            acts.removeFirst()
+        }
         if acts.contains(where: { $0.kind == .correction }) {
             acts.removeAll { $0.kind == .deny && $0.words.first == "not" && hasValues($0.entities) }
         }
@@ -82,6 +88,14 @@ struct DialogueActReader: Sendable {
     private static let danglingQualifiers: Set<String> = [
         "but", "although", "though", "except", "only", "just", "unless", "if", "provided", "assuming", "because", "and", "or",
     ]
+    /// Words that need a noun after them: a clause ending on one was cut off ("charge the…").
+    private static let determiners: Set<String> = ["the", "a", "an", "my", "your", "our", "their", "his", "her"]
+    /// Names for someone else in the room: a clause ending on one is said to them, not to us ("put it in the car, honey").
+    private static let vocatives: Set<String> = [
+        "honey", "hon", "babe", "baby", "mom", "mum", "mommy", "dad", "daddy", "sweetie", "sweetheart", "darling", "kids",
+    ]
+    /// Words that make a size another product line's ("a women's ten"): never a restatement of the size read back.
+    private static let sizeQualifiers: Set<String> = ["womens", "mens", "kids", "youth", "boys", "girls", "toddler", "toddlers"]
     /// Hold-on words that stand apart from what follows them.
     private static let interjections: [[String]] = [
         ["oh", "wait"], ["no", "wait"], ["wait", "wait"], ["wait"], ["hold", "on"], ["hang", "on"], ["one", "sec"], ["one", "second"],
@@ -107,8 +121,11 @@ struct DialogueActReader: Sendable {
             // An opener that ends the utterance ("black, actually") qualifies what came before; it opens nothing.
             let endsUtterance = opener.map { index + $0.count >= words.count } ?? false
             if opener != nil && !endsUtterance || questionAfterAnswer, !current.isEmpty {
-                clauses.append(current)
-                current = []
+                // "Yes, and can you…": the "and" leads into the question; it leaves nothing cut off behind it.
+                let carried = questionAfterAnswer && ["and", "so", "also", "then"].contains(current.last!)
+                let lead = carried ? [current.removeLast()] : []
+                if !current.isEmpty { clauses.append(current) }
+                current = lead
             }
             // "Wait, where's my other order": the interjection is a clause of its own.
             if let interjection = interjections.first(where: { rest.starts(with: $0) }), current.isEmpty {
@@ -130,8 +147,8 @@ struct DialogueActReader: Sendable {
     ) -> [DialogueAct]? {
         guard var acts = readOne(clause: words, known: known, asked: asked, expecting: expecting, intent: intent, confidence: confidence)
         else { return nil }
-        // "Yes but…", "okay, only…": a clause cut off after a word that qualifies it is no plain answer.
-        if let last = words.last, Self.danglingQualifiers.contains(last), words.count > 1 || asked == false {
+        // "Yes but…", "okay, only…", "uh yeah the…": a clause cut off after a word that needs more is no plain answer.
+        if let last = words.last, Self.danglingQualifiers.contains(last) || Self.determiners.contains(last), words.count > 1 || asked == false {
             acts.append(DialogueAct(.unclear, words: [last]))
         }
         // "I'll think about it, bye": a goodbye closing a clause is an act of its own.
@@ -172,13 +189,29 @@ struct DialogueActReader: Sendable {
         // Idioms that say yes in other words ("why not", "make it so", "don't change a thing").
         let hedgeText = Self.discourseMarkers.reduce(text) { $0.replacingOccurrences(of: " \($1) ", with: " ") }
         let hedged = Self.hedges.contains { hedgeText.contains(" \($0) ") }
-        if has(Self.affirmIdioms), !hasValues(entities), !hedged { return act(.affirm) }
+        // An idiom's own words name no value ("green light" is no colour).
+        if let idiom = Self.affirmIdioms.first(where: { text.contains(" \($0) ") }), !hedged,
+            !hasValues(entities) || !hasValues(extractor.extract(Self.removing(idiom, from: words), expecting: expecting).entities)
+        {
+            return act(.affirm)
+        }
         // "Can I get 3 instead?", "could I use a different card?": a change asked for, whatever its form.
         let negated = words.contains { Self.negators.contains($0) } && !has(Self.affirmIdioms)
         if has(Self.correctionMarkers) || (entities.mentionsCard && has(["different", "another", "other", "new"])),
             hasValues(entities) || !entities.namedOptions.isEmpty || !negated
         {
             return act(.correction)
+        }
+        // "Can you email me the receipt?", "text me the order number too": about the confirmation, not the order.
+        if has(["receipt", "email", "e mail", "text me", "confirmation", "order number"]), !hasValues(entities) || entities.orderNumber == nil,
+            entities.options.isEmpty, entities.productIDs.isEmpty
+        {
+            // "Yes, charge it and email me the receipt": the yes, and the question about the receipt.
+            let rest = Self.removing("receipt", from: words)
+            let affirms = !Self.affirmWordIndices(rest).isEmpty || has(Self.affirmPhrases) || rest.contains(where: Self.proceedVerbs.contains)
+            let question = DialogueAct(.question, words: words, entities: entities, topic: .receipt)
+            return affirms && !words.starts(with: ["can"]) && !words.starts(with: ["could"])
+                ? [DialogueAct(.affirm, words: words), question] : [question]
         }
         // "Charge it tomorrow", "place it after I talk to my wife": a yes put off is no yes now.
         let deferred = has(Self.deferrals)
@@ -228,12 +261,20 @@ struct DialogueActReader: Sendable {
             }
             return act(.deny)
         }
-        // "My daughter says yes": someone else's yes is not the caller's.
+        // "My daughter says yes", "my son says go ahead": someone else's yes is not the caller's.
         let reporting: Set<String> = ["says", "said", "thinks", "reckons", "told"]
-        if let yes = words.firstIndex(where: Self.affirmWords.contains), yes >= 2, reporting.contains(words[yes - 1]),
-            !["i", "we"].contains(words[yes - 2])
-        {
+        if let verb = words.firstIndex(where: reporting.contains), verb >= 1, !["i", "we"].contains(words[verb - 1]) {
             return act(.hedge)
+        }
+        // "Yeah, put it in the car, honey": said to someone else in the room.
+        if let last = words.last, Self.vocatives.contains(last) { return act(.unclear) }
+        // "Yes, in a women's ten": a size of another line of the product is a change.
+        if words.contains(where: Self.sizeQualifiers.contains) { return act(.correction) }
+        // "Send one over to Riverside for me": a command to go ahead, with the details it names.
+        if hasValues(entities), let verb = words.drop(while: { ["please", "just", "then", "ok", "okay"].contains($0) }).first,
+            Self.proceedVerbs.contains(verb), !["use", "try", "take", "do"].contains(verb)
+        {
+            return [DialogueAct(.affirm, words: words), DialogueAct(.inform, words: words, entities: entities)]
         }
         let affirmed =
             Self.affirmWordIndices(words).isEmpty == false || has(Self.affirmPhrases) || has(Self.affirmIdioms) || isCommandToProceed(words)
@@ -299,6 +340,13 @@ struct DialogueActReader: Sendable {
             return !predicate.contains(words[words.count - 2]) && words.contains { ["with", "the", "on", "is", "it"].contains($0) }
         }
         return false
+    }
+
+    /// The words without one occurrence of a phrase.
+    private static func removing(_ phrase: String, from words: [String]) -> [String] {
+        let parts = phrase.split(separator: " ").map(String.init)
+        guard let start = words.indices.first(where: { words[$0...].starts(with: parts) }) else { return words }
+        return Array(words[..<start] + words[(start + parts.count)...])
     }
 
     /// Where the clause says yes: "right" in "right now" or "right there" is an adverb, not a yes.
@@ -377,9 +425,9 @@ struct DialogueActReader: Sendable {
         "no problem", "no worries", "not a problem", "why not", "no doubt", "no question", "can not wait", "not a bad idea",
         "that is not a problem", "do not change a thing", "do not change anything", "nothing to change", "leave it as it is",
         "fire away", "you betcha", "betcha", "righto", "right o", "that will do", "make it so", "say less", "yes sir", "yes maam",
-        "ten four", "10 4", "roger that", "sounds like a plan", "lets roll", "let us roll", "all good", "no need to ask",
+        "ten four", "10 4", "sounds like a plan", "lets roll", "let us roll", "all good", "no need to ask",
         "no objection", "no objections", "i will take it", "i will take them", "i will take that", "i will take those", "nah yeah",
-        "no yeah",
+        "no yeah", "that is a go", "green light", "get it done", "let us do this", "lets do this", "why would i say no", "you can proceed",
     ]
     /// Words that put a yes off to later.
     private static let deferrals = [
@@ -392,7 +440,7 @@ struct DialogueActReader: Sendable {
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "yes", "sure", "ok", "okay", "k", "kk", "alright", "fine", "perfect", "great",
         "absolutely", "definitely", "certainly", "correct", "right", "exactly", "indeed", "affirmative", "mhm", "mhmm", "mmhmm",
         "uhhuh", "cool", "awesome", "excellent", "lovely", "brilliant", "good", "proceed", "confirm", "confirmed", "agreed",
-        "gladly", "yass", "yess", "aye", "totally", "sounds", "yessir", "yesir", "bet", "righto", "roger",
+        "gladly", "yass", "yess", "aye", "totally", "sounds", "yessir", "yesir", "bet", "righto",
     ]
     private static let affirmPhrases = [
         "go ahead", "do it", "go for it", "please do", "sounds good", "that works", "works for me", "of course", "uh huh",
@@ -415,6 +463,7 @@ struct DialogueActReader: Sendable {
         // Balking at the price, sarcastic or not: "I'm made of money", "that's highway robbery".
         "made of money", "only money", "arm and a leg", "rip off", "ripoff", "highway robbery", "daylight robbery", "are you kidding",
         "you are kidding", "you must be joking", "you have got to be kidding", "that is steep", "too expensive", "too much money",
+        "yeah right", "while you are at it", "charge me double", "should be", "ought to be", "i mean",
     ]
     /// Phrases that only lead into what follows ("I was going to say, I have three cards"): no hedge of their own.
     private static let discourseMarkers = [

@@ -34,6 +34,8 @@ public struct Entities: Sendable, Hashable {
     public var locationID: String?
     /// "all stores", "any location", "other stores".
     public var allLocations = false
+    /// "Send one over to Riverside", "have it sent to the Pier store": picked up at a store the units are sent to.
+    public var sentToStore = false
     public var orderNumber: String?
     public var returnReason: String?
     public var refundMethod: RefundMethod?

@@ -127,6 +127,15 @@ struct EntityExtractor: Sendable {
     }
 
     /// "can I get that shipped", "I want it delivered", "have them sent": a delivery choice, not a status question.
+    /// "Send one over to Riverside", "have them sent to the Pier store", "transfer it": the units go to a store.
+    private static func sendsToStore(_ words: [String], storeNamed: Bool) -> Bool {
+        if words.contains("transfer") || words.contains("transferred") { return true }
+        guard let send = words.firstIndex(where: { ["send", "sent", "bring", "move"].contains($0) }) else { return false }
+        let after = words.dropFirst(send + 1)
+        return after.contains("over")
+            || (storeNamed && after.contains("to") && !after.contains(where: { ["house", "home", "address", "me"].contains($0) }))
+    }
+
     private static func getsItSent(_ words: [String]) -> Bool {
         for (index, word) in words.enumerated() where ["shipped", "delivered", "sent", "mailed", "posted"].contains(word) {
             let before = words[max(0, index - 4)..<index]
@@ -356,7 +365,10 @@ struct EntityExtractor: Sendable {
         // Words and phrases.
         let text = " " + words.joined(separator: " ") + " "
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
-        if ["pick up", "pickup", "pick it up", "pick them up", "collect", "in store", "at the store", "click and collect"]
+        if Self.sendsToStore(words, storeNamed: entities.locationID != nil) {
+            entities.fulfillment = .pickup
+            entities.sentToStore = true
+        } else if ["pick up", "pickup", "pick it up", "pick them up", "collect", "in store", "at the store", "click and collect"]
             .contains(where: has)
         {
             entities.fulfillment = .pickup
@@ -394,7 +406,8 @@ struct EntityExtractor: Sendable {
             break
         }
         if [
-            "original payment", "my card", "the card", "original card", "same card", "back to my", "money back", "original method",
+            "original payment", "my card", "the card", "original card", "same card", "back to my card", "back on my card", "back to my account",
+            "back to the card", "money back", "original method",
             "card i used", "credit card", "debit card", "my visa", "my mastercard", "my amex",
         ]
         .contains(where: has) {

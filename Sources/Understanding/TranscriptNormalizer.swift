@@ -35,6 +35,9 @@ public struct TranscriptNormalizer: Sendable {
         "u": "you", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
     ]
 
+    /// Emoji typed in chat that say a word: 👍 yes, 👎 no, 👌 okay.
+    private static let emojiWords: [UInt32: String] = [0x1F44D: "yes", 0x1F44E: "no", 0x1F44C: "okay"]
+
     private func tokenize(_ text: String) -> [String] {
         var cleaned = ""
         let characters = Array(text.lowercased().replacingOccurrences(of: "’", with: "'"))
@@ -42,6 +45,9 @@ public struct TranscriptNormalizer: Sendable {
             let previous = index > 0 ? characters[index - 1] : " "
             let next = index + 1 < characters.count ? characters[index + 1] : " "
             switch character {
+            case _ where Self.emojiWords[character.unicodeScalars.first?.value ?? 0] != nil:
+                // A thumbs-up in typed chat is a yes, whatever skin tone it carries.
+                cleaned += " \(Self.emojiWords[character.unicodeScalars.first!.value]!) "
             case _ where character.isLetter || character.isNumber:
                 cleaned.append(character)
             case "'":

@@ -158,7 +158,9 @@ struct ConnectorTests {
             for failure in result.failures { Issue.record("\(platform) \(file):\(failure.line) \(failure)") }
             if result.skipped != nil { skipped += 1 }
         }
-        // Skips are only for what the platform cannot do (card payments, store credit), never most of the suite.
-        #expect(skipped < Fixtures.dialogueFiles().count / 2)
+        // Skips are only for what the platform cannot do (card payments, store credit); every platform still runs a broad
+        // suite. A floor rather than a share, so adding conversations about charging a card never costs the connectors
+        // the ones they can run.
+        #expect(Fixtures.dialogueFiles().count - skipped >= 160, "\(platform) ran only \(Fixtures.dialogueFiles().count - skipped)")
     }
 }

@@ -6,7 +6,7 @@ import Yams
 
 @testable import Conversation
 
-/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on four sets of
+/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on five sets of
 /// replies written by people who had not seen the code (`MoneyReplies/`; each was measured before it was tuned on), each
 /// replayed as a call on the demo store.
 struct MoneyQuestionTests {
@@ -22,12 +22,14 @@ struct MoneyQuestionTests {
     }
 
     /// Replies still read wrongly, kept visible rather than dropped from the set (a fix makes the test say so). None moves
-    /// money: two plain yeses with a digression about another product or card are asked again, and a sarcastic yes to
-    /// "Shall I place the order?" reaches "Shall I charge…?", which still needs its own yes.
+    /// money: two plain yeses with a digression about another product or card, and "No, that's fine" (a yes in some
+    /// dialects, a "no thanks" in others), are asked again; a sarcastic yes to "Shall I place the order?" reaches
+    /// "Shall I charge…?", which still needs its own yes.
     private static let knownMisses: Set<String> = [
         "um yeah so i was gonna say i have like three cards but yeah the visa is the one i use go ahead and charge it",
         "okay so i almost got the ninety fives but my buddy said the nineties fit better so yeah place it",
         "oh sure and ill throw in my kidney too",
+        "No, that's fine.",
     ]
 
     private static let runner = Result { DialogueRunner(intents: try Fixtures.intents()) }
@@ -70,7 +72,7 @@ struct MoneyQuestionTests {
         return yaml
     }
 
-    @Test(arguments: ["first-set.yaml", "second-set.yaml", "third-set.yaml", "fourth-set.yaml"], [false, true])
+    @Test(arguments: ["first-set.yaml", "second-set.yaml", "third-set.yaml", "fourth-set.yaml", "fifth-set.yaml"], [false, true])
     func onlyAPlainYesMovesMoney(set file: String, atCharge: Bool) async throws {
         let runner = try Self.runner.get()
         let set = try Self.replies(file)

@@ -69,6 +69,10 @@ extension Turn {
         }
         if product.optionNames.contains("size"), draft.options["size"] == nil {
             let sizes = product.values(of: "size")
+            if (2...3).contains(sizes.count) {
+                await answerBySize(product, sizes: sizes, draft: draft)
+                return
+            }
             if sizes.count > 1 {
                 ask(
                     "We carry \(product.theName) in \(Speech.choices(sizes, option: "size")). What size are you looking for?",
@@ -77,12 +81,10 @@ extension Turn {
             }
         }
 
-        // One stock read covers the size asked for and its neighbours, for an alternative if it is sold out.
-        var others = draft.options
-        others["size"] = nil
+        // One stock read covers every variant, for an alternative if the one asked for is sold out.
         let levels: [StockLevel]
         do {
-            levels = try await sellableStock(skus: product.variants(matching: others).map(\.sku))
+            levels = try await sellableStock(skus: product.variants.map(\.sku))
         } catch {
             apologize(for: error)
             return
@@ -102,7 +104,7 @@ extension Turn {
 
         guard !inStock.isEmpty else {
             say("Sorry, \(what) is sold out at all our stores.")
-            offerNearbySizes(product, wanted: draft.options["size"], levels: levels, wantedSKUs: wantedSKUs)
+            offerOtherValues(product, chosen: draft.options, levels: levels)
             return
         }
         finishedSlots = currentSlots
@@ -175,28 +177,90 @@ extension Turn {
         confirm("Would you like to order \(one)?", .offerOrder)
     }
 
-    /// Sold out everywhere: offers the closest sizes that are in stock somewhere.
-    private mutating func offerNearbySizes(_ product: Product, wanted size: String?, levels: [StockLevel], wantedSKUs: Set<SKU>) {
-        var stockedSizes = Set<String>()
-        for level in levels where level.available > 0 && !wantedSKUs.contains(level.sku) {
-            if let value = product.variants.first(where: { $0.sku == level.sku })?.options["size"] { stockedSizes.insert(value) }
+    /// A product in a few sizes asked about with none said ("is the fig leaf candle in stock at Elm?"): each size's stock
+    /// at the caller's store, then which size they want.
+    private mutating func answerBySize(_ product: Product, sizes: [String], draft: AvailabilityDraft) async {
+        let variants = product.variants(matching: draft.options)
+        let levels: [StockLevel]
+        do {
+            levels = try await sellableStock(skus: variants.map(\.sku))
+        } catch {
+            apologize(for: error)
+            return
         }
-        guard let size, let wanted = Double(size), !stockedSizes.isEmpty else {
+        let store = location(draft.locationID ?? state.customer?.homeLocationID)
+        func count(_ size: String, at id: String?) -> Int {
+            let skus = Set(variants.filter { $0.options["size"] == size }.map(\.sku))
+            return levels.filter { skus.contains($0.sku) && (id == nil || $0.locationID == id) }.reduce(0) { $0 + $1.available }
+        }
+        let ordered = Speech.sorted(sizes, option: "size")
+        let here = ordered.filter { count($0, at: store?.id) > 0 }
+        let elsewhere = ordered.filter { !here.contains($0) && count($0, at: nil) > 0 }
+        let gone = ordered.filter { count($0, at: nil) == 0 }
+        var sentences: [String] = []
+        if here.isEmpty {
+            sentences.append(
+                "\(store.map { Speech.store($0).capitalizedFirst } ?? "We") \(store == nil ? "don't have" : "doesn't have") \(product.theName) in any size right now."
+            )
+        } else {
+            let counts = here.map { "\(count($0, at: store?.id)) in size \($0)" }
+            sentences.append("\(store.map { "At \(Speech.store($0)) we" } ?? "We") have \(product.theName): \(Speech.list(counts)).")
+        }
+        if !elsewhere.isEmpty, store != nil {
+            sentences.append(
+                "Size \(Speech.list(elsewhere, conjunction: "and")) \(elsewhere.count == 1 ? "is" : "are") in stock at our other stores.")
+        }
+        if !gone.isEmpty { sentences.append("Size \(Speech.list(gone, conjunction: "and")) \(gone.count == 1 ? "is" : "are") sold out.") }
+        for sentence in sentences { say(sentence) }
+        let offered = here + elsewhere
+        // Asked in the middle of something else: that comes first.
+        guard !offered.isEmpty, state.setAside.isEmpty else {
+            if !state.setAside.isEmpty {
+                state.flow = nil
+                offerMoreHelp()
+                return
+            }
             state.flow = nil
             say("Is there another product I can check for you?")
             state.pending = .anythingElse
             return
         }
-        let closest = stockedSizes.compactMap { value in Double(value).map { (value, abs($0 - wanted)) } }
-            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(2).map(\.0)
-        if case .availability(var draft) = state.flow {
-            draft.options["size"] = nil
-            state.flow = .availability(draft)
+        ask("Which size would you like?", expecting: .size, hints: offered)
+    }
+
+    /// Sold out everywhere: offers what is in stock with one choice changed — the size first (the closest ones), then
+    /// the other options ("no black lamp; we do have it in brass").
+    private mutating func offerOtherValues(_ product: Product, chosen: [String: String], levels: [StockLevel]) {
+        let stocked = Set(levels.filter { $0.available > 0 }.map(\.sku))
+        func number(_ value: String) -> Double? { value.split(separator: " ").first.flatMap { Double($0) } }
+        for name in Speech.orderedOptions(product) {
+            guard let wanted = chosen[name] else { continue }
+            var rest = chosen
+            rest[name] = nil
+            let values = Set(product.variants(matching: rest).filter { stocked.contains($0.sku) }.compactMap { $0.options[name] })
+                .subtracting([wanted])
+            guard !values.isEmpty else { continue }
+            let offered: [String]
+            if let target = number(wanted), values.allSatisfy({ number($0) != nil }) {
+                offered = values.sorted { (abs(number($0)! - target), number($0)!) < (abs(number($1)! - target), number($1)!) }
+                    .prefix(2).map { $0 }
+            } else {
+                offered = Array(Speech.sorted(Array(values), option: name).prefix(3))
+            }
+            if case .availability(var draft) = state.flow {
+                draft.options[name] = nil
+                state.flow = .availability(draft)
+            }
+            state.focus?.options[name] = nil
+            let them = Speech.pronoun(product, quantity: 1)
+            ask(
+                "We do have \(them) in \(Speech.choices(offered, option: name, conjunction: "or")). Would \(offered.count == 1 ? "that" : "one of those") work?",
+                expecting: ExpectedSlot(option: name) ?? .choice, hints: Speech.sorted(offered, option: name))
+            return
         }
-        state.focus?.options["size"] = nil
-        let sizes = Speech.sorted(closest, option: "size")
-        ask(
-            "We do have size \(Speech.list(sizes)) in stock. Would one of those work?", expecting: .size, hints: sizes)
+        state.flow = nil
+        say("Is there another product I can check for you?")
+        state.pending = .anythingElse
     }
 }
 

@@ -14,16 +14,20 @@ extension Turn {
         guard let product = draft.product, let lines = allLines(draft) else { return }
         let single = lines.count == 1
         let it = single ? Speech.pronoun(product, quantity: lines[0].quantity) : "them"
-        guard settleFulfillment(&draft, it: it) else { return }
-        // A fresh stock read for the exact variants before choosing a store and quoting it.
+        // A fresh stock read for the exact variants before choosing a store and quoting it; while how the caller gets
+        // it is still open, what was read for this order already will do.
         var units: [SKU: [String: Int]] = [:]
-        do {
-            for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
-                units[level.sku, default: [:]][level.locationID, default: 0] += level.available
+        if draft.fulfillment == nil, lines.allSatisfy({ draft.stock[$0.variant.sku] != nil }) {
+            for line in lines { units[line.variant.sku] = draft.stock[line.variant.sku] }
+        } else {
+            do {
+                for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
+                    units[level.sku, default: [:]][level.locationID, default: 0] += level.available
+                }
+            } catch {
+                apologize(for: error)
+                return
             }
-        } catch {
-            apologize(for: error)
-            return
         }
         for (sku, byStore) in units { draft.stock[sku, default: [:]].merge(byStore) { $1 } }
         func describe(_ line: FulfillmentPlanner.Line) -> String {
@@ -31,10 +35,23 @@ extension Turn {
             return Speech.describe(productOf(variant, draft) ?? product, options: variant.options)
         }
         let wanted = lines.map { FulfillmentPlanner.Line(sku: $0.variant.sku, quantity: $0.quantity) }
-        let plan = planner.plan(
-            .init(
-                lines: wanted, fulfillment: draft.fulfillment ?? .pickup, store: draft.locationID, home: state.customer?.homeLocationID,
-                source: draft.sourceLocationID, units: units))
+        func plan(_ fulfillment: Fulfillment) -> FulfillmentPlanner.Plan {
+            planner.plan(
+                .init(
+                    lines: wanted, fulfillment: fulfillment, store: draft.locationID, home: state.customer?.homeLocationID,
+                    source: draft.sourceLocationID, units: units))
+        }
+        // Sold out however it would come: said before asking how the caller wants to get it.
+        var soldOutEverywhere = false
+        if case .unavailable = plan(.shipping) { soldOutEverywhere = true }
+        guard soldOutEverywhere || settleFulfillment(&draft, it: it) else { return }
+        var plan = plan(soldOutEverywhere ? .shipping : draft.fulfillment ?? .pickup)
+        // Asked to have it sent over: the store short of it gets it from the one that has it, where both allow it.
+        if case .elsewhere(let store, _, let other) = plan, draft.wantsTransfer,
+            let source = planner.transferSource(for: wanted, to: store, preferring: other.id, units: units)
+        {
+            plan = .ready(store: store, source: source)
+        }
 
         switch plan {
         case .shipInstead:
@@ -134,6 +151,17 @@ extension Turn {
             let from = planner.transferSource(
                 for: lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) }, to: wanted, preferring: other, units: draft.stock)
         else {
+            // No transfer: shipping, where a store that ships has everything, is the one other way to get it.
+            if case .order(let draft) = state.flow, let lines = allLines(draft),
+                case .ready = planner.plan(
+                    .init(
+                        lines: lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) }, fulfillment: .shipping, store: nil,
+                        home: state.customer?.homeLocationID, source: nil, units: draft.stock))
+            {
+                let it = lines.count == 1 ? draft.product.map { Speech.pronoun($0, quantity: lines[0].quantity) } ?? "it" : "everything"
+                confirm("No problem. Would you like \(it) shipped to you instead?", .shipInstead)
+                return
+            }
             ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
             return
         }

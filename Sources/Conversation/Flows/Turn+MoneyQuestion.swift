@@ -14,6 +14,7 @@ extension Turn {
         plainYesToMoney = answer == .proceed
         switch answer {
         case .proceed:
+            if interpretation.acts.contains(where: { $0.topic == .receipt }) { say(Self.receiptAnswer) }
             interpretation.intent = .affirm
             await accept(pending)
         case .decline:
@@ -26,6 +27,11 @@ extension Turn {
             answerQuestion(topic, about: pending, expecting: expecting)
         case .hesitate:
             keepOpen(pending, expecting: expecting)
+            // "Yes if it's under sixty": the figure the condition is about, so the caller can decide.
+            let namesFigure = interpretation.acts.contains { $0.kind == .condition && $0.words.contains { $0.first?.isNumber == true } }
+            if namesFigure, case .order(let draft) = state.flow, let total = quote(for: draft)?.quote.total {
+                say("It comes to \(total) in total.")
+            }
             say("No problem — \(nothingMoved(pending)), and I won't until you say yes.")
             if let question = state.lastQuestion { say(Self.lastSentence(of: question)) }
         case .other:
@@ -53,6 +59,9 @@ extension Turn {
         if case .charge = pending { return "nothing's been charged" }
         return "I haven't placed anything"
     }
+
+    /// What this line can do about a receipt: never promise an email or a text it cannot send.
+    static let receiptAnswer = "I can't send emails or texts from this line, but I'll read you the confirmation number once it's placed."
 
     /// Answers a question about the order on the table, then asks the money question again.
     private mutating func answerQuestion(_ topic: DialogueAct.Topic, about pending: PendingQuestion, expecting: ExpectedSlot?) {
@@ -97,6 +106,8 @@ extension Turn {
             say(address.isEmpty ? "It's \(store)." : "\(store.capitalizedFirst) is at \(address).")
         case .price:
             say("It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total.")
+        case .receipt:
+            say(Self.receiptAnswer)
         case .other:
             if answerStoreQuestion(pending: pending, expecting: .confirmation) { return }
             say("I'm not sure about that one, I'm afraid.")

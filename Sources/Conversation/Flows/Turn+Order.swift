@@ -87,7 +87,9 @@ extension Turn {
                     said["size"] = number
                 }
             }
-            if let quantity = entities.quantity { draft.quantity = quantity }
+            // "Ship them both" with two lines on the order means the lines, not two of the last one.
+            let bothLines = draft.cart.count == 1 && interpretation.redactedText.split(separator: " ").contains("both")
+            if let quantity = entities.quantity, !(bothLines && quantity == 2) { draft.quantity = quantity }
             // "The color" names what to change; "which store is that?" asks, and changes nothing.
             let asks = interpretation.acts.contains { $0.kind == .question }
             if said.isEmpty, entities.fulfillment == nil, entities.locationID == nil, !entities.namedOptions.isEmpty, !asks {
@@ -114,6 +116,7 @@ extension Turn {
                 }
             }
             if let fulfillment = entities.fulfillment { draft.fulfillment = fulfillment }
+            if entities.sentToStore { draft.wantsTransfer = true }
             if let id = entities.locationID {
                 if id != draft.locationID { draft.sourceLocationID = nil }
                 draft.locationID = id

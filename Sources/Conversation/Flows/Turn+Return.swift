@@ -204,6 +204,8 @@ extension Turn {
         }
         draft.order = order
         draft.line = chosen.1
+        // "Do you have them in black?" mid-return is about the item being returned.
+        if let product = products[chosen.1.productID] { state.focus = ProductFocus(product: product, options: [:]) }
         draft.candidates = []
         return true
     }
