@@ -913,7 +913,11 @@ struct Turn {
         if state.flow == nil, let latest = state.setAside.last {
             switch latest {
             case .order(let draft):
-                let what = draft.product.map { Speech.describe($0, options: draft.options) } ?? "items"
+                // A cart by its products ("the Adidas Samba OG and the Carhartt Knit Cuffed Beanie"); one item as chosen so far.
+                let what =
+                    draft.cart.isEmpty
+                    ? draft.product.map { Speech.describe($0, options: draft.options) } ?? "items"
+                    : Speech.list((draft.cart.map(\.product) + [draft.product].compactMap { $0 }).map(\.theName))
                 confirm("Shall we get back to your order of \(what)?", .resume)
             case .returns(let draft):
                 let what = draft.line.flatMap { products[$0.productID] }.map { " of \($0.theName)" } ?? ""

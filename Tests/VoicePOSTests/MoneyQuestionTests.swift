@@ -21,10 +21,10 @@ struct MoneyQuestionTests {
         var charge: [Reply]
     }
 
-    /// Replies still read wrongly, kept visible rather than dropped from the set (a fix makes the test say so). None moves
-    /// money: two plain yeses with a digression about another product or card, and "No, that's fine" (a yes in some
-    /// dialects, a "no thanks" in others), are asked again; a sarcastic yes to "Shall I place the order?" reaches
-    /// "Shall I charge…?", which still needs its own yes.
+    /// Replies still read wrongly, kept in their sets and checked only for moving no money: two plain yeses with a
+    /// digression about another product or card, and "No, that's fine" (a yes in some dialects, a "no thanks" in others),
+    /// are asked again; a sarcastic yes to "Shall I place the order?" reaches "Shall I charge…?", which still needs its own
+    /// yes. `knownMissesAreStillMissed` fails once one is read right, so it leaves this list.
     private static let knownMisses: Set<String> = [
         "um yeah so i was gonna say i have like three cards but yeah the visa is the one i use go ahead and charge it",
         "okay so i almost got the ninety fives but my buddy said the nineties fit better so yeah place it",
@@ -42,9 +42,11 @@ struct MoneyQuestionTests {
 
     /// The reply as a call: the order read back, (for the charge) a yes to it, then the reply; the store after the
     /// call must show the order and payment made exactly when the reply is a plain yes.
-    private static func call(answering reply: Reply, atCharge: Bool) -> String {
+    ///
+    /// A known miss is held to the one thing that must never break: it moves no money.
+    private static func call(answering reply: Reply, atCharge: Bool, onlyMoney: Bool = false) -> String {
         let quoted = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-        let proceeds = reply.expect == "proceed"
+        let proceeds = reply.expect == "proceed" && !onlyMoney
         var yaml = """
             name: \(quoted(reply.text))
             turns:
@@ -64,7 +66,7 @@ struct MoneyQuestionTests {
         } else {
             yaml += """
                   - user: \(quoted(reply.text))
-                    \(proceeds ? "reply_contains" : "reply_excludes"): [Shall I charge]
+                    \(proceeds ? "reply_contains" : "reply_excludes"): [\(onlyMoney ? "confirmed" : "Shall I charge")]
                 after: {new_orders: 0, new_payments: 0}
 
                 """
@@ -80,16 +82,24 @@ struct MoneyQuestionTests {
         #expect(replies.filter { $0.expect == "hold" }.count >= 60)
         #expect(replies.filter { $0.expect == "proceed" }.count >= 30)
         for reply in replies {
-            let dialogue = try DialogueParser().parse(Self.call(answering: reply, atCharge: atCharge), file: file, directory: Fixtures.root)
+            let yaml = Self.call(answering: reply, atCharge: atCharge, onlyMoney: Self.knownMisses.contains(reply.text))
+            let dialogue = try DialogueParser().parse(yaml, file: file, directory: Fixtures.root)
             let result = await runner.run(dialogue)
-            let check = {
-                #expect(result.error == nil && result.failures.isEmpty, "\(reply.expect) (\(reply.kind)): \"\(reply.text)\" — \(result.failures)")
-            }
-            if Self.knownMisses.contains(reply.text) {
-                withKnownIssue("read wrongly today; see knownMisses", check)
-            } else {
-                check()
-            }
+            #expect(result.error == nil && result.failures.isEmpty, "\(reply.expect) (\(reply.kind)): \"\(reply.text)\" — \(result.failures)")
+        }
+    }
+
+    @Test func knownMissesAreStillMissed() async throws {
+        let runner = try Self.runner.get()
+        let sets = try ["fourth-set.yaml", "fifth-set.yaml"].map(Self.replies)
+        let replies = sets.flatMap { $0.place_order.map { ($0, false) } + $0.charge.map { ($0, true) } }.filter {
+            Self.knownMisses.contains($0.0.text)
+        }
+        #expect(replies.count == Self.knownMisses.count)
+        for (reply, atCharge) in replies {
+            let result = await runner.run(
+                try DialogueParser().parse(Self.call(answering: reply, atCharge: atCharge), file: "known", directory: Fixtures.root))
+            #expect(!result.failures.isEmpty, "\"\(reply.text)\" is read right now: take it off knownMisses")
         }
     }
 
