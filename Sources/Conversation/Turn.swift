@@ -1071,7 +1071,8 @@ struct Turn {
                 draft.declinedAsIs = true
                 state.flow = .order(draft)
             }
-            ask("No problem. What would you like to change — the size, the color, or how you get it? Or I can leave it there.", expecting: .choice)
+            let parts = changeableOptions.map { "the \($0)" } + ["how you get it"]
+            ask("No problem. What would you like to change — \(Speech.list(parts, conjunction: "or"))? Or I can leave it there.", expecting: .choice)
         case .charge:
             ask("Okay. Which card would you like to use instead? Please read me the card number.", expecting: .cardNumber)
         case .tryAnotherCard:
@@ -1082,9 +1083,13 @@ struct Turn {
         case .pickupElsewhere(let other):
             offerTransfer(instead: other)
         case .takeAvailable, .sendFrom:
-            ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
+            ask("No problem. Would you like it shipped to you instead\(otherChoice(lead: ", or "))?", expecting: .choice)
         case .shipInstead:
-            ask("No problem. Would you like a different size or color instead?", expecting: .choice)
+            guard !changeableOptions.isEmpty else {
+                await dropOrder()
+                return
+            }
+            ask("No problem. Would you like\(otherChoice(lead: " ")) instead?", expecting: .choice)
         case .transfer(let resume?):
             // Declining a person mid-flow goes back to where the conversation was.
             say("Okay. \(resume.question)")
@@ -1123,6 +1128,24 @@ struct Turn {
             }
             offerMoreHelp()
         }
+    }
+
+    /// The options the caller could change on the order under way, in asking order: only those with more than one value
+    /// ("size", "color"; nothing for a mug that comes one way).
+    var changeableOptions: [String] {
+        guard case .order(let draft) = state.flow else { return [] }
+        var names: [String] = []
+        for product in draft.cart.map(\.product) + [draft.product].compactMap({ $0 }) {
+            for name in Speech.orderedOptions(product) where product.values(of: name).count > 1 && !names.contains(name) {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
+    /// "a different size or color", led by `lead`; nothing when the order has no choice to change.
+    func otherChoice(lead: String) -> String {
+        changeableOptions.isEmpty ? "" : "\(lead)a different \(changeableOptions.joined(separator: " or "))"
     }
 
     /// The slots of the flow under way, for the reply.

@@ -124,9 +124,16 @@ extension Turn {
             let it = Speech.pronoun(product, quantity: 1)
             let canSend = asked.acceptsTransfers && inStock.contains(where: \.acceptsTransfers)
             let transfer = canSend ? ", or have \(it) sent to \(Speech.store(asked)) for pickup in about \(asked.transferDays) days" : ""
-            say(
-                "\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(it) to you\(transfer)."
-            )
+            if !listed.contains(where: \.acceptsPickup) {
+                // Only a warehouse has it: shipping is the way to get it, not a store to visit.
+                say(
+                    "\(Speech.store(asked).capitalizedFirst) is out of \(what), but we can ship \(it) to you: we have \(Speech.list(counts))\(transfer)."
+                )
+            } else {
+                say(
+                    "\(Speech.store(asked).capitalizedFirst) is out of \(what), but we have \(Speech.list(counts)). We can also ship \(it) to you\(transfer)."
+                )
+            }
         } else {
             say("Yes, we have \(product.theName) in stock: \(Speech.list(counts)).")
         }

@@ -162,7 +162,7 @@ extension Turn {
                 confirm("No problem. Would you like \(it) shipped to you instead?", .shipInstead)
                 return
             }
-            ask("No problem. Would you like it shipped to you instead, or a different size or color?", expecting: .choice)
+            ask("No problem. Would you like it shipped to you instead\(otherChoice(lead: ", or "))?", expecting: .choice)
             return
         }
         let it = lines.count == 1 ? Speech.pronoun(product, quantity: lines[0].quantity) : "everything"
