@@ -394,6 +394,17 @@ struct Turn {
         {
             intent = .affirm
         }
+        // A cancel or goodbye needs words that say it: "actually ship it" changes the order, "ok one then" says yes.
+        let kinds = Set(interpretation.acts.map(\.kind))
+        if intent == .cancel, kinds.isDisjoint(with: [.cancel, .deny, .startOver]), !entities.isEmpty {
+            intent = .inform
+        } else if intent == .goodbye, !kinds.contains(.goodbye), !cues.contains(.goodbye) {
+            if let pending, pending != .anythingElse, kinds.contains(.affirm), !kinds.contains(.deny) {
+                intent = .affirm
+            } else if !entities.isEmpty {
+                intent = .inform
+            }
+        }
         // "Bye" ends the call even behind a "no" or a "thanks".
         if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm, .cancel].contains(intent), !cues.contains(.humanAgent) {
             intent = .goodbye

@@ -286,7 +286,7 @@ struct DialogueActReader: Sendable {
         if has(Self.goodbye) { return act(.goodbye) }
         let core: Set<Intent> = [.checkAvailability, .placeOrder, .orderStatus, .returnItem]
         // "Pickup at Downtown" at a yes/no question: values, compared with what is on the table — not a new request.
-        if expecting == .confirmation, hasValues(entities), entities.productIDs.isEmpty { return act(.inform) }
+        if expecting == .confirmation, hasValues(entities) { return act(.inform) }
         if core.contains(intent), confidence >= 0.6, expecting == nil || expecting == .confirmation, words.count >= 3 {
             return act(.request)
         }

@@ -79,6 +79,31 @@ extension Turn {
 
         if entities.items.count >= 2 {
             var items = entities.items
+            // "Yes, two cream mugs and a sand bowl" at the read-back names lines the order has: each sets its line's
+            // quantity; only items the order doesn't have are added.
+            func isLine(_ item: Entities, _ product: Product, _ options: [String: String]) -> Bool {
+                let named = item.productIDs.contains(product.id) || (item.productIDs.isEmpty && item.kind.map { matches(kind: $0, product) } == true)
+                return named && item.options.allSatisfy { options[$0.key] == $0.value }
+            }
+            let before = items.count
+            items.removeAll { item in
+                if let index = draft.cart.firstIndex(where: { isLine(item, $0.product, $0.options) }) {
+                    if let quantity = item.quantity { draft.cart[index].quantity = quantity }
+                    return true
+                }
+                if let product = draft.product, isLine(item, product, draft.options) {
+                    if let quantity = item.quantity { draft.quantity = quantity }
+                    return true
+                }
+                return false
+            }
+            if items.count < before {
+                draft.agreedTotal = nil
+                draft.queued += items
+                state.flow = .order(draft)
+                await advanceOrder(draft)
+                return true
+            }
             if let current = finishedItem(draft) {
                 shelve(current, in: &draft)
             } else if draft.product != nil {

@@ -128,9 +128,25 @@ extension Turn {
         /// A number said with a yes: the size, the quantity, the total, or the card's last four.
         func known(_ number: String) -> Bool {
             number == card?.last4 || figures.contains { $0.contains(number.filter(\.isNumber)) } || number == String(draft.quantity)
+                || draft.cart.contains { String($0.quantity) == number }
                 || chosen.contains { $0.values.contains(number) }
         }
-        for said in interpretation.acts.filter({ [.inform, .question].contains($0.kind) }).map(\.entities) {
+        // "Yes, two cream mugs and a sand bowl": each item named must be a line of the order as it stands.
+        let items = interpretation.entities.items
+        if items.count >= 2 {
+            var lines = draft.cart.map { ($0.product.id, $0.options, $0.quantity) }
+            if let product = draft.product { lines.append((product.id, draft.options, draft.quantity)) }
+            let restated = items.allSatisfy { item in
+                lines.contains { id, options, quantity in
+                    let named =
+                        item.productIDs.contains(id)
+                        || (item.productIDs.isEmpty && item.kind.map { kind in products[id].map { matches(kind: kind, $0) } ?? false } == true)
+                    return named && item.options.allSatisfy { options[$0.key] == $0.value } && (item.quantity ?? 1) == quantity
+                }
+            }
+            if !restated { return false }
+        }
+        for said in interpretation.acts.filter({ [.inform, .question].contains($0.kind) }).map(\.entities) where items.count < 2 {
             for (name, value) in said.options where !chosen.contains(where: { $0[name] == value }) { return false }
             if let quantity = said.quantity, quantity != draft.quantity { return false }
             if let fulfillment = said.fulfillment, fulfillment != (draft.fulfillment ?? .pickup) { return false }
