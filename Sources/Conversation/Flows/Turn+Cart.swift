@@ -47,15 +47,17 @@ extension Turn {
             ?? (quantity == 1 ? what : "\(quantity) of \(what)")
     }
 
+    /// Whether what was said names this product: by name, else by kind ("the mugs"), else by brand alone.
+    func names(_ entities: Entities, _ product: Product) -> Bool {
+        if entities.productIDs.contains(product.id) { return true }
+        guard entities.productIDs.isEmpty else { return false }
+        if let kind = entities.kind, matches(kind: kind, product) { return true }
+        return entities.kind == nil && entities.brand == product.brand
+    }
+
     /// Which lines the caller names: cart indices, and whether the current item is one of them.
     private func namedLines(_ entities: Entities, _ draft: OrderDraft) -> (cart: [Int], current: Bool) {
-        func names(_ product: Product) -> Bool {
-            if entities.productIDs.contains(product.id) { return true }
-            guard entities.productIDs.isEmpty else { return false }
-            if let kind = entities.kind, matches(kind: kind, product) { return true }
-            return entities.kind == nil && entities.brand == product.brand
-        }
-        return (draft.cart.indices.filter { names(draft.cart[$0].product) }, draft.product.map(names) ?? false)
+        (draft.cart.indices.filter { names(entities, draft.cart[$0].product) }, draft.product.map { names(entities, $0) } ?? false)
     }
 
     /// Whether the utterance removes or changes a line of the order ("drop the socks", "make the hoodie a large").
@@ -82,8 +84,7 @@ extension Turn {
             // "Yes, two cream mugs and a sand bowl" at the read-back names lines the order has: each sets its line's
             // quantity; only items the order doesn't have are added.
             func isLine(_ item: Entities, _ product: Product, _ options: [String: String]) -> Bool {
-                let named = item.productIDs.contains(product.id) || (item.productIDs.isEmpty && item.kind.map { matches(kind: $0, product) } == true)
-                return named && item.options.allSatisfy { options[$0.key] == $0.value }
+                names(item, product) && item.options.allSatisfy { options[$0.key] == $0.value }
             }
             let before = items.count
             items.removeAll { item in

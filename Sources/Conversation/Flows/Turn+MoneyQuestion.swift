@@ -134,14 +134,11 @@ extension Turn {
         // "Yes, two cream mugs and a sand bowl": each item named must be a line of the order as it stands.
         let items = interpretation.entities.items
         if items.count >= 2 {
-            var lines = draft.cart.map { ($0.product.id, $0.options, $0.quantity) }
-            if let product = draft.product { lines.append((product.id, draft.options, draft.quantity)) }
+            var lines = draft.cart.map { ($0.product, $0.options, $0.quantity) }
+            if let product = draft.product { lines.append((product, draft.options, draft.quantity)) }
             let restated = items.allSatisfy { item in
-                lines.contains { id, options, quantity in
-                    let named =
-                        item.productIDs.contains(id)
-                        || (item.productIDs.isEmpty && item.kind.map { kind in products[id].map { matches(kind: kind, $0) } ?? false } == true)
-                    return named && item.options.allSatisfy { options[$0.key] == $0.value } && (item.quantity ?? 1) == quantity
+                lines.contains { product, options, quantity in
+                    names(item, product) && item.options.allSatisfy { options[$0.key] == $0.value } && (item.quantity ?? 1) == quantity
                 }
             }
             if !restated { return false }
