@@ -15,6 +15,11 @@ public struct StockKeeper: Sendable {
         public var levels: [StockLevel]
         /// Units other callers hold, by SKU and location, to word "just reserved by another caller".
         public var heldByOthers: [SKU: [String: Int]]
+
+        public init(levels: [StockLevel], heldByOthers: [SKU: [String: Int]] = [:]) {
+            self.levels = levels
+            self.heldByOthers = heldByOthers
+        }
     }
 
     /// - Parameter holdFor: how long a hold lasts, in seconds.

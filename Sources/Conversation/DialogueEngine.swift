@@ -168,15 +168,45 @@ public actor DialogueEngine {
                 }
             }
         }
-        var turn = Turn(
-            state: state, pos: RecordingPointOfSale(pointOfSale), tokenizer: tokenizer, understanding: understanding,
-            locations: locations, configuration: configuration)
-        var reply = await turn.run(utterance)
+        var reply = await run(utterance, state: &state)
         reply.trace.caller = identified
         // A call handed to a person or ended holds nothing any more.
         if reply.action != .continue { await configuration.reservations.releaseAll(holder: utterance.sessionID) }
-        sessions[utterance.sessionID] = turn.state
+        sessions[utterance.sessionID] = state
         return reply
+    }
+
+    /// The most effects one turn may perform; past it, what else it asks for fails as if the POS were down.
+    static let effectsPerTurn = 48
+
+    /// The loop that runs a turn: the turn decides synchronously and stops at each effect it needs; the loop performs
+    /// that effect (the one place a turn's POS calls are awaited) and runs the turn again with every outcome so far,
+    /// until it replies.
+    private func run(_ utterance: Utterance, state: inout SessionState) async -> Reply {
+        let recording = RecordingPointOfSale(pointOfSale)
+        let now = configuration.clock.now
+        let performer = Effect.Performer(
+            pos: recording, tokenizer: tokenizer,
+            stockKeeper: StockKeeper(
+                pos: recording, book: configuration.reservations, locations: locations, holdFor: Double(configuration.holdMinutes) * 60),
+            reservations: configuration.reservations, holder: utterance.sessionID, now: now)
+        var outcomes: [EffectReplay.Outcome] = []
+        var understood: Interpretation?
+        while true {
+            var turn = Turn(
+                state: state, pos: EffectReplay(outcomes: outcomes, capabilities: pointOfSale.capabilities), understanding: understanding,
+                locations: locations, configuration: configuration, now: now)
+            switch turn.run(utterance, understood: understood) {
+            case .perform(let effect):
+                understood = turn.understood
+                let result = outcomes.count < Self.effectsPerTurn ? await effect.perform(with: performer) : .failure(.unavailable)
+                outcomes.append((effect, result))
+            case .reply(var reply):
+                reply.trace.calls = recording.log.calls
+                state = turn.state
+                return reply
+            }
+        }
     }
 
     private func beginTurn(_ id: String) async {

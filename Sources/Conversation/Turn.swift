@@ -5,16 +5,20 @@ import Understanding
 
 /// One utterance worked through: understood, routed to a flow, answered.
 ///
-/// A value over the session state; the engine stores `state` back when the turn is done.
+/// A value over the session state, and synchronous: what it needs from the POS it asks `pos`, which answers from
+/// the outcomes of earlier runs of this turn or stops the run (`Effect`). The engine runs it until it replies and stores
+/// `state` back.
 struct Turn {
     var state: SessionState
-    let pos: RecordingPointOfSale
-    let tokenizer: any CardTokenizer
+    /// The POS, stock holds and card tokenizer, as this run of the turn sees them.
+    let pos: EffectReplay
     let understanding: LanguageUnderstanding
     let locations: [Location]
     let configuration: DialogueConfiguration
 
     var interpretation = Interpretation(intent: .outOfScope, confidence: 0, entities: Entities(), redactedText: "")
+    /// The utterance as read before any flow worked on it: what the next run of this turn starts from.
+    private(set) var understood: Interpretation?
     private(set) var sentences: [String] = []
     private var action = ReplyAction.continue
     var hints: [String] = []
@@ -35,31 +39,27 @@ struct Turn {
     var plainYesToMoney = false
 
     init(
-        state: SessionState, pos: RecordingPointOfSale, tokenizer: any CardTokenizer,
-        understanding: LanguageUnderstanding, locations: [Location], configuration: DialogueConfiguration
+        state: SessionState, pos: EffectReplay, understanding: LanguageUnderstanding, locations: [Location],
+        configuration: DialogueConfiguration, now: Date
     ) {
         self.state = state
         self.pos = pos
-        self.tokenizer = tokenizer
+        self.now = now
         self.understanding = understanding
         self.locations = locations
         self.configuration = configuration
     }
 
-    var now: Date { configuration.clock.now }
+    /// The turn's "now": read once, so every run of the turn decides on the same time.
+    let now: Date
     var calendar: Calendar { configuration.clock.calendar }
     var products: [String: Product] { understanding.products }
 
     func location(_ id: String?) -> Location? { locations.first { $0.id == id } }
 
-    /// Stock and holds for this call (safety stock and other callers' holds taken out).
-    var stockKeeper: StockKeeper {
-        StockKeeper(pos: pos, book: configuration.reservations, locations: locations, holdFor: Double(configuration.holdMinutes) * 60)
-    }
-
     /// Stock the assistant may promise this caller; what other callers hold is noted in `reservedByOthers`.
-    mutating func sellableStock(skus: [SKU]) async throws -> [StockLevel] {
-        let reading = try await stockKeeper.sellable(skus: skus, for: state.id, now: configuration.clock.now)
+    mutating func sellableStock(skus: [SKU]) throws -> [StockLevel] {
+        let reading: StockKeeper.Reading = try pos.perform(.sellableStock(skus))
         reservedByOthers.merge(reading.heldByOthers) { old, new in old.merging(new) { $1 } }
         return reading.levels
     }
@@ -68,9 +68,14 @@ struct Turn {
     ///
     /// - Parameter available: by SKU, the units this caller may have there.
     /// - Returns: false, holding nothing, when another caller took some of them first.
-    mutating func hold(_ lines: [(sku: SKU, quantity: Int)], at locationID: String, available: [SKU: Int]) async -> Bool {
-        await stockKeeper.hold(
-            lines, at: locationID, for: state.id, sellable: available, heldByOthers: reservedByOthers, now: configuration.clock.now)
+    func hold(_ lines: [(sku: SKU, quantity: Int)], at locationID: String, available: [SKU: Int]) throws -> Bool {
+        try pos.perform(
+            .hold(lines.map { .init(sku: $0.sku, quantity: $0.quantity) }, at: locationID, sellable: available, heldByOthers: reservedByOthers))
+    }
+
+    /// Lets go of every hold this call has on stock.
+    func releaseHolds() throws {
+        let _: Bool = try pos.perform(.releaseHolds)
     }
 
     // MARK: Output
@@ -244,8 +249,12 @@ struct Turn {
 
     // MARK: The turn
 
-    mutating func run(_ utterance: Utterance) async -> Reply {
-        interpretation = interpret(utterance)
+    /// Runs the turn as far as the outcomes so far allow: to the reply, or to the next effect it needs.
+    ///
+    /// - Parameter understood: the utterance as the first run read it; later runs reuse it.
+    mutating func run(_ utterance: Utterance, understood: Interpretation?) -> TurnStep {
+        interpretation = understood ?? interpret(utterance)
+        self.understood = interpretation
         state.transcript.append(TranscriptLine(speaker: .caller, text: interpretation.redactedText))
         let pending = state.pending
         let expecting = state.expecting
@@ -254,7 +263,15 @@ struct Turn {
         asked = expecting
         before = state.lastQuestion.map { ResumePoint(pending: pending, expecting: expecting, question: $0) }
 
-        await route(pending: pending, expecting: expecting)
+        do {
+            try route(pending: pending, expecting: expecting)
+        } catch is EffectReplay.Stopped {
+            // Flows catch `POSError`s; what ends a run early is a stop for an effect.
+        } catch {
+            apologize(for: error)
+        }
+        // Asked for even if some flow caught the stop: the turn cannot be answered without it.
+        if let effect = pos.awaiting { return .perform(effect) }
 
         if sentences.isEmpty { say("How else can I help you today?") }
         // Card digits pieced together over turns are kept through a "hold on" or a question, and dropped as soon as the
@@ -272,13 +289,14 @@ struct Turn {
         let marked = sentences.joined(separator: " ")
         let text = VoiceMarkup.plain(marked)
         state.transcript.append(TranscriptLine(speaker: .assistant, text: text))
-        return Reply(
-            sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
-            confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
-            expecting: state.expecting, hints: hints, handoff: handoff, callback: callback, progress: progress,
-            trace: TurnTrace(
-                normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: pos.log.calls,
-                acts: interpretation.acts.map(\.kind.rawValue), caller: nil))
+        return .reply(
+            Reply(
+                sessionID: state.id, text: text, ssml: VoiceMarkup.ssml(marked), action: action, intent: interpretation.intent,
+                confidence: (interpretation.confidence * 100).rounded() / 100, slots: finishedSlots ?? currentSlots,
+                expecting: state.expecting, hints: hints, handoff: handoff, callback: callback, progress: progress,
+                trace: TurnTrace(
+                    normalized: interpretation.redactedText, entities: interpretation.entities.summary, calls: [],
+                    acts: interpretation.acts.map(\.kind.rawValue), caller: nil)))
     }
 
     /// The hold phrase for a question whose "yes" writes to the POS.
@@ -412,18 +430,18 @@ struct Turn {
         return intent
     }
 
-    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?, restarted: Bool = false) async {
+    private mutating func route(pending: PendingQuestion?, expecting: ExpectedSlot?, restarted: Bool = false) throws {
         // A card number (or part of one, when one was asked for) read while an order is being paid for is the answer,
         // whatever else was said with it.
         if case .order = state.flow, interpretation.entities.cardNumber != nil || interpretation.entities.cardDigits != nil {
             interpretation.intent = .inform
-            await continueOrder()
+            try continueOrder()
             return
         }
         // "Drop the socks", "make the hoodie a large": an edit of the order under way, never a cancellation.
         if case .order(let draft) = state.flow, !draft.cart.isEmpty || draft.product != nil, editsCart(draft) {
             interpretation.intent = .placeOrder
-            await continueOrder()
+            try continueOrder()
             return
         }
         // "This is ridiculous": a person takes over, whatever question was open.
@@ -434,7 +452,7 @@ struct Turn {
             return
         }
         // "Shall I place the order?", "Shall I charge …?": read as dialogue acts; only a plain yes proceeds.
-        if let pending, pending.movesMoney, case .order = state.flow, await answerMoneyQuestion(pending, expecting: expecting) {
+        if let pending, pending.movesMoney, case .order = state.flow, try answerMoneyQuestion(pending, expecting: expecting) {
             return
         }
         // "Do you have the donut cat bed?" in the middle of an order is a question of its own: the order is set aside
@@ -445,7 +463,7 @@ struct Turn {
         {
             state.setAside(.order(draft))
             state.lastTopic = .checkAvailability
-            await startAvailability()
+            try startAvailability()
             return
         }
         if interpretation.entities.cardNumber != nil, state.flow == nil {
@@ -464,7 +482,7 @@ struct Turn {
         switch Repair.asked(by: interpretation, expecting: expecting) {
         case .startOver where !restarted:
             if keepPaidOrder() { return }
-            await releaseUnpaidOrder()
+            try releaseUnpaidOrder()
             state.flow = nil
             state.focus = nil
             state.setAside = []
@@ -473,7 +491,7 @@ struct Turn {
                 say("Sure, let's start over. What can I help you with?")
                 return
             }
-            return await route(pending: nil, expecting: nil, restarted: true)
+            return try route(pending: nil, expecting: nil, restarted: true)
         case .repeatLast:
             if let last = state.transcript.dropLast().last(where: { $0.speaker == .assistant }) {
                 state.pending = pending
@@ -492,7 +510,7 @@ struct Turn {
 
         // "Actually use my Mastercard" while paying: about the card, not a cancellation.
         if case .order = flow, entities.mentionsCard, intent == .cancel || intent == .deny {
-            await discussCard(pending: pending)
+            try discussCard(pending: pending)
             return
         }
 
@@ -516,7 +534,7 @@ struct Turn {
         // Riverside" to "pick it up at Riverside instead?": a no that names only what was offered is a no.
         if let pending, !pending.movesMoney, pending != .anythingElse, declinesOffer(pending) {
             interpretation.intent = .deny
-            await decline(pending)
+            try decline(pending)
             return
         }
         switch intent {
@@ -524,7 +542,7 @@ struct Turn {
             transfer("Of course — I'm connecting you with a team member now.", reason: "Caller asked for a person.")
             return
         case .goodbye:
-            await releaseUnpaidOrder()
+            try releaseUnpaidOrder()
             endCall()
             return
         case .cancel where flow == nil && (text.contains(" order") || state.focusOrderNumber != nil):
@@ -537,7 +555,7 @@ struct Turn {
         case .cancel:
             if keepPaidOrder() { return }
             let hadFlow = state.flow != nil
-            await releaseUnpaidOrder()
+            try releaseUnpaidOrder()
             state.flow = nil
             say(hadFlow ? "Okay, I've cancelled that." : "Okay.")
             offerMoreHelp()
@@ -560,7 +578,7 @@ struct Turn {
                 offerMoreHelp()
                 return
             case .order(let draft) where draft.orderNumber == nil && !draft.declinedAsIs:
-                await dropOrder()
+                try dropOrder()
                 return
             default:
                 break
@@ -572,13 +590,13 @@ struct Turn {
             intent == .deny || " \(interpretation.redactedText) ".contains(" leave it ")
         {
             interpretation.intent = .deny
-            await dropOrder()
+            try dropOrder()
             return
         }
 
         // Talk about the card while an order is being paid for: "a different card", "read it back".
         if case .order = flow, entities.mentionsCard, entities.cardNumber == nil, !(intent == .affirm && pending != nil) {
-            await discussCard(pending: pending)
+            try discussCard(pending: pending)
             return
         }
 
@@ -591,7 +609,7 @@ struct Turn {
         {
             interpretation.intent = .orderStatus
             interpretation.entities.orderNumber = number
-            await startStatus()
+            try startStatus()
             return
         }
 
@@ -601,7 +619,7 @@ struct Turn {
             !Self.coreIntents.contains(intent) || intent == .orderStatus
         {
             interpretation.intent = .orderStatus
-            await startStatus()
+            try startStatus()
             return
         }
 
@@ -615,7 +633,7 @@ struct Turn {
                 intent == .inform && entities.refersToFocus && !bringsValues
                 && (pending == .offerOrder || pending.isTryInstead)
             if plainYes || (acceptsOffer && intent != .deny) {
-                await accept(pending)
+                try accept(pending)
                 return
             }
             let ordersDetails =
@@ -623,7 +641,7 @@ struct Turn {
                 || (entities.locationID != nil && cues.contains(.placeOrder))
             if pending == .offerOrder, intent == .placeOrder || cues.contains(.placeOrder) || (ordersDetails && intent != .checkAvailability) {
                 // "Ten then, I want to order them", "pick up at Pearl Street": yes, with details.
-                await startOrder()
+                try startOrder()
                 return
             }
             // "Actually I don't want to order it" at "Shall I place the order?": a no, whatever else it names.
@@ -633,9 +651,9 @@ struct Turn {
             if [.placeOrder, .offerOrder].contains(pending), wantsNone, entities.options.isEmpty {
                 interpretation.intent = .deny
                 if pending == .placeOrder {
-                    await dropOrder()
+                    try dropOrder()
                 } else {
-                    await decline(pending)
+                    try decline(pending)
                 }
                 return
             }
@@ -655,7 +673,7 @@ struct Turn {
                     notUnderstood("Sorry, I didn't catch that. Is there anything else I can help with?")
                     return
                 }
-                await decline(pending)
+                try decline(pending)
                 return
             }
         }
@@ -665,13 +683,13 @@ struct Turn {
             intent == .placeOrder || (cues.contains(.placeOrder) && intent != .checkAvailability) || entities.fulfillment != nil
         {
             state.lastTopic = .placeOrder
-            await startOrder()
+            try startOrder()
             return
         }
 
         // "Yes" to "Which color? … Black is in stock at the Downtown store": that one.
         if let flow, case .order = flow, intent == .affirm, let suggested = state.suggestedOption, expecting == ExpectedSlot(option: suggested.name) {
-            await continueFlow(flow)
+            try continueFlow(flow)
             return
         }
 
@@ -715,7 +733,7 @@ struct Turn {
             if !switchesTopic && (answersReason || relevant || sameTopic || soft) {
                 // Reported as what it was: an answer within the conversation under way.
                 if !Self.coreIntents.contains(intent) { interpretation.intent = .inform }
-                await continueFlow(flow)
+                try continueFlow(flow)
                 return
             }
         }
@@ -730,7 +748,7 @@ struct Turn {
                 return entities.productIDs.contains(product.id) || (entities.productIDs.isEmpty && !entities.options.isEmpty)
                     || (entities.productIDs.isEmpty && (entities.brand == product.brand || entities.kind.map { matches(kind: $0, product) } == true))
             }) {
-                await resume(state.setAside.remove(at: index))
+                try resume(state.setAside.remove(at: index))
                 return
             }
             // "10 then", "the black ones", "what colors" right after a stock answer: about the same product.
@@ -738,18 +756,18 @@ struct Turn {
                 !entities.options.isEmpty || entities.bareNumber != nil || !entities.namedOptions.isEmpty
                 || entities.locationID != nil || entities.allLocations
             if state.lastTopic == .checkAvailability, state.focus != nil, aboutFocus, entities.productIDs.isEmpty {
-                await startAvailability()
+                try startAvailability()
                 return
             }
             let namesOrder =
                 entities.orderNumber != nil || entities.ordinal != nil
                 || !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
             if state.lastTopic == .orderStatus, namesOrder, !cues.contains(.placeOrder), !cues.contains(.checkAvailability) {
-                await startStatus()
+                try startStatus()
                 return
             }
             if state.lastTopic == .returnItem, namesOrder {
-                await startReturn()
+                try startReturn()
                 return
             }
         }
@@ -796,10 +814,10 @@ struct Turn {
 
         if Self.coreIntents.contains(intent) { state.lastTopic = intent }
         switch intent {
-        case .checkAvailability: await startAvailability()
-        case .placeOrder: await startOrder()
-        case .orderStatus: await startStatus()
-        case .returnItem: await startReturn()
+        case .checkAvailability: try startAvailability()
+        case .placeOrder: try startOrder()
+        case .orderStatus: try startStatus()
+        case .returnItem: try startReturn()
         case .greet where flow != nil || (pending != nil && pending != .anythingElse):
             // A "hi" in the middle of a conversation: greet back and carry on where we were.
             state.pending = pending
@@ -829,15 +847,15 @@ struct Turn {
             if !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil || aboutFocus
                 || entities.unknownProductPhrase != nil
             {
-                await startAvailability()
+                try startAvailability()
             } else if entities.orderNumber != nil {
-                await startStatus()
+                try startStatus()
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
         case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive && !cues.contains(.outOfScope):
             // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
-            await startAvailability()
+            try startAvailability()
         case .outOfScope where text.contains(" cancel") && text.contains(" order"):
             offerPerson("I can't cancel or change an order myself, but a team member can do it for you right away. Would you like me to connect you?")
         case .outOfScope where asksReturnPolicy:
@@ -910,12 +928,12 @@ struct Turn {
             || entities.unknownProductPhrase != nil || entities.unmatchedModel != nil
     }
 
-    private mutating func continueFlow(_ flow: Flow) async {
+    private mutating func continueFlow(_ flow: Flow) throws {
         switch flow {
-        case .availability: await continueAvailability()
-        case .order: await continueOrder()
-        case .status: await continueStatus()
-        case .returns: await continueReturn()
+        case .availability: try continueAvailability()
+        case .order: try continueOrder()
+        case .status: try continueStatus()
+        case .returns: try continueReturn()
         }
     }
 
@@ -947,14 +965,14 @@ struct Turn {
     }
 
     /// Cancels the POS order of the order under way (or set aside) if it was created but never paid.
-    mutating func releaseUnpaidOrder() async {
-        _ = await cancelUnpaidOrderUnderWay()
-        for suspended in state.ordersSetAside { _ = await cancelIfUnpaid(suspended) }
+    mutating func releaseUnpaidOrder() throws {
+        _ = try cancelUnpaidOrderUnderWay()
+        for suspended in state.ordersSetAside { _ = try cancelIfUnpaid(suspended) }
     }
 
     /// The caller doesn't want the order after all: nothing placed (an unpaid one cancelled), nothing held.
-    mutating func dropOrder() async {
-        await releaseUnpaidOrder()
+    mutating func dropOrder() throws {
+        try releaseUnpaidOrder()
         state.flow = nil
         say("Okay, I won't place the order.")
         offerMoreHelp()
@@ -963,17 +981,20 @@ struct Turn {
     /// Cancels the order under way when the POS holds it and nothing has (or may have) paid for it.
     ///
     /// - Returns: whether one was cancelled.
-    mutating func cancelUnpaidOrderUnderWay() async -> Bool {
-        await configuration.reservations.releaseAll(holder: state.id)
+    mutating func cancelUnpaidOrderUnderWay() throws -> Bool {
+        try releaseHolds()
         guard case .order(let draft) = state.flow else { return false }
-        return await cancelIfUnpaid(draft)
+        return try cancelIfUnpaid(draft)
     }
 
     /// Cancels the draft's POS order unless a charge went through (or may have): a person settles those. One the
     /// POS cannot cancel now is remembered, and tried again when the call ends.
-    private mutating func cancelIfUnpaid(_ draft: OrderDraft) async -> Bool {
+    private mutating func cancelIfUnpaid(_ draft: OrderDraft) throws -> Bool {
         guard let number = draft.orderNumber, !draft.paid, !draft.paymentUncertain else { return false }
-        if (try? await pos.cancelOrder(number: number)) != nil { return true }
+        do {
+            _ = try pos.cancelOrder(number: number)
+            return true
+        } catch is POSError {}
         state.ordersToCancel.append(number)
         return false
     }
@@ -1000,12 +1021,12 @@ struct Turn {
     }
 
     /// Takes up a conversation that was set aside where it stood.
-    private mutating func resume(_ flow: Flow) async {
+    private mutating func resume(_ flow: Flow) throws {
         state.flow = flow
-        await continueFlow(flow)
+        try continueFlow(flow)
     }
 
-    mutating func accept(_ pending: PendingQuestion) async {
+    mutating func accept(_ pending: PendingQuestion) throws {
         // The one place a yes is acted on: an order is placed or a card charged only on a plain yes.
         guard !pending.movesMoney || plainYesToMoney else {
             state.pending = pending
@@ -1015,8 +1036,8 @@ struct Turn {
             return
         }
         switch pending {
-        case .placeOrder: await askForPayment()
-        case .charge(let card): await charge(card)
+        case .placeOrder: try askForPayment()
+        case .charge(let card): try charge(card)
         case .tryAnotherCard: ask("Okay — please read me the card number.", expecting: .cardNumber)
         case .pickupElsewhere(let locationID):
             if case .order(var draft) = state.flow {
@@ -1024,24 +1045,24 @@ struct Turn {
                 draft.sourceLocationID = nil
                 state.flow = .order(draft)
             }
-            await continueOrder()
+            try continueOrder()
         case .sendFrom(let locationID):
             if case .order(var draft) = state.flow {
                 draft.sourceLocationID = locationID
                 state.flow = .order(draft)
             }
-            await continueOrder()
+            try continueOrder()
         case .shipInstead:
             if case .order(var draft) = state.flow {
                 draft.fulfillment = .shipping
                 state.flow = .order(draft)
             }
-            await continueOrder()
+            try continueOrder()
         case .takeAvailable(let sku, let quantity, let locationID):
             takeAvailable(sku: sku, quantity: quantity, at: locationID)
-            await continueOrder()
+            try continueOrder()
         case .offerOrder:
-            await startOrder()
+            try startOrder()
         case .tryInstead(let productID):
             guard let product = products[productID] else { return }
             switch state.flow {
@@ -1049,14 +1070,14 @@ struct Turn {
                 draft.product = product
                 draft.candidates = []
                 state.flow = .order(draft)
-                await continueOrder()
+                try continueOrder()
             default:
                 var draft = AvailabilityDraft()
                 draft.product = product
                 state.flow = .availability(draft)
-                await continueAvailability()
+                try continueAvailability()
             }
-        case .startReturn: await submitReturn()
+        case .startReturn: try submitReturn()
         case .transfer:
             transfer("Okay — I'm connecting you with a team member now.", reason: "Assistant offered a person and the caller accepted.")
         case .callback:
@@ -1071,11 +1092,11 @@ struct Turn {
             say("Sure — what can I help you with?")
         case .resume:
             guard let latest = state.setAside.popLast() else { return offerMoreHelp() }
-            await resume(latest)
+            try resume(latest)
         }
     }
 
-    mutating func decline(_ pending: PendingQuestion) async {
+    mutating func decline(_ pending: PendingQuestion) throws {
         switch pending {
         case .placeOrder:
             if case .order(var draft) = state.flow {
@@ -1087,7 +1108,7 @@ struct Turn {
         case .charge:
             ask("Okay. Which card would you like to use instead? Please read me the card number.", expecting: .cardNumber)
         case .tryAnotherCard:
-            await releaseUnpaidOrder()
+            try releaseUnpaidOrder()
             state.flow = nil
             say("Okay, I haven't charged anything, and I've cancelled the order.")
             offerMoreHelp()
@@ -1097,7 +1118,7 @@ struct Turn {
             ask("No problem. Would you like it shipped to you instead\(otherChoice(lead: ", or "))?", expecting: .choice)
         case .shipInstead:
             guard !changeableOptions.isEmpty else {
-                await dropOrder()
+                try dropOrder()
                 return
             }
             ask("No problem. Would you like\(otherChoice(lead: " ")) instead?", expecting: .choice)
@@ -1119,7 +1140,7 @@ struct Turn {
             offerMoreHelp()
         case .offerOrder, .transfer, .tryInstead:
             // An order the POS already holds, unpaid, is not left behind when the caller moves on.
-            let cancelled = await cancelUnpaidOrderUnderWay()
+            let cancelled = try cancelUnpaidOrderUnderWay()
             state.flow = nil
             say(cancelled ? "Okay. I haven't charged anything, and I've cancelled that order." : "Okay.")
             offerMoreHelp()
@@ -1132,7 +1153,7 @@ struct Turn {
         case .resume:
             switch state.setAside.popLast() {
             case .order(let draft)?:
-                _ = await cancelIfUnpaid(draft)
+                _ = try cancelIfUnpaid(draft)
                 say("Okay, I've dropped that order.")
             default:
                 say("Okay, I won't start that return.")

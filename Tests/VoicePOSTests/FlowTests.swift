@@ -1,9 +1,10 @@
 import Commerce
-import Conversation
 import Foundation
 import RetailModel
 import Testing
 import Understanding
+
+@testable import Conversation
 
 /// Each flow on its own, over a small scripted POS instead of the store simulator: two stores, a mug in two colours and
 /// a throw in two sizes, one customer with one delivered order. Every POS call the conversation makes is answered here.
@@ -180,5 +181,66 @@ struct FlowTests {
         #expect(replies[2].expecting == .reason)
         #expect(await store.returns.map(\.orderNumber) == ["5870"])
         #expect(await store.returns.first?.reason.contains("small") == true)
+    }
+
+    // MARK: One turn, no POS at all
+
+    /// Runs one turn over the scripted store's catalog and stores as the engine would, its effects answered by `answer`
+    /// instead of any POS: every run is synchronous, and each stops at the next effect it needs.
+    ///
+    /// - Returns: the effects the turn asked for, in order, and its reply.
+    private static func turn(
+        _ text: String, answer: (Effect) -> Result<any Sendable, POSError>
+    ) async throws -> (effects: [Effect], reply: Reply, state: SessionState) {
+        let store = ScriptedStore(units: [:], now: Fixtures.now)
+        let understanding = LanguageUnderstanding(intents: try Fixtures.intents(), catalog: store.products, locations: store.stores)
+        let configuration = DialogueConfiguration(storeName: "Hearth & Kiln", returnPolicy: ReturnPolicy(windowDays: 30), clock: Fixtures.clock)
+        var outcomes: [EffectReplay.Outcome] = []
+        while outcomes.count < 10 {
+            var turn = Turn(
+                state: SessionState(id: "call"), pos: EffectReplay(outcomes: outcomes, capabilities: .full), understanding: understanding,
+                locations: store.stores, configuration: configuration, now: Fixtures.now)
+            switch turn.run(Utterance(sessionID: "call", text: text), understood: nil) {
+            case .perform(let effect): outcomes.append((effect, answer(effect)))
+            case .reply(let reply): return (outcomes.map(\.effect), reply, turn.state)
+            }
+        }
+        throw POSError.invalidRequest("the turn never replied")
+    }
+
+    /// The mug as the POS search finds it, and its stock at Riverside only.
+    private static func mugAtRiverside(_ effect: Effect) -> Result<any Sendable, POSError> {
+        switch effect {
+        case .searchProducts: .success(ScriptedStore(units: [:], now: Fixtures.now).products.filter { $0.id == "mug" })
+        case .sellableStock(let skus):
+            .success(StockKeeper.Reading(levels: skus.map { StockLevel(sku: $0, locationID: "river", available: $0 == "MUG-MOSS" ? 3 : 0) }))
+        default: .failure(.invalidRequest("not expected: \(effect.name)"))
+        }
+    }
+
+    @Test func aStockQuestionNamesItsPOSCallsAndAnswersFromWhatTheyReturn() async throws {
+        let (effects, reply, state) = try await Self.turn("do you have the speckled mug in moss", answer: Self.mugAtRiverside)
+        #expect(effects.map(\.name) == ["searchProducts", "sellableStock"])
+        #expect(reply.text.contains("3 in moss at the Riverside store"))
+        #expect(state.focus?.product.id == "mug")
+    }
+
+    @Test func aStockReadThatFailsIsSaidAndNothingMoreIsAsked() async throws {
+        let (effects, reply, _) = try await Self.turn("do you have the speckled mug in moss") { effect in
+            if case .sellableStock = effect { return .failure(.unavailable) }
+            return Self.mugAtRiverside(effect)
+        }
+        #expect(effects.map(\.name) == ["searchProducts", "sellableStock"])
+        #expect(reply.text.contains("team member"))
+        #expect(reply.expecting == .confirmation)
+    }
+
+    @Test func theTurnThatChargesMakesEachWriteOnceAndInOrder() async throws {
+        let (replies, store) = try await Self.call(
+            ["I'd like a sand speckled mug for pickup at elm street", "yes", "yes"], units: Self.stocked)
+        let writes = replies[2].trace.calls.map(\.flow).filter { [.createOrder, .takePayment, .confirmOrder].contains($0) }
+        #expect(writes == [.createOrder, .takePayment, .confirmOrder])
+        #expect(await store.charged.count == 1)
+        #expect(replies[2].text.contains("confirmed"))
     }
 }

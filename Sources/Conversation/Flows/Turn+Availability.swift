@@ -4,12 +4,12 @@ import Understanding
 
 /// "Do you have the Nike Air Max in size 10?": search products → stock.
 extension Turn {
-    mutating func startAvailability() async {
+    mutating func startAvailability() throws {
         state.flow = .availability(AvailabilityDraft())
-        await continueAvailability()
+        try continueAvailability()
     }
 
-    mutating func continueAvailability() async {
+    mutating func continueAvailability() throws {
         guard case .availability(var draft) = state.flow else { return }
         if interpretation.entities.items.count >= 2, draft.product == nil {
             // Several things in one breath: answer them one after another.
@@ -25,7 +25,7 @@ extension Turn {
         if let id = entities.locationID { draft.locationID = id }
         if entities.allLocations { draft.locationID = nil }
 
-        guard let product = await chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in")
+        guard let product = try chooseProduct(current: draft.product, candidates: &draft.candidates, useFocus: false, verb: "are you interested in")
         else {
             // Values said while the product is still being settled ("large") are kept for it.
             if !entities.options.isEmpty {
@@ -70,7 +70,7 @@ extension Turn {
         if product.optionNames.contains("size"), draft.options["size"] == nil {
             let sizes = product.values(of: "size")
             if (2...3).contains(sizes.count) {
-                await answerBySize(product, sizes: sizes, draft: draft)
+                try answerBySize(product, sizes: sizes, draft: draft)
                 return
             }
             if sizes.count > 1 {
@@ -84,8 +84,8 @@ extension Turn {
         // One stock read covers every variant, for an alternative if the one asked for is sold out.
         let levels: [StockLevel]
         do {
-            levels = try await sellableStock(skus: product.variants.map(\.sku))
-        } catch {
+            levels = try sellableStock(skus: product.variants.map(\.sku))
+        } catch let error as POSError {
             apologize(for: error)
             return
         }
@@ -171,7 +171,7 @@ extension Turn {
             let next = draft.queued.removeFirst()
             state.flow = .availability(AvailabilityDraft(queued: draft.queued, itemRequest: next))
             interpretation.entities = next
-            await continueAvailability()
+            try continueAvailability()
             return
         }
         if !state.setAside.isEmpty {
@@ -186,12 +186,12 @@ extension Turn {
 
     /// A product in a few sizes asked about with none said ("is the fig leaf candle in stock at Elm?"): each size's stock
     /// at the caller's store, then which size they want.
-    private mutating func answerBySize(_ product: Product, sizes: [String], draft: AvailabilityDraft) async {
+    private mutating func answerBySize(_ product: Product, sizes: [String], draft: AvailabilityDraft) throws {
         let variants = product.variants(matching: draft.options)
         let levels: [StockLevel]
         do {
-            levels = try await sellableStock(skus: variants.map(\.sku))
-        } catch {
+            levels = try sellableStock(skus: variants.map(\.sku))
+        } catch let error as POSError {
             apologize(for: error)
             return
         }

@@ -74,7 +74,7 @@ extension Turn {
     ///
     /// - Returns: true when the turn is answered; false to carry on with `interpretation.entities` (which may
     ///   now be the first of several items).
-    mutating func editCart(_ draft: inout OrderDraft) async -> Bool {
+    mutating func editCart(_ draft: inout OrderDraft) throws -> Bool {
         let entities = interpretation.entities
         let text = " \(interpretation.redactedText) "
         let adding = Self.addWords.contains(where: text.contains)
@@ -102,7 +102,7 @@ extension Turn {
                 draft.agreedTotal = nil
                 draft.queued += items
                 state.flow = .order(draft)
-                await advanceOrder(draft)
+                try advanceOrder(draft)
                 return true
             }
             if let current = finishedItem(draft) {
@@ -111,7 +111,7 @@ extension Turn {
                 // Finish the item under way first; the new ones follow.
                 draft.queued += items
                 state.flow = .order(draft)
-                await advanceOrder(draft)
+                try advanceOrder(draft)
                 return true
             }
             var first = items.removeFirst()
@@ -147,7 +147,7 @@ extension Turn {
             draft.agreedTotal = nil
             draft.sourceLocationID = nil
             guard draft.product != nil || !draft.candidates.isEmpty else {
-                await releaseUnpaidOrder()
+                try releaseUnpaidOrder()
                 state.flow = nil
                 say("Okay, I've taken \(removed) off, so there's nothing left on the order.")
                 offerMoreHelp()
@@ -163,7 +163,7 @@ extension Turn {
                     hints: draft.candidates.prefix(8).map(\.name))
                 return true
             }
-            await advanceOrder(draft)
+            try advanceOrder(draft)
             return true
         }
 
@@ -178,7 +178,7 @@ extension Turn {
                 }
                 say("Sorry, \(item.product.theName) comes in \(Speech.list(values)).")
                 state.flow = .order(draft)
-                await advanceOrder(draft)
+                try advanceOrder(draft)
                 return true
             }
             item.options = options
@@ -187,7 +187,7 @@ extension Turn {
             draft.agreedTotal = nil
             say("Sure — \(Self.amount(item.product, options: item.options, quantity: item.quantity)).")
             state.flow = .order(draft)
-            await advanceOrder(draft)
+            try advanceOrder(draft)
             return true
         }
 
@@ -220,7 +220,7 @@ extension Turn {
                 draft.queued.append(entities)
                 say("Sure, I'll add that next.")
                 state.flow = .order(draft)
-                await advanceOrder(draft)
+                try advanceOrder(draft)
                 return true
             }
         }
@@ -230,14 +230,14 @@ extension Turn {
     /// When the current item is chosen and more were named with it: shelve it and start the next.
     ///
     /// - Returns: true when the next item took over the turn.
-    mutating func startNextQueuedItem(_ draft: inout OrderDraft) async -> Bool {
+    mutating func startNextQueuedItem(_ draft: inout OrderDraft) throws -> Bool {
         guard !draft.queued.isEmpty, let current = finishedItem(draft) else { return false }
         shelve(current, in: &draft)
         let next = draft.queued.removeFirst()
         interpretation.entities = next
         draft.itemRequest = next
         state.flow = .order(draft)
-        await continueOrder()
+        try continueOrder()
         return true
     }
 

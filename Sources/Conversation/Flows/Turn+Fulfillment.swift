@@ -8,7 +8,7 @@ extension Turn {
     var planner: FulfillmentPlanner { FulfillmentPlanner(locations: locations) }
 
     /// Plans the order as it stands and, when every line can be had, holds it and reads it back for confirmation.
-    mutating func fulfil(_ start: OrderDraft, retried: Bool) async {
+    mutating func fulfil(_ start: OrderDraft, retried: Bool) throws {
         var draft = start
         defer { if case .order = state.flow { state.flow = .order(draft) } }
         guard let product = draft.product, let lines = allLines(draft) else { return }
@@ -21,10 +21,10 @@ extension Turn {
             for line in lines { units[line.variant.sku] = draft.stock[line.variant.sku] }
         } else {
             do {
-                for level in try await sellableStock(skus: lines.map(\.variant.sku)) {
+                for level in try sellableStock(skus: lines.map(\.variant.sku)) {
                     units[level.sku, default: [:]][level.locationID, default: 0] += level.available
                 }
-            } catch {
+            } catch let error as POSError {
                 apologize(for: error)
                 return
             }
@@ -72,7 +72,7 @@ extension Turn {
                 "We only have \(short.have) of \(describe(short.line)) \(place). Would you like \(short.have) instead?",
                 .takeAvailable(sku: short.line.sku, quantity: short.have, locationID: store.id))
         case .unavailable(let line) where line.sku == product.variants(matching: draft.options).first?.sku:
-            await soldOut(describe(line), product: product, draft: &draft)
+            try soldOut(describe(line), product: product, draft: &draft)
         case .unavailable(let line):
             say(
                 "I'm sorry — \(describe(line)) is sold out. You can say \"drop\" and the item to take it off, or I can connect you with a team member."
@@ -118,14 +118,14 @@ extension Turn {
             // Held for this call from now until the order is placed, cancelled or the hold runs out.
             let stockFrom = source ?? store
             let free = Dictionary(wanted.map { ($0.sku, units[$0.sku]?[stockFrom.id] ?? 0) }, uniquingKeysWith: { first, _ in first })
-            guard await hold(wanted.map { ($0.sku, $0.quantity) }, at: stockFrom.id, available: free) else {
+            guard try hold(wanted.map { ($0.sku, $0.quantity) }, at: stockFrom.id, available: free) else {
                 let what = single ? describe(wanted[0]) : "part of your order"
                 say("I'm sorry — \(what) at \(Speech.store(store)) was just reserved by another caller.")
                 if !retried {
                     draft.stock = [:]
                     if draft.fulfillment == .pickup { draft.locationID = nil }
                     state.flow = .order(draft)
-                    await advanceOrder(draft, retried: true)
+                    try advanceOrder(draft, retried: true)
                     if case .order(let latest) = state.flow { draft = latest }
                 }
                 return

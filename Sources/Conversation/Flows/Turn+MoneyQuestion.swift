@@ -9,17 +9,17 @@ extension Turn {
     ///
     /// - Returns: false when the usual routing is to handle it (a correction, a new request, a repair); the
     ///   answer is then never taken as a yes.
-    mutating func answerMoneyQuestion(_ pending: PendingQuestion, expecting: ExpectedSlot?) async -> Bool {
+    mutating func answerMoneyQuestion(_ pending: PendingQuestion, expecting: ExpectedSlot?) throws -> Bool {
         let answer = MoneyAnswer(interpretation.acts, restatesDraft: restatesDraft(pending))
         plainYesToMoney = answer == .proceed
         switch answer {
         case .proceed:
             if interpretation.acts.contains(where: { $0.topic == .receipt }) { say(Self.receiptAnswer) }
             interpretation.intent = .affirm
-            await accept(pending)
+            try accept(pending)
         case .decline:
             interpretation.intent = .deny
-            await decline(pending)
+            try decline(pending)
         case .wait:
             keepOpen(pending, expecting: expecting)
             say("Sure, take your time — \(nothingMoved(pending)). Just say yes when you're ready, or tell me what to change.")

@@ -6,7 +6,7 @@ import Understanding
 /// "I'd like to order that in size 10 for store pickup": (product in focus or search) → guided variant
 /// choice → fulfillment and store → stock → quote and confirm → card → create order → take payment → confirm.
 extension Turn {
-    mutating func startOrder() async {
+    mutating func startOrder() throws {
         guard state.customer != nil else {
             // Said up front, before the caller spends time choosing sizes and colors.
             offerPerson(
@@ -26,22 +26,22 @@ extension Turn {
             draft.locationID = store
         }
         state.flow = .order(draft)
-        await continueOrder()
+        try continueOrder()
     }
 
-    mutating func continueOrder() async {
+    mutating func continueOrder() throws {
         guard case .order(var draft) = state.flow else { return }
         var entities = interpretation.entities
 
         if let digits = entities.cardNumber ?? entities.cardDigits {
-            await readCard(digits, draft: draft)
+            try readCard(digits, draft: draft)
             return
         }
-        if await editCart(&draft) { return }
+        if try editCart(&draft) { return }
         entities = interpretation.entities
         do {
             guard
-                let product = await chooseProduct(
+                let product = try chooseProduct(
                     current: draft.product, candidates: &draft.candidates, useFocus: draft.cart.isEmpty, verb: "would you like to order")
             else {
                 // Values said while the product is still being settled ("white") are kept for it.
@@ -127,11 +127,11 @@ extension Turn {
             state.flow = .order(draft)
             guard accepted else { return }
         }
-        await advanceOrder(draft)
+        try advanceOrder(draft)
     }
 
     /// Asks for whatever the order still needs, or quotes it for confirmation.
-    mutating func advanceOrder(_ start: OrderDraft, retried: Bool = false) async {
+    mutating func advanceOrder(_ start: OrderDraft, retried: Bool = false) throws {
         var draft = start
         guard let product = draft.product else {
             ask("Which product would you like to order?", expecting: .product)
@@ -141,8 +141,8 @@ extension Turn {
         if let number = draft.orderNumber, draft.orderedAs != draft.choice {
             // The caller changed an order that was created but not paid: cancel it, a new one is made on payment.
             do {
-                _ = try await pos.cancelOrder(number: number)
-            } catch {
+                _ = try pos.cancelOrder(number: number)
+            } catch let error as POSError {
                 apologize(for: error)
                 return
             }
@@ -156,10 +156,10 @@ extension Turn {
         if let open = nextOpenOption(of: product, options: &draft.options) {
             if draft.stock.count < product.variants.count {
                 do {
-                    for level in try await sellableStock(skus: product.variants.map(\.sku)) {
+                    for level in try sellableStock(skus: product.variants.map(\.sku)) {
                         draft.stock[level.sku, default: [:]][level.locationID] = level.available
                     }
-                } catch {
+                } catch let error as POSError {
                     apologize(for: error)
                     return
                 }
@@ -171,12 +171,12 @@ extension Turn {
         state.focus?.options = draft.options
         guard !product.variants(matching: draft.options).isEmpty else { return }
         // More items were named with this one: choose the next.
-        if await startNextQueuedItem(&draft) {
+        if try startNextQueuedItem(&draft) {
             if case .order(let latest) = state.flow { draft = latest }
             return
         }
         state.flow = .order(draft)
-        await fulfil(draft, retried: retried)
+        try fulfil(draft, retried: retried)
         if case .order(let latest) = state.flow { draft = latest }
     }
 
@@ -260,14 +260,18 @@ extension Turn {
     }
 
     /// The chosen variant is sold out everywhere it could come from: say so and reopen the last choice.
-    mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) async {
+    mutating func soldOut(_ what: String, product: Product, draft: inout OrderDraft) throws {
         let heldElsewhere = product.variants(matching: draft.options).contains { variant in
             (reservedByOthers[variant.sku]?.values.reduce(0, +) ?? 0) > 0
         }
         say(heldElsewhere ? "Sorry, the last of \(what) was just reserved by another caller." : "Sorry, \(what) is sold out.")
         // The other values are offered with their stock, so read it for the whole product.
-        if draft.stock.count < product.variants.count, let levels = try? await sellableStock(skus: product.variants.map(\.sku)) {
-            for level in levels { draft.stock[level.sku, default: [:]][level.locationID] = level.available }
+        if draft.stock.count < product.variants.count {
+            do {
+                for level in try sellableStock(skus: product.variants.map(\.sku)) {
+                    draft.stock[level.sku, default: [:]][level.locationID] = level.available
+                }
+            } catch is POSError {}
         }
         // Reopen the latest choice that has another value in stock somewhere (white size 9 gone: another size,
         // not "which color?" with only white on offer).
@@ -325,13 +329,13 @@ extension Turn {
     }
 
     /// After "yes, place the order": the card on file, or ask for one.
-    mutating func askForPayment() async {
+    mutating func askForPayment() throws {
         guard case .order(var draft) = state.flow, let priced = quote(for: draft) else { return }
         if !pos.capabilities.takesCardPayments {
             // This POS takes payment only in its own checkout: place the order, pay at pickup or by a link.
             guard let customer = state.customer, let product = draft.product else { return }
             let what = Speech.describe(product, options: draft.options)
-            guard let order = await placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
+            guard let order = try placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
             finishedSlots = currentSlots
             state.flow = nil
             state.focusOrderNumber = order.number
@@ -359,22 +363,22 @@ extension Turn {
     }
 
     /// A store that takes payment at pickup or by link needs no card: say so and carry on where we were.
-    private mutating func noCardNeeded(_ draft: OrderDraft, pending: PendingQuestion?) async {
+    private mutating func noCardNeeded(_ draft: OrderDraft, pending: PendingQuestion?) throws {
         say("No need for a card — you pay when you pick your order up, or, for a shipped order, the store contacts you with a secure way to pay.")
         if let pending, let question = state.lastQuestion {
             state.pending = pending
             state.expecting = .confirmation
             say(question)
         } else {
-            await advanceOrder(draft)
+            try advanceOrder(draft)
         }
     }
 
     /// The caller talks about the card: reads back the last four, goes back to the saved card, or takes another.
-    mutating func discussCard(pending: PendingQuestion?) async {
+    mutating func discussCard(pending: PendingQuestion?) throws {
         guard case .order(var draft) = state.flow else { return }
         guard pos.capabilities.takesCardPayments else {
-            await noCardNeeded(draft, pending: pending)
+            try noCardNeeded(draft, pending: pending)
             return
         }
         let words = " \(interpretation.redactedText) "
@@ -399,10 +403,10 @@ extension Turn {
             draft.card = nil
             state.flow = .order(draft)
             if quote(for: draft) != nil, pending != nil || asked == .cardNumber {
-                await askForPayment()
+                try askForPayment()
             } else {
                 say("Sure, I'll use your \(saved.brand) ending in \(saved.last4).")
-                await advanceOrder(draft)
+                try advanceOrder(draft)
             }
             return
         }
@@ -413,7 +417,7 @@ extension Turn {
 
     /// Digits of a card number, read whole or in groups over several turns: once the number is whole it is taken;
     /// a number with more digits than a card has is asked for again from the start. Nothing is cut or mended.
-    private mutating func readCard(_ digits: String, draft: OrderDraft) async {
+    private mutating func readCard(_ digits: String, draft: OrderDraft) throws {
         // "No wait, that last group was 4242": a correction inside a card number is never pieced into it.
         let repairs: Set<DialogueAct.Kind> = [.deny, .holdOn, .correction, .startOver, .hedge]
         if !state.cardEntry.isEmpty || digits.count < 13, interpretation.acts.contains(where: { repairs.contains($0.kind) }) {
@@ -427,7 +431,7 @@ extension Turn {
         let entry = state.cardEntry
         if entry.isWhole || entry.isTooLong { state.cardEntry = CardEntry() }
         if entry.isWhole {
-            await takeCard(entry.digits, draft: draft)
+            try takeCard(entry.digits, draft: draft)
         } else if entry.isTooLong {
             notUnderstood(
                 "That's more digits than a card number has. Could you read it to me again from the start, digit by digit?", expecting: .cardNumber)
@@ -437,11 +441,11 @@ extension Turn {
     }
 
     /// A spoken card number: checked and tokenized at once; only the token and last four are kept.
-    private mutating func takeCard(_ number: String, draft start: OrderDraft) async {
+    private mutating func takeCard(_ number: String, draft start: OrderDraft) throws {
         var draft = start
         guard pos.capabilities.takesCardPayments else {
             // Never tokenized nor kept.
-            await noCardNeeded(draft, pending: before?.pending)
+            try noCardNeeded(draft, pending: before?.pending)
             return
         }
         guard number.passesLuhnCheck else {
@@ -449,14 +453,14 @@ extension Turn {
             return
         }
         do {
-            draft.card = try await tokenizer.tokenize(cardNumber: number)
-        } catch {
+            draft.card = try pos.tokenize(cardNumber: number)
+        } catch is POSError {
             ask("I couldn't use that card number. Could you read it to me again?", expecting: .cardNumber)
             return
         }
         state.flow = .order(draft)
         guard let card = draft.card, let priced = quote(for: draft) else {
-            await advanceOrder(draft)
+            try advanceOrder(draft)
             return
         }
         agree(to: priced.quote.total)
@@ -470,44 +474,39 @@ extension Turn {
     private mutating func placeInPOS(
         _ draft: inout OrderDraft, priced: (variant: Variant, location: Location, quote: Quote, lines: [(variant: Variant, quantity: Int)]),
         customer: Customer, what: String, product: Product
-    ) async -> Order? {
+    ) throws -> Order? {
         let order: Order
         do {
             if let number = draft.orderNumber {
-                order = try await pos.order(number: number)
+                order = try pos.order(number: number)
             } else {
                 // Still held for this call? A hold that ran out is taken again if the units are still free.
-                let book = configuration.reservations
                 let wanted = priced.lines.map { (sku: $0.variant.sku, quantity: $0.quantity) }
-                var held = true
                 let stockFrom = draft.sourceLocationID ?? priced.location.id
-                for line in wanted
-                where !(await book.holds(line.sku, at: stockFrom, quantity: line.quantity, for: state.id, now: configuration.clock.now)) {
-                    held = false
-                }
+                let held: Bool = try pos.perform(.stillHeld(wanted.map { .init(sku: $0.sku, quantity: $0.quantity) }, at: stockFrom))
                 if !held {
                     var free: [SKU: Int] = [:]
-                    for level in try await sellableStock(skus: wanted.map(\.sku)) where level.locationID == stockFrom {
+                    for level in try sellableStock(skus: wanted.map(\.sku)) where level.locationID == stockFrom {
                         free[level.sku, default: 0] += level.available
                     }
-                    guard await hold(wanted, at: stockFrom, available: free) else {
+                    guard try hold(wanted, at: stockFrom, available: free) else {
                         let gone = draft.cart.isEmpty ? what : "part of your order"
                         say("I'm sorry — the hold on \(gone) at \(Speech.store(priced.location)) ran out, and another caller has just reserved it.")
                         draft.stock = [:]
                         draft.agreedTotal = nil
                         if draft.fulfillment == .pickup { draft.locationID = nil }
                         state.flow = .order(draft)
-                        await advanceOrder(draft, retried: true)
+                        try advanceOrder(draft, retried: true)
                         return nil
                     }
                 }
                 if draft.reference == nil || draft.referencedAs != draft.choice {
-                    draft.reference = "vp-" + UUID().uuidString.lowercased()
+                    draft.reference = try pos.perform(.newReference, as: String.self)
                     draft.referencedAs = draft.choice
                 }
                 // Kept before the create goes out: if its answer is lost, asking again sends the same reference.
                 state.flow = .order(draft)
-                order = try await pos.createOrder(
+                order = try pos.createOrder(
                     OrderRequest(
                         customerID: customer.id, lines: priced.lines.map { .init(sku: $0.variant.sku, quantity: $0.quantity) },
                         fulfillment: draft.fulfillment ?? .pickup, locationID: priced.location.id,
@@ -516,15 +515,15 @@ extension Turn {
                 draft.orderedAs = draft.choice
                 state.flow = .order(draft)
                 // The POS order now takes the stock; the hold has done its job.
-                await book.releaseAll(holder: state.id)
+                try releaseHolds()
             }
         } catch POSError.outOfStock {
             say("I'm sorry — \(what) just sold out at \(Speech.store(priced.location)).")
             draft.stock = [:]
-            await soldOut(what, product: product, draft: &draft)
+            try soldOut(what, product: product, draft: &draft)
             if case .order = state.flow { state.flow = .order(draft) }
             return nil
-        } catch {
+        } catch let error as POSError {
             cannotPlaceOrder(error)
             return nil
         }
@@ -556,13 +555,13 @@ extension Turn {
     }
 
     /// Creates the order (once), charges the card, and confirms the order.
-    mutating func charge(_ card: CardToken) async {
+    mutating func charge(_ card: CardToken) throws {
         guard case .order(var draft) = state.flow, let product = draft.product, let priced = quote(for: draft),
             let customer = state.customer
         else { return }
         let what = Speech.describe(product, options: draft.options)
 
-        guard let order = await placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
+        guard let order = try placeInPOS(&draft, priced: priced, customer: customer, what: what, product: product) else { return }
 
         // The POS prices the order; never charge a total the caller has not agreed to.
         let agreed = draft.agreedTotal ?? priced.quote.total
@@ -577,7 +576,7 @@ extension Turn {
 
         do {
             // One key per order, card and attempt after a decline: a retry after a timeout can never charge twice.
-            _ = try await pos.takePayment(
+            _ = try pos.takePayment(
                 orderNumber: order.number, card: card, amount: order.total,
                 idempotencyKey: "\(order.number)-\(card.token)-\(draft.declines)")
         } catch POSError.paymentDeclined(let reason) {
@@ -602,7 +601,7 @@ extension Turn {
                     .charge(card))
             }
             return
-        } catch {
+        } catch let error as POSError {
             state.flow = .order(draft)
             cannotPlaceOrder(error)
             return
@@ -610,8 +609,8 @@ extension Turn {
 
         let confirmed: Order
         do {
-            confirmed = try await pos.confirmOrder(number: order.number)
-        } catch {
+            confirmed = try pos.confirmOrder(number: order.number)
+        } catch is POSError {
             draft.paid = true
             state.flow = .order(draft)
             confirm(

@@ -3,18 +3,18 @@ import Understanding
 
 /// "Where's my order?": the customer's recent orders → the status of the one they mean.
 extension Turn {
-    mutating func startStatus() async {
+    mutating func startStatus() throws {
         state.flow = .status(StatusDraft())
-        await continueStatus()
+        try continueStatus()
     }
 
-    mutating func continueStatus() async {
+    mutating func continueStatus() throws {
         guard case .status(var draft) = state.flow else { return }
         let entities = interpretation.entities
 
         do {
             if let number = entities.orderNumber {
-                try await reportStatus(number: number, known: draft.candidates.first { $0.number == number })
+                try reportStatus(number: number, known: draft.candidates.first { $0.number == number })
                 return
             }
             if draft.candidates.isEmpty {
@@ -22,7 +22,7 @@ extension Turn {
                     ask("Sure — what's your order number?", expecting: .orderNumber)
                     return
                 }
-                var orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+                var orders = try pos.recentOrders(customerID: customer.id, limit: 10)
                 if entities.refersToOther, let discussed = state.focusOrderNumber, orders.count > 1 {
                     orders.removeAll { $0.number == discussed }
                 }
@@ -74,7 +74,7 @@ extension Turn {
                 draft.candidates = chosen
             }
             if draft.candidates.count == 1 {
-                try await reportStatus(number: draft.candidates[0].number, known: draft.candidates[0])
+                try reportStatus(number: draft.candidates[0].number, known: draft.candidates[0])
                 return
             }
             state.flow = .status(draft)
@@ -82,7 +82,7 @@ extension Turn {
             ask(
                 "I see \(draft.candidates.count) recent orders: \(Speech.list(names)). Which one would you like to check?",
                 expecting: .choice, hints: draft.candidates.map(\.number))
-        } catch {
+        } catch let error as POSError {
             apologize(for: error)
         }
     }
@@ -140,11 +140,11 @@ extension Turn {
         }
     }
 
-    private mutating func reportStatus(number: String, known: Order?) async throws {
+    private mutating func reportStatus(number: String, known: Order?) throws {
         var order = known
         if order == nil {
             do {
-                order = try await pos.order(number: number)
+                order = try pos.order(number: number)
             } catch POSError.notFound {
                 state.flow = .status(StatusDraft())
                 notUnderstood(
@@ -159,7 +159,7 @@ extension Turn {
             ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
             return
         }
-        let report = try await pos.orderStatus(number: number)
+        let report = try pos.orderStatus(number: number)
         finishedSlots = ["order_number": number, "status": report.status.rawValue]
         state.flow = nil
         state.focusOrderNumber = number

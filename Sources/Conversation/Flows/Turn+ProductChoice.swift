@@ -14,7 +14,7 @@ enum ProductResolution {
 
 extension Turn {
     /// Works out the product from what was just said, the choices offered, or the product in focus.
-    private mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) async throws -> ProductResolution {
+    private mutating func resolveProduct(current: Product?, candidates: [Product], useFocus: Bool) throws -> ProductResolution {
         let entities = interpretation.entities
         if !candidates.isEmpty {
             if let picked = entities.ordinal?.pick(from: candidates) { return .product(picked) }
@@ -35,7 +35,7 @@ extension Turn {
         }
         if let model = entities.unmatchedModel {
             let query = entities.productIDs.compactMap { products[$0]?.displayName }.first ?? entities.brand ?? model
-            var found = try await pos.searchProducts(matching: query)
+            var found = try pos.searchProducts(matching: query)
             if let size = entities.options["size"], Double(size) != nil {
                 let footwear = found.filter { $0.category == .footwear }
                 if !footwear.isEmpty { found = footwear }
@@ -43,7 +43,7 @@ extension Turn {
             return .notCarried(model, suggestions: found)
         }
         if let phrase = entities.unknownProductPhrase {
-            let found = try await pos.searchProducts(matching: phrase)
+            let found = try pos.searchProducts(matching: phrase)
             switch found.count {
             case 0: return .unknown(phrase)
             case 1: return .product(found[0])
@@ -53,7 +53,7 @@ extension Turn {
         if !entities.productIDs.isEmpty {
             let known = entities.productIDs.compactMap { products[$0] }
             let query = known.count == 1 ? known[0].displayName : entities.productText ?? known.first?.displayName ?? ""
-            let found = try await pos.searchProducts(matching: query)
+            let found = try pos.searchProducts(matching: query)
             let wanted = found.filter { entities.productIDs.contains($0.id) }
             let results = wanted.isEmpty ? found : wanted
             switch results.count {
@@ -64,7 +64,7 @@ extension Turn {
         }
         if entities.brand != nil || entities.kind != nil {
             let query = [entities.brand, entities.kind].compactMap { $0 }.joined(separator: " ")
-            let found = try await pos.searchProducts(matching: query)
+            let found = try pos.searchProducts(matching: query)
             // "the New Balance" while talking about the 990v6 means the 990v6.
             if let current, found.contains(where: { $0.id == current.id }) { return .product(current) }
             switch found.count {
@@ -115,11 +115,11 @@ extension Turn {
     ///
     /// - Parameter candidates: the choices offered; replaced when new choices are offered.
     /// - Returns: the product, or nil when the reply already asks or apologizes.
-    mutating func chooseProduct(current: Product?, candidates: inout [Product], useFocus: Bool, verb: String) async -> Product? {
+    mutating func chooseProduct(current: Product?, candidates: inout [Product], useFocus: Bool, verb: String) throws -> Product? {
         let resolution: ProductResolution
         do {
-            resolution = try await resolveProduct(current: current, candidates: candidates, useFocus: useFocus)
-        } catch {
+            resolution = try resolveProduct(current: current, candidates: candidates, useFocus: useFocus)
+        } catch let error as POSError {
             apologize(for: error)
             return nil
         }

@@ -5,8 +5,8 @@ import Understanding
 
 /// "I need to return the shoes": the order and line → the store's policy → reason → confirm → create return.
 extension Turn {
-    mutating func startReturn() async {
-        if await answeredRefundQuestion() { return }
+    mutating func startReturn() throws {
+        if try answeredRefundQuestion() { return }
         // "What's your return policy?" asks about the policy, not to return the order last talked about.
         let entities = interpretation.entities
         if asksReturnPolicy, entities.productIDs.isEmpty, entities.orderNumber == nil, entities.kind == nil {
@@ -18,18 +18,18 @@ extension Turn {
             return
         }
         state.flow = .returns(ReturnDraft())
-        await continueReturn()
+        try continueReturn()
     }
 
     /// "Did I get my refund?": where the caller's last return stands, rather than a new return.
-    private mutating func answeredRefundQuestion() async -> Bool {
+    private mutating func answeredRefundQuestion() throws -> Bool {
         let text = " \(interpretation.redactedText) "
         let asks = [" my refund", " been refunded", " refund yet", " refund status", " refund back"].contains(where: text.contains)
         guard asks, interpretation.entities.returnReason == nil, let customer = state.customer else { return false }
         let orders: [Order]
         do {
-            orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
-        } catch {
+            orders = try pos.recentOrders(customerID: customer.id, limit: 10)
+        } catch let error as POSError {
             apologize(for: error)
             return true
         }
@@ -58,7 +58,7 @@ extension Turn {
         )
     }
 
-    mutating func continueReturn() async {
+    mutating func continueReturn() throws {
         guard case .returns(var draft) = state.flow else { return }
         let entities = interpretation.entities
         if let method = entities.refundMethod {
@@ -72,7 +72,7 @@ extension Turn {
 
         do {
             if draft.line == nil {
-                guard try await chooseReturnLine(&draft) else { return }
+                guard try chooseReturnLine(&draft) else { return }
             }
             if draft.reason == nil {
                 if let reason = entities.returnReason {
@@ -93,7 +93,7 @@ extension Turn {
                     }
                 }
             }
-        } catch {
+        } catch let error as POSError {
             apologize(for: error)
             return
         }
@@ -133,11 +133,11 @@ extension Turn {
     /// Finds the order line to return; says why when it can't be returned.
     ///
     /// - Returns: true when a returnable line is chosen.
-    private mutating func chooseReturnLine(_ draft: inout ReturnDraft) async throws -> Bool {
+    private mutating func chooseReturnLine(_ draft: inout ReturnDraft) throws -> Bool {
         let entities = interpretation.entities
         var orders: [Order]
         if let number = entities.orderNumber {
-            orders = [try await pos.order(number: number)]
+            orders = [try pos.order(number: number)]
             if let customer = state.customer, orders[0].customerID != customer.id {
                 ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
                 return false
@@ -145,7 +145,7 @@ extension Turn {
         } else if !draft.candidates.isEmpty {
             orders = []
         } else if let customer = state.customer {
-            orders = try await pos.recentOrders(customerID: customer.id, limit: 10)
+            orders = try pos.recentOrders(customerID: customer.id, limit: 10)
         } else {
             ask("Sure — what's the order number?", expecting: .orderNumber)
             return false
@@ -197,7 +197,7 @@ extension Turn {
             return false
         }
         // A fresh read of the order before taking anything back.
-        let order = try await pos.order(number: chosen.0.number)
+        let order = try pos.order(number: chosen.0.number)
         guard case .eligible = policy.eligibility(of: order, now: now, calendar: calendar) else {
             explainNotReturnable((order, chosen.1))
             return false
@@ -261,16 +261,16 @@ extension Turn {
     }
 
     /// After "yes, go ahead": creates the return.
-    mutating func submitReturn() async {
+    mutating func submitReturn() throws {
         guard case .returns(let draft) = state.flow, let order = draft.order, let line = draft.line,
             let reason = draft.reason, let product = products[line.productID]
         else { return }
         do {
-            _ = try await pos.createReturn(
+            _ = try pos.createReturn(
                 ReturnRequest(
                     orderNumber: order.number, lines: [.init(sku: line.sku, quantity: draft.quantity ?? line.quantity)], reason: reason,
                     refundMethod: draft.refundMethod))
-        } catch {
+        } catch let error as POSError {
             apologize(for: error)
             return
         }
