@@ -235,11 +235,11 @@ public struct CatalogLexicon: Sendable {
         return (words.dropLast() + [singular(last)]).joined()
     }
 
-    /// "maxes" → "max", "sambas" → "samba", "90s" → "90", "shoes" → "shoe"; "dress" stays.
+    /// "maxes" → "max", "sambas" → "samba", "90s" → "90", "3s" → "3", "shoes" → "shoe"; "dress" stays.
     static func singular(_ word: String) -> String {
-        guard word.count > 2, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us") else { return word }
         let stem = word.dropLast()
-        if stem.last?.isNumber == true { return String(stem) }
+        if word.hasSuffix("s"), stem.last?.isNumber == true { return String(stem) }
+        guard word.count > 2, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us") else { return word }
         guard word.count > 3 else { return word }
         if word.hasSuffix("xes") || word.hasSuffix("ches") || word.hasSuffix("shes") { return String(word.dropLast(2)) }
         return String(stem)

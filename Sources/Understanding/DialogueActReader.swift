@@ -21,7 +21,7 @@ struct DialogueActReader: Sendable {
         _ text: String, expecting: ExpectedSlot?, intent: Intent, confidence: Double, whole: (words: [String], entities: Entities)
     ) -> [DialogueAct] {
         var acts: [DialogueAct] = []
-        for segment in Self.segments(of: text) {
+        for segment in Self.segments(of: TranscriptNormalizer.withoutAnnotations(text)) {
             // Card digits are never kept in an act: a clause reads "[digits]" where a number was read out.
             let words = normalizer.normalize(segment.text).map { word in
                 let digits = word.filter(\.isNumber).count
@@ -50,6 +50,12 @@ struct DialogueActReader: Sendable {
         }
         if acts.contains(where: { $0.kind == .correction }) {
             acts.removeAll { $0.kind == .deny && $0.words.first == "not" && hasValues($0.entities) }
+        }
+        // "[inaudible]", "(child in background) yes": the transcript itself says some of it was not the caller's clear
+        // words, so whatever else was read, part of it was unclear.
+        let notes = TranscriptNormalizer.annotations(in: text)
+        if !notes.isEmpty {
+            acts.insert(DialogueAct(.unclear, words: notes.flatMap { $0.lowercased().split(separator: " ").map(String.init) }), at: 0)
         }
         return acts.isEmpty ? [DialogueAct(.unclear)] : acts
     }
@@ -117,7 +123,7 @@ struct DialogueActReader: Sendable {
                 questionWords.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
                 || (auxiliaries.contains(words[index]) && index > 0 && beforeQuestion.contains(words[index - 1])
                     && index + 1 < words.count && subjects.contains(words[index + 1])
-                    && !(words[index] == "do" && ["it", "that", "this"].contains(words[index + 1])))
+                    && !Self.isCommand(words, doAt: index))
             // An opener that ends the utterance ("black, actually") qualifies what came before; it opens nothing.
             let endsUtterance = opener.map { index + $0.count >= words.count } ?? false
             if opener != nil && !endsUtterance || questionAfterAnswer, !current.isEmpty {
@@ -203,8 +209,9 @@ struct DialogueActReader: Sendable {
             return act(.correction)
         }
         // "Can you email me the receipt?", "text me the order number too": about the confirmation, not the order.
+        // ("Provided you email me a receipt first" makes the receipt a condition of the yes.)
         if has(["receipt", "email", "e mail", "text me", "confirmation", "order number"]), !hasValues(entities) || entities.orderNumber == nil,
-            entities.options.isEmpty, entities.productIDs.isEmpty
+            entities.options.isEmpty, entities.productIDs.isEmpty, !has(Self.conditions), !has(["first", "before"])
         {
             // "Yes, charge it and email me the receipt": the yes, and the question about the receipt.
             let rest = Self.removing("receipt", from: words)
@@ -310,6 +317,15 @@ struct DialogueActReader: Sendable {
     }
 
     /// "Is that right", "what's the total", "how long will it take", "tell me the tax first".
+    /// "Do it", "do that", "do the order": a command, not "do you…?" or "do the shoes come in red?".
+    static func isCommand(_ words: [String], doAt index: Int) -> Bool {
+        guard words[index] == "do", index + 1 < words.count else { return false }
+        let next = words[index + 1]
+        if ["it", "that", "this"].contains(next) { return true }
+        let tasks: Set<String> = ["order", "payment", "charge", "transaction", "purchase", "sale", "needful"]
+        return ["the", "my"].contains(next) && index + 2 < words.count && tasks.contains(words[index + 2])
+    }
+
     private func isQuestion(_ words: [String]) -> Bool {
         guard let first = words.first else { return false }
         var start = 0
@@ -329,8 +345,7 @@ struct DialogueActReader: Sendable {
             return false
         }
         if Self.auxiliaries.contains(lead), start + 1 < words.count, Self.subjects.contains(words[start + 1]) {
-            // "Do it", "do that": a command, not "do you…?".
-            return !(lead == "do" && ["it", "that", "this"].contains(words[start + 1]))
+            return !Self.isCommand(words, doAt: start)
         }
         if Self.questionPhrases.contains(where: { text.contains(" \($0) ") }) { return true }
         // A tag: "that's with tax right", "it's the visa correct".
@@ -377,7 +392,10 @@ struct DialogueActReader: Sendable {
     /// "Go ahead and charge it", "place the order", "I'll take them": a command to do the thing asked about, and nothing
     /// else ("charge it to my paypal" names something the conversation must look at).
     private func isCommandToProceed(_ words: [String]) -> Bool {
-        let lead: Set<String> = ["please", "just", "yes", "yeah", "ok", "okay", "then", "go", "ahead", "and", "sure", "i", "will", "you", "can"]
+        let lead: Set<String> = [
+            "please", "just", "yes", "yeah", "ok", "okay", "then", "go", "on", "ahead", "and", "so", "well", "now", "alright", "sure", "i",
+            "will", "you", "can",
+        ]
         let rest = words.drop { lead.contains($0) }
         guard let verb = rest.first, Self.proceedVerbs.contains(verb) else { return false }
         return rest.dropFirst().allSatisfy { Self.commandObjects.contains($0) || ($0.count == 4 && $0.allSatisfy(\.isNumber)) }
@@ -440,12 +458,12 @@ struct DialogueActReader: Sendable {
         "yes", "yeah", "yea", "yep", "yup", "ya", "yah", "yes", "sure", "ok", "okay", "k", "kk", "alright", "fine", "perfect", "great",
         "absolutely", "definitely", "certainly", "correct", "right", "exactly", "indeed", "affirmative", "mhm", "mhmm", "mmhmm",
         "uhhuh", "cool", "awesome", "excellent", "lovely", "brilliant", "good", "proceed", "confirm", "confirmed", "agreed",
-        "gladly", "yass", "yess", "aye", "totally", "sounds", "yessir", "yesir", "bet", "righto",
+        "gladly", "yass", "yess", "aye", "totally", "sounds", "yessir", "yesir", "bet", "righto", "grand",
     ]
     private static let affirmPhrases = [
         "go ahead", "do it", "go for it", "please do", "sounds good", "that works", "works for me", "of course", "uh huh",
         "all right", "let us do it", "let us go", "you bet", "for sure", "sure thing", "i agree", "i accept", "by all means", "i do",
-        "that will do", "put it through", "ring it up", "that is it",
+        "that will do", "put it through", "ring it up", "that is it", "do the needful",
     ]
     /// Verbs that, as a command, tell the assistant to do what it asked about.
     private static let proceedVerbs: Set<String> = [

@@ -90,7 +90,15 @@ enum NumberWords {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            if let number = readNumber(tokens, index) {
+            if let plural = pluralValue(token) {
+                // "The ninety fives", "the nineties", "size tens": a model or size said in the plural keeps its "s".
+                if plural < 10, let last = converted.last, last.spokenPair, let tens = Int(last.text), tens % 10 == 0 {
+                    converted[converted.count - 1] = ("\(tens + plural)s", false, false)
+                } else {
+                    converted.append(("\(plural)s", false, false))
+                }
+                index += 1
+            } else if let number = readNumber(tokens, index) {
                 converted.append((String(number.value), number.isDigit, !number.isDigit && number.value >= 10 && number.value < 100))
                 index += number.length
             } else if token.contains("/"), let fraction = fractionValue(token) {
@@ -167,6 +175,15 @@ enum NumberWords {
             if digits.count > 19 { break }
         }
         return candidates.first { $0.digits.count == $0.digits.expectedCardLength } ?? candidates.last
+    }
+
+    /// "fives" → 5, "tens" → 10, "nineties" → 90; never "ones", which stands for things ("the black ones").
+    private static func pluralValue(_ token: String) -> Int? {
+        guard token.hasSuffix("s"), token != "ones" else { return nil }
+        let singular =
+            token.hasSuffix("ies") ? String(token.dropLast(3)) + "y" : token.hasSuffix("xes") ? String(token.dropLast(2)) : String(token.dropLast())
+        guard singular != "oh" else { return nil }
+        return units[singular] ?? tens[singular]
     }
 
     private static func fractionValue(_ token: String) -> Double? {

@@ -38,9 +38,36 @@ public struct TranscriptNormalizer: Sendable {
     /// Emoji typed in chat that say a word: 👍 yes, 👎 no, 👌 okay.
     private static let emojiWords: [UInt32: String] = [0x1F44D: "yes", 0x1F44E: "no", 0x1F44C: "okay"]
 
+    /// Text a transcriber or chat client marks as not the caller's words — "[inaudible]", "(TV in background)",
+    /// "*static*" — in the order written.
+    public static func annotations(in text: String) -> [String] { split(text).notes }
+
+    /// The text without its annotations.
+    static func withoutAnnotations(_ text: String) -> String { split(text).spoken }
+
+    private static let closing: [Character: Character] = ["[": "]", "(": ")", "*": "*"]
+
+    private static func split(_ text: String) -> (notes: [String], spoken: String) {
+        var notes: [String] = []
+        var spoken = ""
+        var rest = Substring(text)
+        while let start = rest.firstIndex(where: { closing[$0] != nil }) {
+            let after = rest[rest.index(after: start)...]
+            guard let end = after.firstIndex(of: closing[rest[start]]!) else {
+                spoken += rest[...start]
+                rest = after
+                continue
+            }
+            spoken += rest[..<start] + " "
+            notes.append(after[..<end].trimmingCharacters(in: .whitespaces))
+            rest = after[after.index(after: end)...]
+        }
+        return (notes, spoken + rest)
+    }
+
     private func tokenize(_ text: String) -> [String] {
         var cleaned = ""
-        let characters = Array(text.lowercased().replacingOccurrences(of: "’", with: "'"))
+        let characters = Array(Self.withoutAnnotations(text).lowercased().replacingOccurrences(of: "’", with: "'"))
         for (index, character) in characters.enumerated() {
             let previous = index > 0 ? characters[index - 1] : " "
             let next = index + 1 < characters.count ? characters[index + 1] : " "

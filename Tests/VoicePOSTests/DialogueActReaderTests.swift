@@ -30,6 +30,12 @@ struct DialogueActReaderTests {
         ("let's start over", [.startOver]),
         ("never mind", [.cancel]),
         ("asdf qwerty", [.unclear]),
+        ("(child in background) yes yes buy them", [.unclear, .affirm]),
+        ("[inaudible]", [.unclear]),
+        ("ok ok yes, do the order", [.affirm, .affirm]),
+        ("do the shoes come in red", [.question]),
+        ("go on so charge it", [.affirm]),
+        ("sure, provided you email me a receipt first", [.affirm, .condition]),
     ])
     func readsActs(text: String, kinds: [DialogueAct.Kind]) async throws {
         let understanding = try await Fixtures.understanding()

@@ -6,7 +6,7 @@ import Yams
 
 @testable import Conversation
 
-/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on five sets of
+/// At "Shall I place the order?" and "Shall I charge …?" only a plain yes moves money: measured on seven sets of
 /// replies written by people who had not seen the code (`MoneyReplies/`; each was measured before it was tuned on), each
 /// replayed as a call on the demo store.
 struct MoneyQuestionTests {
@@ -74,7 +74,10 @@ struct MoneyQuestionTests {
         return yaml
     }
 
-    @Test(arguments: ["first-set.yaml", "second-set.yaml", "third-set.yaml", "fourth-set.yaml", "fifth-set.yaml"], [false, true])
+    @Test(
+        arguments: [
+            "first-set.yaml", "second-set.yaml", "third-set.yaml", "fourth-set.yaml", "fifth-set.yaml", "sixth-set.yaml", "seventh-set.yaml",
+        ], [false, true])
     func onlyAPlainYesMovesMoney(set file: String, atCharge: Bool) async throws {
         let runner = try Self.runner.get()
         let set = try Self.replies(file)

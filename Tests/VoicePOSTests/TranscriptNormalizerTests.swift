@@ -26,9 +26,22 @@ struct TranscriptNormalizerTests {
         ("alexa order more socks", "order more socks"),
         ("hey google where is my parcel", "where is my parcel"),
         ("hey there", "hey there"),
+        ("yes the ninety fives", "yes the 95s"),
+        ("the nineties and the tens", "the 90s and the 10s"),
+        ("the black ones", "the black ones"),
+        ("(TV in background) yes [inaudible] go *static* ahead", "yes go ahead"),
     ])
     func normalizes(input: String, expected: String) {
         #expect(TranscriptNormalizer().normalize(input).joined(separator: " ") == expected)
+    }
+
+    @Test func marksThatAreNotTheCallersWordsAreFoundInOrder() {
+        #expect(
+            TranscriptNormalizer.annotations(in: "(child in background) yes [call breaking up] *static*") == [
+                "child in background", "call breaking up", "static",
+            ])
+        #expect(TranscriptNormalizer.annotations(in: "yes (the black ones) please").count == 1)
+        #expect(TranscriptNormalizer.annotations(in: "a 5 * 3 (unclosed").isEmpty)
     }
 }
 

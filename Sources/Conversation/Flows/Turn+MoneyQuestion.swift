@@ -10,7 +10,10 @@ extension Turn {
     /// - Returns: false when the usual routing is to handle it (a correction, a new request, a repair); the
     ///   answer is then never taken as a yes.
     mutating func answerMoneyQuestion(_ pending: PendingQuestion, expecting: ExpectedSlot?) throws -> Bool {
-        let answer = MoneyAnswer(interpretation.acts, restatesDraft: restatesDraft(pending))
+        var answer = MoneyAnswer(interpretation.acts, restatesDraft: restatesDraft(pending))
+        // "Yeah, one thirty is fine" to $130 plus tax, $141.54: a yes to a figure that is not what will be charged.
+        let agreesToPart = answer == .proceed && namesPartOfTotal
+        if agreesToPart { answer = .hesitate }
         plainYesToMoney = answer == .proceed
         switch answer {
         case .proceed:
@@ -29,12 +32,31 @@ extension Turn {
             keepOpen(pending, expecting: expecting)
             // "Yes if it's under sixty": the figure the condition is about, so the caller can decide.
             let namesFigure = interpretation.acts.contains { $0.kind == .condition && $0.words.contains { $0.first?.isNumber == true } }
-            if namesFigure, case .order(let draft) = state.flow, let total = quote(for: draft)?.quote.total {
-                say("It comes to \(total) in total.")
+            let quoted: Quote? = if case .order(let draft) = state.flow { quote(for: draft)?.quote } else { nil }
+            // Words the transcript marks as unclear ("[inaudible] yes") are no answer to be sure of.
+            let heardBadly =
+                interpretation.acts.contains { $0.kind == .unclear } && !interpretation.acts.contains { [.hedge, .condition].contains($0.kind) }
+            if agreesToPart, let quoted {
+                say(
+                    "Just so you know, that's \(quoted.subtotal) before tax — \(quoted.total) in total. \(nothingMoved(pending).capitalizedFirst) yet."
+                )
+            } else if heardBadly {
+                say("Sorry, I didn't catch that clearly — \(nothingMoved(pending)).")
+            } else {
+                if namesFigure, let quoted { say("It comes to \(quoted.total) in total.") }
+                say("No problem — \(nothingMoved(pending)), and I won't until you say yes.")
             }
-            say("No problem — \(nothingMoved(pending)), and I won't until you say yes.")
             if let question = state.lastQuestion { say(Self.lastSentence(of: question)) }
         case .other:
+            // "Yes, the 95s" with nothing there to change to: no yes to what was read back, and nothing else to do.
+            let entities = interpretation.entities
+            let saysNothingElse = interpretation.acts.allSatisfy { [.affirm, .inform, .thanks, .unclear].contains($0.kind) }
+            if saysNothingElse, entities.isEmpty, entities.unknownProductPhrase == nil, entities.unmatchedModel == nil {
+                keepOpen(pending, expecting: expecting)
+                say("Sorry — just to be sure, I need a clear yes or no.")
+                if let question = state.lastQuestion { say(question) }
+                return true
+            }
             // Never a yes: "yes, but the white ones" is the correction, "yes, cancel it" the cancellation.
             if interpretation.intent == .affirm { interpretation.intent = .inform }
             interpretation.cues.remove(.affirm)
@@ -116,6 +138,23 @@ extension Turn {
         if let question = state.lastQuestion { say(Self.lastSentence(of: question)) }
     }
 
+    /// Whether a figure said is the price before tax, or the tax, and not the total, with no word of the rest.
+    private var namesPartOfTotal: Bool {
+        guard case .order(let draft) = state.flow, let quote = quote(for: draft)?.quote else { return false }
+        let words = interpretation.redactedText.split(separator: " ").map(String.init)
+        if words.contains(where: { ["tax", "plus", "total", "all"].contains($0) }) { return false }
+        let parts = [quote.subtotal, quote.tax].filter { $0 != quote.total }.map(\.minorUnits)
+        // "One thirty" is heard as "1 30": a price said in two parts.
+        let joined = zip(words, words.dropFirst()).filter { Int($0) != nil && Int($1) != nil && $1.count == 2 }.map { $0 + $1 }
+        return (words + joined).contains { word in
+            guard let value = Double(word) else { return false }
+            return parts.contains(Int((value * 100).rounded())) && Int((value * 100).rounded()) != quote.total.minorUnits
+        }
+    }
+
+    /// Words that end what a verb says and start the next clause ("the one I always use, so go ahead").
+    private static let clauseLinks: Set<String> = ["so", "and", "but", "then", "anyway", "now", "please", "too", "as", "because"]
+
     /// Whether the values said beside a yes ("yes, size ten, the black ones", "yes, the visa") are what is on the table.
     private func restatesDraft(_ pending: PendingQuestion) -> Bool {
         guard case .order(let draft) = state.flow else { return true }
@@ -125,11 +164,14 @@ extension Turn {
         let figures = quoted.map { String(describing: $0).filter(\.isNumber) }
         let card: CardToken? = if case .charge(let card) = pending { card } else { draft.card ?? state.customer?.cardOnFile }
         let chosen = [draft.options] + draft.cart.map(\.options)
-        /// A number said with a yes: the size, the quantity, the total, or the card's last four.
+        // "The Air Max 90s": numbers in the names of what is ordered.
+        let ordered = [draft.product].compactMap { $0 } + draft.cart.map(\.product)
+        let modelNumbers = Set(ordered.flatMap { "\($0.brand) \($0.name)".lowercased().split(separator: " ").map(String.init) })
+        /// A number said with a yes: the size, the quantity, the total, the card's last four or part of a product's name.
         func known(_ number: String) -> Bool {
             number == card?.last4 || figures.contains { $0.contains(number.filter(\.isNumber)) } || number == String(draft.quantity)
                 || draft.cart.contains { String($0.quantity) == number }
-                || chosen.contains { $0.values.contains(number) }
+                || chosen.contains { $0.values.contains(number) } || modelNumbers.contains(number)
         }
         // "Yes, two cream mugs and a sand bowl": each item named must be a line of the order as it stands.
         let items = interpretation.entities.items
@@ -160,8 +202,9 @@ extension Turn {
         let brands = ["visa", "mastercard", "amex", "american", "discover", "debit"]
         // Every word said, chatter included: "yes, for 114.54" names a figure that is not on the table.
         let words = interpretation.redactedText.split(separator: " ").map(String.init)
-        // "Yes, charge the hundred and thirty": a number said with a yes must be one on the table.
-        if words.contains(where: { $0.contains(where: \.isNumber) && Double($0) != nil && !known($0) }) { return false }
+        // "Yes, charge the hundred and thirty", "yes, the air max 95s": a number said with a yes must be one on the table.
+        let numbers = words.map { $0.hasSuffix("s") ? String($0.dropLast()) : $0 }.filter { $0.contains(where: \.isNumber) && Double($0) != nil }
+        if numbers.contains(where: { !known($0) }) { return false }
         if let card {
             if words.contains(where: { brands.contains($0) && !card.brand.lowercased().hasPrefix($0) }) { return false }
             // "Charge it to my paypal", "put it on my account": what it is to be paid with must be the card on the table.
@@ -172,7 +215,9 @@ extension Turn {
             // The pointer belongs to the verb: "charge it to …", "put it on …", "pay with …", "use …".
             for (index, word) in words.enumerated()
             where pointers.contains(word) && words[max(0, index - 2)...index].contains(where: payVerbs.contains) {
-                guard let object = words.dropFirst(index + 1).first(where: { !determiners.contains($0) }) else { continue }
+                guard let object = words.dropFirst(index + 1).first(where: { !determiners.contains($0) }),
+                    !Self.clauseLinks.contains(object)
+                else { continue }
                 if object.count == 4, object.allSatisfy(\.isNumber) { continue }
                 if !fine.contains(object), !brands.contains(object), !card.brand.lowercased().hasPrefix(object), !pointers.contains(object) {
                     return false
