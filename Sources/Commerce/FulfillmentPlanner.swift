@@ -101,7 +101,8 @@ public struct FulfillmentPlanner: Sendable {
             if let gone = short.first(where: { line in !eligible.contains { have(line, at: $0) > 0 } }) { return .unavailable(gone) }
             return .noSingleStore(short: short.first ?? lines[0])
         }
-        if shipping { return .ready(store: nearest, source: nil) }
+        // A shipment comes from a warehouse that has everything, when there is one, before a store's shelves.
+        if shipping { return .ready(store: stocked.first { !$0.acceptsPickup } ?? nearest, source: nil) }
 
         var chosen = location(request.store)
         if chosen == nil, let home = location(request.home), home.acceptsPickup { chosen = home }

@@ -427,6 +427,13 @@ struct Turn {
         if cues.contains(.goodbye), [.deny, .thanks, .outOfScope, .affirm, .cancel].contains(intent), !cues.contains(.humanAgent) {
             intent = .goodbye
         }
+        // "Grip flat size 42 in black, pickup at Millbrook": a product and how to get it, asked nothing — an order.
+        if state.flow == nil, pending == nil || pending == .anythingElse, [.checkAvailability, .inform, .outOfScope].contains(intent),
+            interpretation.confidence < Self.decisive, entities.fulfillment != nil, !entities.productIDs.isEmpty,
+            !interpretation.acts.contains(where: { [.question, .request, .deny, .hedge, .condition].contains($0.kind) })
+        {
+            intent = .placeOrder
+        }
         return intent
     }
 
@@ -456,11 +463,9 @@ struct Turn {
             return
         }
         // "Do you have the donut cat bed?" in the middle of an order is a question of its own: the order is set aside
-        // (and offered back after the answer); it never swaps the product being ordered.
-        if case .order(let draft) = state.flow, let ordering = draft.product, interpretation.intent == .checkAvailability,
-            interpretation.acts.contains(where: { $0.kind == .request }), let named = interpretation.entities.productIDs.first,
-            named != ordering.id, !draft.cart.contains(where: { $0.product.id == named }), draft.orderNumber == nil
-        {
+        // (and offered back after the answer); it never swaps the product being ordered. So is "do you have the mugs in
+        // slate?" about a line of the order in another colour: asked, not changed.
+        if case .order(let draft) = state.flow, draft.orderNumber == nil, asksAboutSomethingElse(than: draft) {
             state.setAside(.order(draft))
             state.lastTopic = .checkAvailability
             try startAvailability()
@@ -626,6 +631,12 @@ struct Turn {
         let bringsValues =
             !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
             || (expecting == .product && (entities.unknownProductPhrase != nil || entities.unmatchedModel != nil))
+        // "Yes please, back on my card" to a return read back as refunded to the card: a yes that restates it.
+        if pending == .startReturn, case .returns(let draft) = flow, interpretation.acts.isPlainYes, restates(draft) {
+            interpretation.intent = .affirm
+            try accept(.startReturn)
+            return
+        }
         if let pending {
             let plainYes = intent == .affirm && (!bringsValues || pending == .offerOrder || state.flow == nil || entities.mentionsCard)
             // "That one" accepts an offered product, never a charge or an order.
@@ -853,8 +864,12 @@ struct Turn {
             } else {
                 notUnderstood("Sorry, I didn't catch what you're looking for. I can check stock, place an order, track an order or start a return.")
             }
-        case .outOfScope where !entities.productIDs.isEmpty && interpretation.confidence < Self.decisive && !cues.contains(.outOfScope):
-            // "I need some hiking pants, the Prana Zions": naming a product is asking about it.
+        case .outOfScope
+        where (!entities.productIDs.isEmpty || entities.kind != nil || entities.brand != nil) && interpretation.confidence < Self.decisive
+            && !cues.contains(.outOfScope):
+            // "I need some hiking pants, the Prana Zions", "what kind of helmets do you have": naming what we sell is asking
+            // about it.
+            interpretation.intent = .checkAvailability
             try startAvailability()
         case .outOfScope where text.contains(" cancel") && text.contains(" order"):
             offerPerson("I can't cancel or change an order myself, but a team member can do it for you right away. Would you like me to connect you?")
@@ -881,6 +896,27 @@ struct Turn {
 
     /// Whether the answer to a yes/no question is a no that names nothing but what was offered: the order set aside, the
     /// store offered.
+    /// Whether every value said is what the return as read back already has.
+    private func restates(_ draft: ReturnDraft) -> Bool {
+        let said = interpretation.entities
+        return (said.refundMethod.map { $0 == draft.refundMethod } ?? true)
+            && said.productIDs.allSatisfy { $0 == draft.line?.productID } && said.options.isEmpty
+            && (said.quantity.map { $0 == (draft.quantity ?? draft.line?.quantity) } ?? true)
+            && (said.orderNumber.map { $0 == draft.order?.number } ?? true) && said.locationID == nil && said.fulfillment == nil
+    }
+
+    /// A stock question about a product the order doesn't have, or about a line of it with other options.
+    private func asksAboutSomethingElse(than draft: OrderDraft) -> Bool {
+        guard let ordering = draft.product, interpretation.acts.contains(where: { $0.kind == .request }),
+            let named = interpretation.entities.productIDs.first
+        else { return false }
+        let lines = [(ordering.id, draft.options)] + draft.cart.map { ($0.product.id, $0.options) }
+        let onOrder = lines.filter { $0.0 == named }.map(\.1)
+        if onOrder.isEmpty { return interpretation.intent == .checkAvailability }
+        let options = interpretation.entities.options
+        return asksAboutStock && !options.isEmpty && onOrder.allSatisfy { line in options.contains { line[$0.key] != $0.value } }
+    }
+
     private func declinesOffer(_ pending: PendingQuestion) -> Bool {
         let acts = interpretation.acts
         guard acts.contains(where: { [.deny, .cancel].contains($0.kind) }), !acts.contains(where: { [.affirm, .question].contains($0.kind) })

@@ -40,7 +40,12 @@ public struct Money: Sendable, Hashable, Codable, Comparable, CustomStringConver
         let whole = abs(minorUnits) / 100
         let cents = abs(minorUnits) % 100
         let sign = minorUnits < 0 ? "-" : ""
-        let number = cents == 0 ? "\(whole)" : "\(whole).\(cents < 10 ? "0" : "")\(cents)"
+        // "$1,249", as written and read out.
+        var grouped = String(whole)
+        for index in stride(from: grouped.count - 3, to: 0, by: -3) {
+            grouped.insert(",", at: grouped.index(grouped.startIndex, offsetBy: index))
+        }
+        let number = cents == 0 ? grouped : "\(grouped).\(cents < 10 ? "0" : "")\(cents)"
         if let symbol { return "\(sign)\(symbol)\(number)" }
         return "\(sign)\(number) \(currency)"
     }

@@ -23,6 +23,9 @@ public struct CatalogLexicon: Sendable {
     public private(set) var sizes: Set<String> = []
     /// Sizes with a unit by their number alone ("54" → "54 cm"), where only one size has that number.
     public private(set) var sizesByNumber: [String: String] = [:]
+    /// Other options' values with a unit by their number alone ("27.5" → wheel "27.5 inch", "750" → "750 ml"), where
+    /// only one value of any option has that number.
+    public private(set) var optionsByNumber: [String: (name: String, value: String)] = [:]
 
     private static let normalizer = TranscriptNormalizer()
 
@@ -117,6 +120,11 @@ public struct CatalogLexicon: Sendable {
             byNumber[String(size.split(separator: " ")[0]), default: []].insert(size)
         }
         sizesByNumber = byNumber.compactMapValues { $0.count == 1 ? $0.first : nil }
+        var others: [String: [OptionValue]] = [:]
+        for option in optionValues where option.name != "size" && Self.unitPhrases(option.value).count > 1 {
+            others[String(option.value.split(separator: " ")[0]), default: []].append(option)
+        }
+        optionsByNumber = others.compactMapValues { $0.count == 1 ? ($0[0].name, $0[0].value) : nil }
     }
 
     /// Units as callers say them, each with the other ways of writing it.

@@ -191,6 +191,10 @@ struct DialogueActReader: Sendable {
         if has(Self.human) { return act(.human) }
         if has(Self.holdOn) && !Self.affirmIdioms.contains(where: { text.contains(" \($0) ") }) { return act(.holdOn) }
         if has(Self.cancelPhrases) { return act(.cancel) }
+        // "Back to my order", "let's get back to it": where the call goes next, asking nothing and answering nothing.
+        if has(["back to my", "back to the", "back to our", "back to it", "back to that", "back to where"]), !hasValues(entities) {
+            return act(.request)
+        }
 
         // Idioms that say yes in other words ("why not", "make it so", "don't change a thing").
         let hedgeText = Self.discourseMarkers.reduce(text) { $0.replacingOccurrences(of: " \($1) ", with: " ") }
@@ -232,7 +236,9 @@ struct DialogueActReader: Sendable {
             if !entities.productIDs.isEmpty || entities.orderNumber != nil || entities.refersToOther
                 || (elsewhere.contains(intent) && confidence >= 0.6 && aboutAnOrder)
             {
-                return act(.request)
+                // "Do you have the mugs in slate?" asks about stock, whatever it names: a question, never a change.
+                let topic = Self.topic(of: text)
+                return act(.request, topic: topic == .stock ? .stock : nil)
             }
             // With no question of ours open, a question is a request of its own ("what time do you close?").
             return act(expecting == nil ? .request : .question, topic: Self.topic(of: text))
@@ -416,7 +422,10 @@ struct DialogueActReader: Sendable {
             return .price
         }
         if has(["card", "visa", "mastercard", "amex", "discover", "ending", "pay", "paying", "payment"]) { return .payment }
-        if has(["stock", "available", "have it", "have them", "held", "hold", "left", "sure it is", "sure they are", "got it", "got them"]) {
+        if has([
+            "stock", "available", "have it", "have them", "held", "hold", "left", "sure it is", "sure they are", "got it", "got them",
+            "you have", "you got", "you carry", "you guys have",
+        ]) {
             return .stock
         }
         if has(["when", "long", "ready", "arrive", "get here", "ship", "time", "today", "tomorrow", "days"]) { return .readiness }

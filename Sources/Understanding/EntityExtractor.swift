@@ -306,6 +306,19 @@ struct EntityExtractor: Sendable {
                 continue
             }
             guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
+            // "27.5" when asked which wheel, "the 750s": a number that is one option value with a unit. "Seven fifty" is
+            // heard as "7 50".
+            let joined = NumberWords.isDigits(word) && NumberWords.isDigits(next) && next.count == 2 ? word + next : nil
+            if let number = joined.flatMap({ lexicon.optionsByNumber[$0] == nil ? nil : $0 }) ?? Optional(NumberWords.format(value)),
+                let option = lexicon.optionsByNumber[number], lexicon.sizes.contains(number) == false,
+                expecting == .choice || expecting == ExpectedSlot(option: option.name) || ["a", "an", "in", "the"].contains(previous)
+            {
+                entities.options[option.name] = option.value
+                consumed[position] = true
+                if number != NumberWords.format(value) { consumed[position + 1] = true }
+                placeholderAt[position] = "<num>"
+                continue
+            }
             let isWhole = value == value.rounded()
             // "In a 54" when the catalog's only 54 is "54 cm".
             let unitSize = lexicon.sizes.contains(NumberWords.format(value)) ? nil : lexicon.sizesByNumber[NumberWords.format(value)]

@@ -39,6 +39,13 @@ struct FulfillmentPlannerTests {
             plan == .elsewhere(at: Self.pier, short: [.init(line: Self.socks, have: 1)], instead: Self.town))
     }
 
+    @Test func aShipmentComesFromTheWarehouseBeforeAStoresShelves() {
+        let units: [SKU: [String: Int]] = ["BOOT": ["pier": 2, "warehouse": 5], "SOCK": ["pier": 4, "warehouse": 1]]
+        #expect(Self.planner.plan(Self.request([Self.boots], .shipping, units: units)) == .ready(store: Self.warehouse, source: nil))
+        // A warehouse short of a line ships nothing; the nearest store with everything does.
+        #expect(Self.planner.plan(Self.request([Self.boots, Self.socks], .shipping, units: units)) == .ready(store: Self.pier, source: nil))
+    }
+
     @Test func aSourceThatHasEverythingMakesItATransfer() {
         let units: [SKU: [String: Int]] = ["BOOT": ["hill": 3], "SOCK": ["hill": 5]]
         let plan = Self.planner.plan(Self.request([Self.boots, Self.socks], store: "pier", source: "hill", units: units))

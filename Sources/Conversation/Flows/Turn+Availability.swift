@@ -240,7 +240,8 @@ extension Turn {
     private mutating func offerOtherValues(_ product: Product, chosen: [String: String], levels: [StockLevel]) {
         let stocked = Set(levels.filter { $0.available > 0 }.map(\.sku))
         func number(_ value: String) -> Double? { value.split(separator: " ").first.flatMap { Double($0) } }
-        for name in Speech.orderedOptions(product) {
+        // The latest choice first, as an order reopens it: the size that fits is kept, another colour offered.
+        for name in Speech.orderedOptions(product).reversed() {
             guard let wanted = chosen[name] else { continue }
             var rest = chosen
             rest[name] = nil

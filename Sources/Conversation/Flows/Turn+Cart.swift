@@ -62,11 +62,19 @@ extension Turn {
 
     /// Whether the utterance removes or changes a line of the order ("drop the socks", "make the hoodie a large").
     func editsCart(_ draft: OrderDraft) -> Bool {
+        // "Do you have the mugs in slate?" asks; it changes nothing until the caller says so.
+        if asksAboutStock { return false }
         let entities = interpretation.entities
         let named = namedLines(entities, draft)
         let text = " \(interpretation.redactedText) "
         if Self.removeWords.contains(where: text.contains), !named.cart.isEmpty || named.current { return true }
         return !named.cart.isEmpty && !named.current && (!entities.options.isEmpty || entities.quantity != nil)
+    }
+
+    /// A question about stock ("do you have the mugs in slate?"), with nothing in it that asks for a change.
+    var asksAboutStock: Bool {
+        let acts = interpretation.acts
+        return acts.contains { $0.kind == .request && $0.topic == .stock } && !acts.contains { $0.kind == .correction }
     }
 
     /// Cart edits that come before the usual order handling: several items in one breath, removing an item,

@@ -50,10 +50,16 @@ extension Turn {
         case .other:
             // "Yes, the 95s" with nothing there to change to: no yes to what was read back, and nothing else to do.
             let entities = interpretation.entities
-            let saysNothingElse = interpretation.acts.allSatisfy { [.affirm, .inform, .thanks, .unclear].contains($0.kind) }
-            if saysNothingElse, entities.isEmpty, entities.unknownProductPhrase == nil, entities.unmatchedModel == nil {
+            // "Ok, back to my order": where we were, asked again.
+            let goesBack = interpretation.acts.contains { $0.kind == .request && $0.entities.isEmpty && $0.topic == nil }
+            let saysNothingElse = interpretation.acts.allSatisfy {
+                [.affirm, .inform, .thanks, .unclear].contains($0.kind) || ($0.kind == .request && $0.entities.isEmpty && $0.topic == nil)
+            }
+            if saysNothingElse, entities.isEmpty, entities.unknownProductPhrase == nil, entities.unmatchedModel == nil,
+                interpretation.acts.contains(where: { $0.kind != .request }) || goesBack
+            {
                 keepOpen(pending, expecting: expecting)
-                say("Sorry — just to be sure, I need a clear yes or no.")
+                say(goesBack ? "Sure." : "Sorry — just to be sure, I need a clear yes or no.")
                 if let question = state.lastQuestion { say(question) }
                 return true
             }

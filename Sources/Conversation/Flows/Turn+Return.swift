@@ -232,6 +232,8 @@ extension Turn {
         let name = products[line.productID]?.displayName ?? line.title
         let window = configuration.returnPolicy.windowDays
         state.flow = nil
+        // Reported with the reply, so a front end (or the person the call may go to) sees which order it was.
+        finishedSlots = ["order_number": order.number, "product": line.productID, "sku": line.sku]
         switch configuration.returnPolicy.eligibility(of: order, now: now, calendar: calendar) {
         case .outsideWindow(let days):
             confirm(

@@ -79,6 +79,7 @@ extension Turn {
         guard let low = prices.min(), let high = prices.max() else { return false }
         let price = low == high ? "\(low)" : "from \(low) to \(high), depending on the color and size"
         say("\(product.theName.capitalizedFirst) is \(price), before tax.")
+        if state.flow == nil { finishedSlots = ["product": product.id].merging(options) { $1 } }
         if state.flow == nil, pending == nil || pending == .offerOrder || pending == .anythingElse {
             let one = product.unit.map { "a \($0)" } ?? "one"
             confirm("Would you like to order \(one)?", .offerOrder)
