@@ -631,6 +631,17 @@ struct Turn {
         let bringsValues =
             !entities.isEmpty || (flow?.isOrder == true && !entities.namedOptions.isEmpty)
             || (expecting == .product && (entities.unknownProductPhrase != nil || entities.unmatchedModel != nil))
+        // "Fine, 9 then" to "Would you like 9 instead?": the number offered is the count, whatever else a 9 could be.
+        if case .takeAvailable(_, let offered, _)? = pending, entities.bareNumber == String(offered) || entities.quantity == offered,
+            entities.options.isEmpty, entities.productIDs.isEmpty, entities.locationID == nil,
+            !interpretation.acts.contains(where: { [.deny, .hedge, .condition, .question, .correction].contains($0.kind) })
+        {
+            interpretation.intent = .affirm
+            interpretation.entities.bareNumber = nil
+            interpretation.entities.quantity = nil
+            try accept(pending!)
+            return
+        }
         // "Yes please, back on my card" to a return read back as refunded to the card: a yes that restates it.
         if pending == .startReturn, case .returns(let draft) = flow, interpretation.acts.isPlainYes, restates(draft) {
             interpretation.intent = .affirm
