@@ -30,7 +30,8 @@ struct ServerTests {
         let task: Task<Void, any Error>
 
         func send(_ method: String, _ path: String, body: String = "", headers: [String: String] = [:]) async throws -> HTTPResponse {
-            try await URLSessionTransport().send(
+            // A test run keeps both cores busy; the client waits as long as the server's own turn deadline allows.
+            try await URLSessionTransport(timeout: 60).send(
                 HTTPRequest(
                     method: method, url: url.appendingPathComponent(path), headers: headers, body: body.isEmpty ? nil : Data(body.utf8)))
         }
