@@ -29,6 +29,16 @@ public struct DialogueConfiguration: Sendable {
     /// How often (seconds, by `clock`) the catalog and store list are read again, so new and renamed products are
     /// understood without a restart. A fixed clock never comes due: replays stay deterministic.
     public var catalogSyncInterval: TimeInterval = 3600
+    /// The longest utterance understood, in characters; a longer one is answered with a request to say it in a sentence
+    /// or two, and nothing of it is read or kept. It bounds the work of a turn: understanding is linear in the words.
+    public var longestUtterance = 1_000
+    /// Recognizer alternatives read per turn, the best first.
+    public var mostAlternatives = 5
+    /// A call not heard from for this long (seconds, by `clock`) is over: its holds are let go, an order nobody paid
+    /// for is cancelled, and its state is forgotten.
+    public var sessionIdleTimeout: TimeInterval = 30 * 60
+    /// Lines of a session's transcript kept, the latest.
+    public var transcriptLines = 200
 
     public init(
         storeName: String, returnPolicy: ReturnPolicy, clock: StoreClock, clarifyBelow: Double = 0.3,
@@ -65,6 +75,8 @@ public actor DialogueEngine {
     /// When the catalog was last read for understanding, and whether a read is under way.
     private var catalogSyncedOn: Date
     private var syncingCatalog = false
+    /// When idle sessions were last looked for.
+    private var sweptOn = Date.distantPast
     /// Sessions with a turn under way, and the turns of the same session waiting for it.
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
@@ -128,6 +140,14 @@ public actor DialogueEngine {
     }
 
     private func answer(_ utterance: Utterance) async -> Reply {
+        var utterance = utterance
+        utterance.alternatives = Array(utterance.alternatives.prefix(configuration.mostAlternatives))
+        if ([utterance.text] + utterance.alternatives.map(\.text)).contains(where: {
+            $0.utf8.count > 4 * configuration.longestUtterance || $0.count > configuration.longestUtterance
+        }) {
+            return tooLong(utterance)
+        }
+        await expireIdleSessions()
         if configuration.clock.now.timeIntervalSince(catalogSyncedOn) >= configuration.catalogSyncInterval, !syncingCatalog {
             catalogSyncedOn = configuration.clock.now
             // Not the caller's turn's business: its own time, and nobody waits for it.
@@ -172,9 +192,36 @@ public actor DialogueEngine {
         reply.trace.caller = identified
         // A call handed to a person or ended holds nothing any more.
         if reply.action != .continue { await configuration.reservations.releaseAll(holder: utterance.sessionID) }
+        state.lastHeard = configuration.clock.now
+        if state.transcript.count > configuration.transcriptLines {
+            state.transcript.removeFirst(state.transcript.count - configuration.transcriptLines)
+        }
         sessions[utterance.sessionID] = state
         return reply
     }
+
+    /// The answer to an utterance too long to read: the question that stood still stands, and nothing is kept.
+    private func tooLong(_ utterance: Utterance) -> Reply {
+        let state = sessions[utterance.sessionID]
+        let text = "Sorry, that was more than I can take in at once. Could you tell me in a sentence or two?"
+        return Reply(
+            sessionID: utterance.sessionID, text: text, ssml: VoiceMarkup.ssml(text), action: .continue, intent: .outOfScope, confidence: 0,
+            slots: [:], expecting: state?.expecting, hints: state?.lastHints ?? [], handoff: nil, callback: nil, progress: nil,
+            trace: TurnTrace(normalized: "", entities: [:], calls: [], acts: [], caller: nil))
+    }
+
+    /// Ends every call not heard from for `sessionIdleTimeout`, as a hang-up would (its turn never under way).
+    private func expireIdleSessions() async {
+        let now = configuration.clock.now
+        // Looked for at most once a minute: it reads every session.
+        guard now.timeIntervalSince(sweptOn) >= 60 else { return }
+        sweptOn = now
+        let idle = sessions.filter { id, state in !busy.contains(id) && now.timeIntervalSince(state.lastHeard) >= configuration.sessionIdleTimeout }
+        for id in idle.keys { await endSession(id) }
+    }
+
+    /// Sessions held now (for `/health` and tests).
+    public var sessionCount: Int { sessions.count }
 
     /// The most effects one turn may perform; past it, what else it asks for fails as if the POS were down.
     static let effectsPerTurn = 48

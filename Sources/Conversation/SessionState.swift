@@ -1,3 +1,4 @@
+import Foundation
 import RetailModel
 import Understanding
 
@@ -37,6 +38,11 @@ struct SessionState: Sendable {
     var placedOrders: [OrderChoice: String] = [:]
     /// A card number being read out in groups over several turns; emptied once whole or when the call moves on.
     var cardEntry = CardEntry()
+    /// The digit run the caller's last turns ended on, as a count (never the digits), and how many caller lines of the
+    /// transcript it spans: a card read a group per turn is masked in all of them once it is long enough.
+    var digitRun = (digits: 0, lines: 0)
+    /// When the caller last spoke (by the engine's clock): a call silent too long is ended.
+    var lastHeard = Date.distantPast
 
     init(id: String) {
         self.id = id

@@ -255,6 +255,16 @@ struct Turn {
     mutating func run(_ utterance: Utterance, understood: Interpretation?) -> TurnStep {
         interpretation = understood ?? interpret(utterance)
         self.understood = interpretation
+        if interpretation.continuesEarlierRun {
+            var remaining = state.digitRun.lines
+            for index in state.transcript.indices.reversed() where remaining > 0 && state.transcript[index].speaker == .caller {
+                state.transcript[index].text = CardRedaction.maskingDigits(in: state.transcript[index].text)
+                remaining -= 1
+            }
+        }
+        state.digitRun =
+            interpretation.trailingDigits == 0
+            ? (0, 0) : (interpretation.trailingDigits, interpretation.trailingDigits > state.digitRun.digits ? state.digitRun.lines + 1 : 1)
         state.transcript.append(TranscriptLine(speaker: .caller, text: interpretation.redactedText))
         let pending = state.pending
         let expecting = state.expecting
@@ -321,7 +331,7 @@ struct Turn {
             ? [Utterance.Alternative(text: utterance.text, confidence: 1)] : utterance.alternatives
         var best: (score: Double, interpretation: Interpretation)?
         for candidate in candidates {
-            let reading = understanding.interpret(candidate.text, expecting: state.expecting)
+            let reading = understanding.interpret(candidate.text, expecting: state.expecting, carriedDigits: state.digitRun.digits)
             var score = 0.5 * candidate.confidence + 0.5 * reading.confidence
             if let expecting = state.expecting, fills(expecting, reading.entities) { score += 0.2 }
             if !reading.entities.productIDs.isEmpty { score += 0.1 }

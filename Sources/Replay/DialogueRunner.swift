@@ -38,9 +38,11 @@ public struct DialogueRunner: Sendable {
     static let intentNames = Set(Intent.allCases.map(\.rawValue))
 
     private let intents: [IntentDefinition]
-    private let demoUnderstanding = DemoUnderstanding()
+    private let understandings = UnderstandingCache()
     /// The platform whose loopback front and connector every dialogue goes through; nil: straight to the simulator.
     private let platform: Platform?
+    /// Whether the connector's requests reach the front in process rather than over a socket.
+    private let inProcess: Bool
 
     /// The gateway in a replay: every turn reads live stock (a replay runs in milliseconds, so a cached count would
     /// hide what the turn's store holds); the cache answers only when the POS cannot. Deadlines are generous, so a
@@ -50,19 +52,27 @@ public struct DialogueRunner: Sendable {
     /// A runner that understands callers with the given intent examples.
     ///
     /// - Parameter platform: replay through that platform's connector against its loopback front.
-    public init(intents: [IntentDefinition], via platform: Platform? = nil) {
+    /// - Parameter inProcess: hand the connector's HTTP requests to the front directly, with no socket (tests).
+    public init(intents: [IntentDefinition], via platform: Platform? = nil, inProcess: Bool = false) {
         self.intents = intents
         self.platform = platform
+        self.inProcess = inProcess
     }
 
-    /// Understanding for the demo catalog, built once and shared by every dialogue on the demo store.
-    private actor DemoUnderstanding {
-        private var built: LanguageUnderstanding?
+    /// Understanding built once per catalog and store list, shared by every dialogue on the same store (the demo, or a
+    /// fixture many dialogues use): building it reads every intent example, which is most of a short dialogue's cost.
+    private actor UnderstandingCache {
+        private struct Key: Hashable {
+            let catalog: [Product]
+            let locations: [Location]
+        }
+        private var built: [Key: LanguageUnderstanding] = [:]
 
-        func get(_ build: () async throws -> LanguageUnderstanding) async rethrows -> LanguageUnderstanding {
-            if let built { return built }
-            let understanding = try await build()
-            built = understanding
+        func get(intents: [IntentDefinition], catalog: [Product], locations: [Location]) -> LanguageUnderstanding {
+            let key = Key(catalog: catalog, locations: locations)
+            if let understanding = built[key] { return understanding }
+            let understanding = LanguageUnderstanding(intents: intents, catalog: catalog, locations: locations)
+            built[key] = understanding
             return understanding
         }
     }
@@ -87,20 +97,16 @@ public struct DialogueRunner: Sendable {
         let bench: StoreBench
         do {
             let clock = StoreClock.fixed(dialogue.clock)
-            switch dialogue.store {
-            case .demo:
-                let store = try StoreSimulator(fixture: try StoreFixture.demo(), clock: clock)
-                let understanding = try await demoUnderstanding.get { [intents] in
-                    LanguageUnderstanding(intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
+            let store =
+                switch dialogue.store {
+                case .demo: try StoreSimulator(fixture: try StoreFixture.demo(), clock: clock)
+                case .fixture(let fixture): try StoreSimulator(fixture: fixture, clock: clock)
                 }
-                bench = try await StoreBench.start(
-                    store: store, understanding: understanding, clock: clock, via: platform, policy: Self.policy(deadline: dialogue.deadline),
-                    turnDeadline: dialogue.deadline)
-            case .fixture(let fixture):
-                bench = try await StoreBench.start(
-                    fixture: fixture, clock: clock, intents: intents, via: platform, policy: Self.policy(deadline: dialogue.deadline),
-                    turnDeadline: dialogue.deadline)
-            }
+            let understanding = await understandings.get(
+                intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
+            bench = try await StoreBench.start(
+                store: store, understanding: understanding, clock: clock, via: platform, inProcess: inProcess,
+                policy: Self.policy(deadline: dialogue.deadline), turnDeadline: dialogue.deadline)
         } catch {
             result.error = "the store could not start: \(error)"
             result.seconds = Date().timeIntervalSince(started)

@@ -21,30 +21,34 @@ public struct StoreBench: Sendable {
     ///
     /// - Throws: `StoreFixtureError` for a bad fixture, `POSError` if the store can't be read.
     public static func start(
-        fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition], via platform: Platform? = nil,
+        fixture: StoreFixture, clock: StoreClock, intents: [IntentDefinition], via platform: Platform? = nil, inProcess: Bool = false,
         policy: GatewayPolicy = GatewayPolicy(), turnDeadline: Duration = .seconds(2)
     ) async throws -> StoreBench {
         let store = try StoreSimulator(fixture: fixture, clock: clock)
         let understanding = LanguageUnderstanding(
             intents: intents, catalog: try await store.catalog(), locations: try await store.locations())
         return try await start(
-            store: store, understanding: understanding, clock: clock, via: platform, policy: policy, turnDeadline: turnDeadline)
+            store: store, understanding: understanding, clock: clock, via: platform, inProcess: inProcess, policy: policy,
+            turnDeadline: turnDeadline)
     }
 
     /// An engine over a ready simulator, reusing understanding already built for the same catalog.
     ///
     /// - Parameter platform: put that platform's loopback front and connector between the engine and the store.
+    /// - Parameter inProcess: the connector hands its HTTP requests to the front directly, with no socket.
     /// - Parameter policy: the resilience gateway's budget, deadline, retries and caching.
     public static func start(
         store: StoreSimulator, understanding: LanguageUnderstanding, clock: StoreClock, via platform: Platform? = nil,
-        policy: GatewayPolicy = GatewayPolicy(), turnDeadline: Duration = .seconds(2)
+        inProcess: Bool = false, policy: GatewayPolicy = GatewayPolicy(), turnDeadline: Duration = .seconds(2)
     ) async throws -> StoreBench {
         let clock = store.timeZone.map { clock.inTimeZone($0) } ?? clock
         let configuration = DialogueConfiguration(
             storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: clock,
             turnDeadline: turnDeadline)
         var loopback: Loopback?
-        if let platform { loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store)) }
+        if let platform {
+            loopback = try await Loopback.start(platform, store: store, profile: try await StoreProfile.of(store), inProcess: inProcess)
+        }
         let gateway = ResilientPointOfSale(wrapping: loopback?.pointOfSale ?? store, policy: policy, clock: clock)
         // The catalog is synced through the gateway, as in production, so it can search it when the POS's search is
         // down (a store that starts already failing is heard failing, not refused here).

@@ -68,6 +68,24 @@ public struct Entities: Sendable, Hashable {
     }
 
     /// The entities as flat name → value pairs, for debug views and dialogue assertions (never the card number).
+    /// Drops every value read from a digit run redaction replaced ("order 41111111", a model "4111111111"), so no reply
+    /// can read it back; the card number itself is kept for tokenizing and the digits of a card being read for piecing
+    /// it together, and neither is ever shown.
+    mutating func dropValues(readFrom runs: [String]) {
+        guard !runs.isEmpty else { return }
+        func masked(_ value: String?) -> Bool {
+            guard let digits = value?.filter(\.isNumber), digits.count > 2 else { return false }
+            return runs.contains { $0.contains(digits) }
+        }
+        if masked(orderNumber) { orderNumber = nil }
+        if masked(bareNumber) { bareNumber = nil }
+        if masked(unmatchedModel) { unmatchedModel = nil }
+        if masked(unknownProductPhrase) { unknownProductPhrase = nil }
+        if let quantity, masked(String(quantity)) { self.quantity = nil }
+        for (name, value) in options where masked(value) { options[name] = nil }
+        for index in items.indices { items[index].dropValues(readFrom: runs) }
+    }
+
     public var summary: [String: String] {
         var result: [String: String] = [:]
         if !productIDs.isEmpty { result["product"] = productIDs.joined(separator: "|") }
@@ -101,8 +119,13 @@ public struct Interpretation: Sendable, Hashable {
     /// The runner-up intent, for a clarifying question.
     public var alternative: Intent?
     public var entities: Entities
-    /// The normalized transcript with any card number replaced by "card ending NNNN".
+    /// The normalized transcript with card-like digit runs replaced (`CardRedaction`): the only form of what the caller
+    /// said that is kept, traced, logged or repeated.
     public var redactedText: String
+    /// Digits in the digit run the utterance ends on: a card read over several turns goes on from there.
+    public var trailingDigits = 0
+    /// The utterance's first digits continued the last turn's into a card-like run, so that turn's line is masked too.
+    public var continuesEarlierRun = false
     /// Intents whose keywords the utterance contains ("yes" → affirm, "bye" → goodbye), whatever won.
     public var cues: Set<Intent>
     /// What each clause does, in the order spoken: "yes, no wait" is an affirm taken back by a hold-on.

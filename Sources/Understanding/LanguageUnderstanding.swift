@@ -154,11 +154,20 @@ public struct LanguageUnderstanding: Sendable {
     /// Interprets one utterance: its intent, what it names, and the dialogue acts it is made of.
     ///
     /// - Parameter expecting: the slot the conversation just asked for; it decides whether "ten" is a size.
-    public func interpret(_ text: String, expecting: ExpectedSlot? = nil) -> Interpretation {
+    /// - Parameter carriedDigits: digits in the run the caller's last turn ended on (`Interpretation.trailingDigits`).
+    public func interpret(_ text: String, expecting: ExpectedSlot? = nil, carriedDigits: Int = 0) -> Interpretation {
         var interpretation = classify(text, expecting: expecting)
+        let words = normalizer.normalize(text)
         interpretation.acts = acts.read(
             text, expecting: expecting, intent: interpretation.intent, confidence: interpretation.confidence,
-            whole: (normalizer.normalize(text), interpretation.entities))
+            whole: (words, interpretation.entities))
+        // The one redaction pass: nothing below understanding sees a card-like digit run, in the text or in a value.
+        let redaction = CardRedaction.redact(
+            words, carried: carriedDigits, card: interpretation.entities.cardNumber, readingCard: expecting == .cardNumber)
+        interpretation.redactedText = redaction.text
+        interpretation.trailingDigits = redaction.trailingDigits
+        interpretation.continuesEarlierRun = redaction.continuesEarlierRun
+        interpretation.entities.dropValues(readFrom: redaction.maskedRuns)
         return interpretation
     }
 
@@ -172,15 +181,8 @@ public struct LanguageUnderstanding: Sendable {
             let digits = words.filter(NumberWords.isDigits).joined()
             if !digits.isEmpty { entities.cardDigits = digits }
         }
-        let redacted = words.map { word in
-            if word == entities.cardNumber { return "card ending \(word.suffix(4))" }
-            // While a card number is being read, or next to one (expiry, security code), no digits are kept;
-            // nor is any long digit string.
-            let digits = word.filter(\.isNumber).count
-            if digits >= 12 || (digits > 0 && (expecting == .cardNumber || entities.cardNumber != nil)) { return "[digits]" }
-            return word
-        }.joined(separator: " ")
-
+        // Set by `interpret`, once entities are known: `CardRedaction` needs the card number understood.
+        let redacted = ""
         guard !words.isEmpty else {
             return Interpretation(intent: .outOfScope, confidence: 0, entities: entities, redactedText: redacted)
         }

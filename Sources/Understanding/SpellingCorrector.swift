@@ -12,6 +12,8 @@ struct SpellingCorrector: Sendable {
 
     /// Words shorter than this are left alone: too many short words are one edit apart.
     static let shortestMended = 6
+    /// Words longer than this are left alone: no word anyone says is, and mending costs the square of the length.
+    static let longestMended = 30
 
     init(words: [String]) {
         for word in words where !word.hasPrefix("<") && !word.contains(where: \.isNumber) { frequency[word, default: 0] += 1 }
@@ -26,7 +28,8 @@ struct SpellingCorrector: Sendable {
     /// The known word or words an unknown word most likely stands for, or nil when it is known, too short,
     /// a number, or nothing known is close.
     func mend(_ word: String) -> [String]? {
-        guard frequency[word] == nil, word.count >= Self.shortestMended, !word.contains(where: \.isNumber), !word.hasPrefix("<")
+        guard frequency[word] == nil, (Self.shortestMended...Self.longestMended).contains(word.count), !word.contains(where: \.isNumber),
+            !word.hasPrefix("<")
         else { return nil }
         var candidates = Set<String>()
         // A letter added ("orderr"), dropped ("oder"), changed ("adress") or two swapped ("recieve").

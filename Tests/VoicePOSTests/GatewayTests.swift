@@ -190,7 +190,7 @@ struct GatewayTests {
 
     @Test func identicalReadsAtOnceAreOneRequestAndStockIsCachedBriefly() async throws {
         let rig = try Self.rig(GatewayPolicy(stockTTL: .seconds(60)))
-        await rig.store.inject(StoreSimulator.Fault(flow: .stock, kind: .slow, latency: .milliseconds(100), times: 1))
+        await rig.store.inject(StoreSimulator.Fault(flow: .stock, kind: .slow, latency: .seconds(2), times: 1))
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<20 { group.addTask { _ = try? await rig.gateway.stock(skus: ["NK-AM90-BLK-10", "NK-AM90-BLK-11"]) } }
         }
