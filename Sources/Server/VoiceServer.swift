@@ -4,11 +4,13 @@ import Foundation
 import Gateway
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
 import Prometheus
 import RetailModel
+import ServiceLifecycle
 
 /// VoicePOS over HTTP: the turn API a speech front end calls, the POS platforms' webhooks, health and metrics.
 ///
@@ -31,8 +33,12 @@ public struct VoiceServer: Sendable {
     /// Where the process's metrics are collected (the registry `MetricsSystem` was bootstrapped with).
     let registry: PrometheusCollectorRegistry
     let logger: Logger
-    /// The largest body read.
+    let limits: ServerLimits
+    private let turnRate: SessionRateLimit
+    /// The largest webhook body read.
     static let bodyLimit = 1 << 20
+    /// The largest turn body read: a few recognizer alternatives of a sentence or two.
+    static let turnBodyLimit = 64 << 10
 
     /// - Parameters:
     ///   - apiToken: the bearer token the turn API requires (nil: none, for a server only this machine reaches).
@@ -40,8 +46,10 @@ public struct VoiceServer: Sendable {
     ///   - registry: the Prometheus registry the process bootstrapped `MetricsSystem` with.
     public init(
         engine: DialogueEngine, gateway: ResilientPointOfSale, apiToken: Secret? = nil, webhooks: [WebhookVerifier] = [],
-        registry: PrometheusCollectorRegistry, logger: Logger = Logger(label: "voicepos.server")
+        registry: PrometheusCollectorRegistry, limits: ServerLimits = ServerLimits(), logger: Logger = Logger(label: "voicepos.server")
     ) {
+        self.limits = limits
+        turnRate = SessionRateLimit(turnsPerMinute: limits.turnsPerSessionPerMinute)
         self.engine = engine
         self.apiToken = apiToken
         self.gateway = gateway
@@ -82,12 +90,17 @@ public struct VoiceServer: Sendable {
 
     private func turn(_ request: Request) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: Self.bodyLimit)
+        let body = try await request.collectBody(upTo: Self.turnBodyLimit)
         let turn: TurnRequest
         do {
             turn = try TurnRequest.decode(Data(body.readableBytesView))
         } catch {
             return Self.failure(error.description, status: .badRequest)
+        }
+        if let wait = await turnRate.admit(turn.session) {
+            var response = Self.failure("too many turns for session \(turn.session); try again shortly", status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return response
         }
         let started = ContinuousClock.now
         let reply = await engine.respond(to: turn.utterance())
@@ -171,12 +184,54 @@ public struct VoiceServer: Sendable {
     ) async throws {
         let app = Application(
             router: router(),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "VoicePOS"),
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: .nanoseconds(Int64(limits.idleTimeout.inSeconds * 1e9)))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "VoicePOS",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 if let url = URL(string: "http://\(host):\(channel.localAddress?.port ?? port)") { bound(url) }
             },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: shutdownOnSignals ? [.sigterm, .sigint] : [])
+        var configuration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: shutdownOnSignals ? [.sigterm, .sigint] : [], logger: logger)
+        // Turns under way get this long to answer; then they are cancelled, and the process ends regardless.
+        configuration.maximumGracefulShutdownDuration = limits.shutdownDeadline
+        configuration.maximumCancellationDuration = .seconds(2)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// What one server instance allows: connections, idleness, a session's pace, and how long a shutdown may take.
+public struct ServerLimits: Sendable {
+    /// A connection that sends nothing for this long (idle, or stalled mid-request) is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// Connections open at once; further ones wait in the accept queue until one closes.
+    public var maxConnections = 512
+    /// How long SIGTERM waits for turns under way before cancelling them.
+    public var shutdownDeadline: Duration = .seconds(10)
+    /// Turns one session may send a minute (a caller speaks a few times a minute; a loop or a flood does not pass).
+    public var turnsPerSessionPerMinute = 30
+
+    public init() {}
+}
+
+/// A fixed one-minute window of turns per session; windows long over are forgotten as new ones start.
+actor SessionRateLimit {
+    private let turnsPerMinute: Int
+    private var windows: [String: (start: ContinuousClock.Instant, count: Int)] = [:]
+
+    init(turnsPerMinute: Int) { self.turnsPerMinute = turnsPerMinute }
+
+    /// Nil when the turn may go ahead; else the seconds until the session's window reopens.
+    func admit(_ session: String, now: ContinuousClock.Instant = .now) -> Int? {
+        if windows.count > 10_000 { windows = windows.filter { now - $0.value.start < .seconds(60) } }
+        var window: (start: ContinuousClock.Instant, count: Int) = windows[session].flatMap { now - $0.start < .seconds(60) ? $0 : nil } ?? (now, 0)
+        guard window.count < turnsPerMinute else {
+            return max(1, Int((window.start + .seconds(60) - now).inSeconds.rounded(.up)))
+        }
+        window.count += 1
+        windows[session] = window
+        return nil
     }
 }
 

@@ -42,13 +42,16 @@ struct ReservationTests {
         }
     }
 
-    private func engine(reservations: InMemoryReservations, clock: Clock) async throws -> (DialogueEngine, StoreSimulator) {
+    private func engine(
+        reservations: InMemoryReservations, clock: Clock, idleTimeout: TimeInterval = 30 * 60
+    ) async throws -> (DialogueEngine, StoreSimulator) {
         let store = try StoreSimulator(fixture: try StoreFixture.parse(Self.fixture, source: "harbor"), clock: Fixtures.clock)
         let understanding = LanguageUnderstanding(
             intents: try Fixtures.intents(), catalog: try await store.catalog(), locations: try await store.locations())
-        let configuration = DialogueConfiguration(
+        var configuration = DialogueConfiguration(
             storeName: "Harbor Outfitters", returnPolicy: ReturnPolicy(windowDays: 30),
             clock: StoreClock(calendar: Fixtures.clock.calendar) { clock.now }, reservations: reservations)
+        configuration.sessionIdleTimeout = idleTimeout
         return (
             DialogueEngine(
                 pointOfSale: store, tokenizer: store, understanding: understanding, locations: try await store.locations(),
@@ -122,6 +125,27 @@ struct ReservationTests {
         #expect(await book.heldByOthers("S", at: "x", excluding: "c", now: now) == 1)
         #expect(await book.heldByOthers("S", at: "x", excluding: "c", now: until) == 0)
     }
+
+    @Test func aCallSilentPastTheIdleTimeoutIsEndedAndLetsItsHoldGo() async throws {
+        let clock = Clock()
+        let reservations = InMemoryReservations()
+        let (engine, _) = try await engine(reservations: reservations, clock: clock, idleTimeout: 5 * 60)
+        _ = await say(engine, "a", "H-1", "I'd like to order the deck boots in size 11 for pickup at the pier store")
+        #expect(await reservations.activeHolds(now: clock.now) == 1)
+        clock.now = clock.now.addingTimeInterval(4 * 60)
+        _ = await say(engine, "b", "H-2", "hi")
+        #expect(await engine.sessionCount == 2)
+        #expect(await reservations.activeHolds(now: clock.now) == 1)
+        // Six minutes of silence from the first caller (the hold alone would last ten): the call is over.
+        clock.now = clock.now.addingTimeInterval(2 * 60)
+        let second = await say(engine, "b", "H-2", "I'd like to order the deck boots in size 11 for pickup at the pier store")
+        #expect(await engine.sessionCount == 1)
+        #expect(second.expecting == .confirmation)
+        #expect(!second.text.contains("reserved"))
+        // The first caller coming back starts afresh rather than finding a half-made order.
+        let back = await say(engine, "a", "H-1", "yes")
+        #expect(!back.text.contains("charge"))
+    }
 }
 
 struct NearestStoresTests {
@@ -137,4 +161,5 @@ struct NearestStoresTests {
         #expect([store("far"), store("near")].nearestFirst(from: home).map(\.id) == ["near", "far"])
         #expect(stores.nearestFirst(from: nil, units: ["far": 9, "other": 20]).map(\.id) == ["other", "far", "home", "near"])
     }
+
 }

@@ -41,13 +41,15 @@ struct ServerTests {
         }
     }
 
-    static func serve(via platform: Platform? = nil, policy: GatewayPolicy = Fixtures.patient, apiToken: String? = nil) async throws -> Running {
+    static func serve(
+        via platform: Platform? = nil, policy: GatewayPolicy = Fixtures.patient, apiToken: String? = nil, limits: ServerLimits = ServerLimits()
+    ) async throws -> Running {
         let bench = try await StoreBench.start(
             fixture: StoreFixture.demo(), clock: Fixtures.clock, intents: Fixtures.intents(), via: platform, policy: policy,
             turnDeadline: .seconds(60))
         let server = VoiceServer(
             engine: bench.engine, gateway: bench.gateway, apiToken: apiToken.map(Secret.init), webhooks: [.shopify(clientSecret: shopifySecret)],
-            registry: registry)
+            registry: registry, limits: limits)
         let (addresses, continuation) = AsyncStream.makeStream(of: URL.self)
         let task = Task { try await server.run(host: "127.0.0.1", port: 0) { continuation.yield($0) } }
         var url: URL?
@@ -56,6 +58,21 @@ struct ServerTests {
             break
         }
         return Running(bench: bench, url: try #require(url), task: task)
+    }
+
+    @Test func aSessionSendingTooFastIsToldToWaitAndABodyTooLargeIsRefused() async throws {
+        var limits = ServerLimits()
+        limits.turnsPerSessionPerMinute = 3
+        let server = try await Self.serve(limits: limits)
+        defer { server.task.cancel() }
+        for _ in 0..<3 { #expect(try await server.send("POST", "v1/turns", body: #"{"session": "fast", "text": "hi"}"#).status == 200) }
+        let refused = try await server.send("POST", "v1/turns", body: #"{"session": "fast", "text": "hi"}"#)
+        #expect(refused.status == 429)
+        #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
+        // Another call is not held back by this one.
+        #expect(try await server.send("POST", "v1/turns", body: #"{"session": "other", "text": "hi"}"#).status == 200)
+        let huge = #"{"session": "big", "text": ""# + String(repeating: "a", count: 1 << 20) + #""}"#
+        #expect(try await server.send("POST", "v1/turns", body: huge).status == 413)
     }
 
     @Test func aTurnIsAnsweredAndAMalformedOneNamesItsField() async throws {
