@@ -29,12 +29,14 @@ public struct DialogueParser: Sendable {
         let reader = NodeReader(file: file, yaml: yaml)
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            guard let node = try BoundedYAML.compose(yaml, source: file) else {
                 throw reader.error(nil, "", "the file is empty")
             }
             root = node
         } catch let error as YamlError {
             throw reader.yamlError(error)
+        } catch let error as YAMLBoundsError {
+            throw reader.error(nil, "", error.message)
         }
         let fields = try reader.mapping(
             root, "", allowed: ["name", "store", "caller", "phone", "clock", "faults", "needs", "deadline_ms", "turns", "after"])

@@ -219,13 +219,49 @@ public struct StoreFixture: Sendable, Decodable {
     ///
     /// - Throws: `StoreFixtureError` naming the field, with its line for a misspelled field name.
     public static func parse(_ yaml: String, source: String) throws -> StoreFixture {
-        if let root = try? Yams.compose(yaml: yaml) { try checkFieldNames(root, source: source) }
+        let fixture: StoreFixture
         do {
-            return try YAMLDecoder().decode(StoreFixture.self, from: yaml, userInfo: [:])
+            guard let root = try BoundedYAML.compose(yaml, source: source) else {
+                throw StoreFixtureError(source: source, message: "the file is empty")
+            }
+            try checkFieldNames(root, source: source)
+            fixture = try YAMLDecoder().decode(StoreFixture.self, from: root)
+        } catch let error as StoreFixtureError {
+            throw error
+        } catch let error as YAMLBoundsError {
+            throw StoreFixtureError(source: source, message: error.message)
         } catch let error as DecodingError {
             throw StoreFixtureError(source: source, message: error.readableDescription)
         } catch {
             throw StoreFixtureError(source: source, message: "\(error)")
+        }
+        try fixture.checkAmounts(source: source)
+        return fixture
+    }
+
+    /// No price, stock count or other amount below zero: a negative price would be a negative charge.
+    func checkAmounts(source: String) throws {
+        func check(_ value: (some Numeric & Comparable)?, _ field: String) throws {
+            if let value, value < .zero { throw StoreFixtureError(source: source, message: "field \(field): must not be negative") }
+        }
+        try check(store.returnWindowDays, "store.return_window_days")
+        for (index, location) in locations.enumerated() {
+            try check(location.taxPercent, "locations[\(index)].tax_percent")
+            try check(location.safetyStock, "locations[\(index)].safety_stock")
+            try check(location.pickupReadyHours, "locations[\(index)].pickup_ready_hours")
+            try check(location.transferDays, "locations[\(index)].transfer_days")
+        }
+        for (index, product) in products.enumerated() {
+            try check(product.price, "products[\(index)].price")
+            for (row, variant) in product.variants.enumerated() {
+                try check(variant.price, "products[\(index)].variants[\(row)].price")
+                for (location, count) in variant.stock.sorted(by: { $0.key < $1.key }) {
+                    try check(count, "products[\(index)].variants[\(row)].stock.\(location)")
+                }
+            }
+        }
+        for (index, order) in (orders ?? []).enumerated() {
+            for (row, line) in order.lines.enumerated() { try check(line.quantity, "orders[\(index)].lines[\(row)].quantity") }
         }
     }
 
