@@ -79,7 +79,13 @@ public struct URLSessionTransport: HTTPTransport {
 /// body (even one that arrives with HTTP 200, as Shopify GraphQL's THROTTLED does).
 public enum HTTPFailure {
     /// The `POSError` a response stands for, or nil when it succeeded.
+    ///
+    /// The error's text is scrubbed (`POSError.scrub`): a POS may echo a credential, a card or an e-mail in its detail.
     public static func error(in response: HTTPResponse, platform: Platform) -> POSError? {
+        unscrubbedError(in: response, platform: platform)?.scrubbed
+    }
+
+    private static func unscrubbedError(in response: HTTPResponse, platform: Platform) -> POSError? {
         let retryAfter = retryAfterSeconds(response)
         if response.status == 429 { return .rateLimited(retryAfterSeconds: retryAfter) }
         if (200..<300).contains(response.status) {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RetailModel
 
 /// A transport that logs each request and its answer with nothing secret or personal in it: at debug level the
 /// method, path, status and time (query values left out — they hold phone numbers and e-mails); at trace level
@@ -71,6 +72,9 @@ public struct LoggedTransport: HTTPTransport {
             return clean
         case let list as [Any]:
             return list.map(redact)
+        case let text as String:
+            // Values too, under whatever key: a POS may echo a credential or a card inside a message.
+            return POSError.scrub(text)
         default:
             return value
         }

@@ -1,9 +1,10 @@
-import Connectors
 import Foundation
 import Logging
 import PlatformFronts
 import RetailModel
 import Testing
+
+@testable import Connectors
 
 /// A connector's request log, at its most detailed (trace: bodies too), never holds a credential, a card token,
 /// a phone number, an e-mail address or a customer's name.
@@ -56,5 +57,36 @@ struct LoggedTransportTests {
         for secret in [token, card.token, "5550100101", "maria.lopez@example.com", "Maria", "Lopez"] {
             #expect(!log.contains(secret), "the log holds \(secret)")
         }
+    }
+
+    /// A POS that echoes a credential, a card or an e-mail in an error's text: the error as logged or printed, and the
+    /// body as traced, show none of them, whatever key (or none) they came under.
+    @Test(arguments: Platform.allCases)
+    func anErrorEchoingSecretsIsScrubbedBeforeItIsShown(platform: Platform) throws {
+        let echoed = [
+            "Invalid access token EAAAl9x2Qd7Hc0ffee1234abcd for merchant",
+            "card 4111 1111 1111 1111 was refused; contact ana.garcia@example.com",
+            "bad request: password=hunter2 api_key: sk_live_51HxYz",
+            "Authorization: Bearer shpat_0123456789abcdef rejected",
+        ]
+        for detail in echoed {
+            let body: String =
+                switch platform {
+                case .square: #"{"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "BAD_REQUEST", "detail": "\#(detail)"}]}"#
+                case .shopify: #"{"errors": "\#(detail)"}"#
+                case .clover: #"{"message": "\#(detail)"}"#
+                case .lightspeed: #"{"message": "\#(detail)", "error": "\#(detail)"}"#
+                }
+            let response = HTTPResponse(status: 400, body: Data(body.utf8))
+            let error = try #require(HTTPFailure.error(in: response, platform: platform))
+            let shown = "\(error) \(String(reflecting: error)) \(LoggedTransport.redacted(response.body))"
+            for secret in [
+                "EAAAl9x2Qd7Hc0ffee1234abcd", "4111 1111 1111 1111", "ana.garcia@example.com", "hunter2", "sk_live_51HxYz", "shpat_0123456789abcdef",
+            ] {
+                #expect(!shown.contains(secret), "\(platform): \(shown)")
+            }
+        }
+        #expect(POSError.scrub("The card was declined: insufficient funds") == "The card was declined: insufficient funds")
+        #expect(POSError.scrub("order 7829 not found") == "order 7829 not found")
     }
 }
