@@ -178,10 +178,12 @@ public actor DialogueEngine {
                             try await pointOfSale.customer(phone: caller.phone!)
                         }
                     state.customer = customer
+                    state.accountUnreachable = false
                     identified = "\(customer.name) (\(customer.id))"
                 } catch let error as POSError where error.isTransient {
                     // Try again on the next turn rather than treating a known caller as a stranger all call.
                     state.resolvedCaller = nil
+                    state.accountUnreachable = true
                     identified = "lookup of \(id) failed: \(error)"
                 } catch {
                     identified = "unknown customer \(id)"

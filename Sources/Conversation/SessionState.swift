@@ -8,6 +8,8 @@ struct SessionState: Sendable {
     var customer: Customer?
     /// The caller's ids as last resolved, so a customer is looked up once.
     var resolvedCaller: Caller?
+    /// The caller was named but the POS could not be reached to look them up (tried again next turn).
+    var accountUnreachable = false
     /// The product the caller is talking about: "that", "it", "the same" refer to it.
     var focus: ProductFocus?
     /// The order last discussed, for "return it" after a status check.

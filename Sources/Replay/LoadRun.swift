@@ -69,6 +69,13 @@ public enum LoadRun {
         /// Orders charged but not confirmed (the confirm failed; the caller was offered a person).
         public var paidUnconfirmed: Int
         public var seconds: Double
+        /// Calls whose script places an order.
+        public var orderingCalls: Int
+        /// Orders the run must confirm for the audit to pass: half of what the budget could carry over the run at
+        /// `requestsPerOrder` requests each (fewer with faults), and never more than half the ordering calls.
+        public var ordersExpected: Int
+        /// Why calls went to a person: the reason, and what the assistant had said before it, with how many calls.
+        public var transferReasons: [String: Int]
         /// The platform spoken over loopback HTTP, nil in memory.
         public var platform: String?
         public var gateway: GatewayStats.Snapshot
@@ -81,8 +88,27 @@ public enum LoadRun {
             case confirmedOrders = "confirmed_orders", lostOrders = "lost_orders", duplicateOrders = "duplicate_orders"
             case duplicateCharges = "duplicate_charges", leakedReservations = "leaked_reservations"
             case pendingOrdersLeft = "pending_orders_left", paidUnconfirmed = "paid_unconfirmed"
+            case orderingCalls = "ordering_calls", ordersExpected = "orders_expected", transferReasons = "transfer_reasons"
+        }
+
+        /// What the audit found wrong, each in a sentence; empty when the run passed.
+        public var failures: [String] {
+            var found: [String] = []
+            if overBudget > 0 { found.append("\(overBudget) POS requests went over the budget") }
+            if lostOrders > 0 { found.append("\(lostOrders) orders a caller heard confirmed are not confirmed and paid in the store") }
+            if duplicateOrders > 0 { found.append("\(duplicateOrders) callers have more than one order") }
+            if duplicateCharges > 0 { found.append("\(duplicateCharges) orders were charged more than once") }
+            if leakedReservations > 0 { found.append("\(leakedReservations) holds on stock outlived their calls") }
+            if confirmedOrders < ordersExpected {
+                found.append("only \(confirmedOrders) orders confirmed where the budget allows at least \(ordersExpected)")
+            }
+            return found
         }
     }
+
+    /// POS requests one ordering call makes, for planning what a budget can carry: the caller's record, stock, a hold
+    /// check, create, charge, confirm.
+    public static let requestsPerOrder = 6.0
 
     /// One scripted call: what the caller says, turn by turn.
     static let scripts: [[String]] = [
@@ -91,7 +117,7 @@ public enum LoadRun {
         ["where is my order 7790", "thanks"],
         ["do you have the 501s in 32 by 30", "what about the mall", "bye"],
         ["I'd like the black Air Max 90 in size 11 for pickup at the mall", "yes", "yes", "no"],
-        ["can I get a grey hoodie in large shipped to me", "yes", "yes", "no thanks"],
+        ["can I get the club fleece hoodie in grey, size large, shipped to me", "yes", "yes", "no thanks"],
     ]
 
     /// Runs the load and audits the store.
@@ -104,6 +130,8 @@ public enum LoadRun {
                     id: Self.customer(index), name: "Load Caller \(index)", phone: String(format: "555%07d", 2_000_000 + index),
                     homeLocation: "downtown", cardOnFile: CardToken(token: "tok_demo_visa_4242", brand: "Visa", last4: "4242")))
         }
+        // Enough of everything for every call: what runs out is the budget, not the shelf.
+        fixture.stockEveryVariant(atLeast: options.conversations + 5)
         let store = try StoreSimulator(fixture: fixture, clock: .system)
         await store.injectRandomFaults(rate: options.faultRate, seed: options.seed)
         let before = Set(await store.snapshot().orders.map(\.number))
@@ -159,6 +187,12 @@ public enum LoadRun {
         let ordersPerCustomer = Dictionary(grouping: created.filter { $0.status != .cancelled }, by: \.customerID)
         let latencies = outcomes.flatMap(\.latencies).sorted()
         let health = await gateway.health()
+        let orderingCalls = (0..<options.conversations).filter { scripts[$0 % scripts.count].contains("yes") }.count
+        // What the budget carries over the run (its burst, then the rate over the time calls were talking), at the
+        // requests an order takes, each of which a fault may spoil.
+        let carried = (policy.burst + options.budgetPerMinute * elapsed / 60) / Self.requestsPerOrder
+        let unspoiled = pow(1 - options.faultRate, Self.requestsPerOrder)
+        let expected = Int((0.5 * min(Double(orderingCalls), carried * unspoiled)).rounded())
         return Report(
             conversations: options.conversations, conversationsFinished: outcomes.filter(\.finished).count,
             turns: latencies.count, p50Milliseconds: GatewayStats.percentile(latencies, 0.5),
@@ -172,6 +206,8 @@ public enum LoadRun {
             leakedReservations: await reservations.activeHolds(now: Date()),
             pendingOrdersLeft: created.filter { $0.status == .pending }.count,
             paidUnconfirmed: created.filter { $0.status == .pending && paymentsPerOrder[$0.number]?.isEmpty == false }.count, seconds: elapsed,
+            orderingCalls: orderingCalls, ordersExpected: expected,
+            transferReasons: outcomes.compactMap(\.transferReason).reduce(into: [:]) { $0[$1, default: 0] += 1 },
             platform: options.platform?.rawValue, gateway: await gateway.stats.snapshot())
     }
 
@@ -181,6 +217,8 @@ public enum LoadRun {
         var index: Int
         var latencies: [Double] = []
         var transfers = 0
+        /// Why the call went to a person, and what the assistant had said just before.
+        var transferReason: String?
         var finished = false
         /// Order numbers the caller was told are confirmed.
         var confirmed: [String] = []
@@ -191,13 +229,20 @@ public enum LoadRun {
         var outcome = Outcome(index: index)
         let session = "load-\(index)"
         let caller = Caller(customerID: customer(index))
+        var said = ""
         for text in script {
             guard clock.now < stopAt else { break }
             let started = clock.now
             let reply = await engine.respond(to: Utterance(sessionID: session, text: text, caller: caller))
             outcome.latencies.append((clock.now - started).inSeconds * 1000)
             if let match = reply.text.firstMatch(of: /Confirmation #(\d+)/) { outcome.confirmed.append(String(match.1)) }
-            if reply.action == .transfer { outcome.transfers += 1 }
+            if reply.action == .transfer {
+                outcome.transfers += 1
+                let reason = reply.handoff?.split(separator: ".").first.map(String.init) ?? "no reason given"
+                let before = said.split(separator: ".").first.map(String.init) ?? ""
+                outcome.transferReason = "\(reason), after \"\(before)\" (caller: \"\(text)\")"
+            }
+            said = reply.text
             if reply.action != .continue {
                 outcome.finished = true
                 break

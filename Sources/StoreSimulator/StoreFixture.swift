@@ -239,6 +239,18 @@ public struct StoreFixture: Sendable, Decodable {
         return fixture
     }
 
+    /// Raises every variant's count at every store that stocks it to at least `count` (a load run, where stock
+    /// running out would hide what the budget allows).
+    public mutating func stockEveryVariant(atLeast count: Int) {
+        for product in products.indices {
+            for variant in products[product].variants.indices {
+                for (location, units) in products[product].variants[variant].stock {
+                    products[product].variants[variant].stock[location] = max(units, count)
+                }
+            }
+        }
+    }
+
     /// No price, stock count or other amount below zero: a negative price would be a negative charge.
     func checkAmounts(source: String) throws {
         func check(_ value: (some Numeric & Comparable)?, _ field: String) throws {

@@ -9,9 +9,7 @@ extension Turn {
     mutating func startOrder() throws {
         guard state.customer != nil else {
             // Said up front, before the caller spends time choosing sizes and colors.
-            offerPerson(
-                "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can take your order?"
-            )
+            offerPerson("\(accountMissing) Would you like me to connect you with a team member who can take your order?")
             return
         }
         var draft = OrderDraft()
@@ -199,10 +197,15 @@ extension Turn {
     /// Whether the caller's account is known; if not, offers a person who can finish the order.
     mutating func knowsCustomer() -> Bool {
         guard state.customer == nil else { return true }
-        confirm(
-            "To place an order I need your customer account, and I can't look it up on this line. Would you like me to connect you with a team member who can finish the order?",
-            .transfer(resume: nil))
+        confirm("\(accountMissing) Would you like me to connect you with a team member who can finish the order?", .transfer(resume: nil))
         return false
+    }
+
+    /// Why an order can't go ahead without the caller's account: the line doesn't know them, or the POS is out of reach.
+    private var accountMissing: String {
+        state.accountUnreachable
+            ? "To place an order I need your customer account, and I can't reach our store system to find it right now."
+            : "To place an order I need your customer account, and I can't look it up on this line."
     }
 
     /// Asks pickup or shipping when not yet said, and offers shipping when no store takes pickups.
