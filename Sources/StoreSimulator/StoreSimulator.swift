@@ -87,6 +87,67 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     private var nextPaymentID = 1
     private var nextReturnID = 1
     private var nextTokenID = 1
+    /// Where the store's records are written after every change, so a restart keeps them; nil: memory only.
+    private var stateFile: URL?
+
+    /// What changes as the store takes orders: written to the state file after every change and read back at start.
+    private struct Ledger: Codable {
+        var stock: [SKU: [String: Int]]
+        var orders: [String: Order]
+        var payments: [Payment]
+        var paymentsByKey: [String: Payment]
+        var returns: [ReturnReceipt]
+        var declinedTokens: [String: DeclineReason]
+        var cards: [String: CardToken]
+        var nextOrderNumber: Int
+        var nextPaymentID: Int
+        var nextReturnID: Int
+        var nextTokenID: Int
+    }
+
+    /// Keeps the store's records (orders, payments, returns, stock, issued card tokens, the next numbers) in `url`:
+    /// read back now if the file exists, written after every change from here on (to a temporary file, then renamed
+    /// over it, so a crash leaves the old file or the new one, never half of one).
+    ///
+    /// - Throws: `StoreFixtureError` naming the file when it exists but cannot be read.
+    public func keepRecords(in url: URL) throws {
+        if FileManager.default.fileExists(atPath: url.path) {
+            do {
+                let ledger = try JSONDecoder().decode(Ledger.self, from: Data(contentsOf: url))
+                stockBySKU = ledger.stock
+                orders = ledger.orders
+                payments = ledger.payments
+                paymentsByKey = ledger.paymentsByKey
+                returns = ledger.returns
+                declinedTokens = ledger.declinedTokens
+                cards = ledger.cards
+                nextOrderNumber = ledger.nextOrderNumber
+                nextPaymentID = ledger.nextPaymentID
+                nextReturnID = ledger.nextReturnID
+                nextTokenID = ledger.nextTokenID
+            } catch {
+                throw StoreFixtureError(source: url.path, message: "the store's state file cannot be read: \(error)")
+            }
+        }
+        stateFile = url
+        try save()
+    }
+
+    /// Writes the records to the state file, if there is one; a failed write fails the change's answer.
+    private func save() throws {
+        guard let stateFile else { return }
+        let ledger = Ledger(
+            stock: stockBySKU, orders: orders, payments: payments, paymentsByKey: paymentsByKey, returns: returns,
+            declinedTokens: declinedTokens, cards: cards, nextOrderNumber: nextOrderNumber, nextPaymentID: nextPaymentID,
+            nextReturnID: nextReturnID, nextTokenID: nextTokenID)
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(ledger).write(to: stateFile, options: .atomic)
+        } catch {
+            throw POSError.unavailable
+        }
+    }
 
     /// Builds the store from a fixture.
     ///
@@ -389,6 +450,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             tax: subtotal.applying(ratePerMillion: location.taxRatePerMillion), placedAt: clock.now,
             sourceLocationID: source.id == location.id ? nil : source.id, reference: request.reference)
         orders[number] = order
+        try save()
         return order
     }
 
@@ -412,6 +474,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         nextPaymentID += 1
         payments.append(payment)
         paymentsByKey[idempotencyKey] = payment
+        try save()
         return payment
     }
 
@@ -433,6 +496,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 : clock.calendar.date(byAdding: .day, value: location.transferDays, to: clock.now)
         }
         orders[number] = order
+        try save()
         return order
     }
 
@@ -449,6 +513,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         for line in order.lines { stockBySKU[line.sku, default: [:]][order.sourceLocationID ?? order.locationID, default: 0] += line.quantity }
         order.status = .cancelled
         orders[number] = order
+        try save()
         return order
     }
 
@@ -507,6 +572,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
             order.status = .returned
             orders[order.number] = order
         }
+        try save()
         return receipt
     }
 
@@ -520,6 +586,7 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         if let reason = DemoCards.declineForNumber[cardNumber] { declinedTokens[token] = reason }
         let card = CardToken(token: token, brand: DemoCards.brand(of: cardNumber), last4: String(cardNumber.suffix(4)))
         cards[token] = card
+        try save()
         return card
     }
 

@@ -20,6 +20,12 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Fix the clock, ISO-8601 (e.g. 2026-11-27T15:00:00Z); default: now.")
     var clock: String?
 
+    @Option(
+        help:
+            "With the simulator: keep the store's orders, payments, returns and stock in this JSON file, written after every change and read back at start, so a restart loses none of them (calls under way are still lost)."
+    )
+    var stateFile: String?
+
     func fixture() throws -> StoreFixture {
         guard let store else { return try StoreFixture.demo() }
         return try StoreFixture.load(contentsOf: URL(fileURLWithPath: store))
@@ -112,6 +118,7 @@ struct POSOptions: ParsableArguments {
         }
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
+            if let stateFile = store.stateFile { try await bench.store.keepRecords(in: URL(fileURLWithPath: stateFile)) }
             if let rate = faultRate { await bench.store.injectRandomFaults(rate: rate) }
             for fault in try faults() { await bench.store.inject(fault) }
             return (bench.engine, bench.store.storeName, bench.gateway, bench)

@@ -4,6 +4,47 @@ import StoreSimulator
 import Testing
 
 struct StoreSimulatorTests {
+    /// A store given a state file, stopped without warning (dropped, as kill -9 leaves it) and started again on the same
+    /// file: the confirmed order, its payment and the stock it took are there, and the next order gets a new number.
+    @Test func aStoreWithAStateFileKeepsItsRecordsAcrossARestart() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("voicepos-state-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let request = OrderRequest(
+            customerID: "C-1001", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown",
+            reference: "vp-restart-1")
+        var first: Order
+        do {
+            let store = try Fixtures.store()
+            try await store.keepRecords(in: file)
+            first = try await store.createOrder(request)
+            let card = try await store.tokenize(cardNumber: "4242424242424242")
+            _ = try await store.takePayment(orderNumber: first.number, card: card, amount: first.total, idempotencyKey: "pay-1")
+            first = try await store.confirmOrder(number: first.number)
+        }
+        let restarted = try Fixtures.store()
+        try await restarted.keepRecords(in: file)
+        #expect(await restarted.storedOrder(number: first.number) == first)
+        #expect(await restarted.payments(forOrder: first.number).count == 1)
+        let downtown = try await restarted.stock(skus: ["NK-AM90-BLK-10"]).first { $0.locationID == "downtown" }?.available
+        #expect(downtown == 2)
+        let second = try await restarted.createOrder(
+            OrderRequest(
+                customerID: "C-1002", lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "mall"))
+        #expect(second.number != first.number)
+        #expect(!String(decoding: try Data(contentsOf: file), as: UTF8.self).contains("4242424242424242"))
+    }
+
+    @Test func anUnreadableStateFileIsAnErrorNamingIt() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("voicepos-state-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("{not json".utf8).write(to: file)
+        await #expect {
+            try await Fixtures.store().keepRecords(in: file)
+        } throws: { error in
+            "\(error)".hasPrefix(file.path)
+        }
+    }
+
     @Test func reproducesTheReferenceStock() async throws {
         let store = try Fixtures.store()
         let airMax = try #require(try await store.searchProducts(matching: "Nike Air Max").first)
