@@ -31,7 +31,10 @@ public struct DialogueConfiguration: Sendable {
     public var catalogSyncInterval: TimeInterval = 3600
     /// The longest utterance understood, in characters; a longer one is answered with a request to say it in a sentence
     /// or two, and nothing of it is read or kept. It bounds the work of a turn: understanding is linear in the words.
-    public var longestUtterance = 1_000
+    public var longestUtterance = DialogueConfiguration.utteranceCap
+
+    /// `longestUtterance` unless set otherwise.
+    public static let utteranceCap = 1_000
     /// Recognizer alternatives read per turn, the best first.
     public var mostAlternatives = 5
     /// A call not heard from for this long (seconds, by `clock`) is over: its holds are let go, an order nobody paid

@@ -194,9 +194,13 @@ public struct VoiceServer: Sendable {
             logger: logger)
         var configuration = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: shutdownOnSignals ? [.sigterm, .sigint] : [], logger: logger)
-        // Turns under way get this long to answer; then they are cancelled, and the process ends regardless.
-        configuration.maximumGracefulShutdownDuration = limits.shutdownDeadline
-        configuration.maximumCancellationDuration = .seconds(2)
+        if shutdownOnSignals {
+            // The process's own server: turns under way get this long to answer, then they are cancelled, and a
+            // cancellation that hangs ends the process (ServiceLifecycle traps) rather than leave it up half-stopped.
+            // A server run as a task (tests, an embedding app) is stopped by cancelling that task instead.
+            configuration.maximumGracefulShutdownDuration = limits.shutdownDeadline
+            configuration.maximumCancellationDuration = .seconds(5)
+        }
         try await ServiceGroup(configuration: configuration).run()
     }
 }
@@ -207,7 +211,8 @@ public struct ServerLimits: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// Connections open at once; further ones wait in the accept queue until one closes.
     public var maxConnections = 512
-    /// How long SIGTERM waits for turns under way before cancelling them.
+    /// How long SIGTERM waits for turns under way before cancelling them (then 5 s more for the cancellation, after which
+    /// the process ends regardless).
     public var shutdownDeadline: Duration = .seconds(10)
     /// Turns one session may send a minute (a caller speaks a few times a minute; a loop or a flood does not pass).
     public var turnsPerSessionPerMinute = 30

@@ -219,6 +219,25 @@ public struct StoreFixture: Sendable, Decodable {
     ///
     /// - Throws: `StoreFixtureError` naming the field, with its line for a misspelled field name.
     public static func parse(_ yaml: String, source: String) throws -> StoreFixture {
+        // A replay reads the same fixture for each of its dialogues (and for each platform): the text is read once.
+        if let parsed = parsedFixtures.value(for: yaml) { return parsed }
+        let fixture = try parseNow(yaml, source: source)
+        parsedFixtures.keep(fixture, for: yaml)
+        return fixture
+    }
+
+    /// Fixtures parsed so far in this process, by their text.
+    private static let parsedFixtures = ParsedFixtures()
+
+    private final class ParsedFixtures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byText: [String: StoreFixture] = [:]
+
+        func value(for text: String) -> StoreFixture? { lock.withLock { byText[text] } }
+        func keep(_ fixture: StoreFixture, for text: String) { lock.withLock { byText[text] = fixture } }
+    }
+
+    private static func parseNow(_ yaml: String, source: String) throws -> StoreFixture {
         let fixture: StoreFixture
         do {
             guard let root = try BoundedYAML.compose(yaml, source: source) else {

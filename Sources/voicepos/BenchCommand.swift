@@ -1,4 +1,5 @@
 import ArgumentParser
+import Conversation
 import Foundation
 import Replay
 import RetailModel
@@ -57,6 +58,22 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         latencies.sort()
+        // The worst a turn can ask of understanding: utterances at the engine's length cap, built to be slow (one long
+        // word for the spelling corrector, number words for the digit reader, many short words for the phrase scans).
+        let cap = DialogueConfiguration.utteranceCap
+        let worstCases = [
+            String(repeating: "x", count: cap),
+            String(String(repeating: "four two one seven ", count: cap / 19 + 1).prefix(cap)),
+            String(String(repeating: "do you have the black ones in a ten and a half for pickup ", count: cap / 58 + 1).prefix(cap)),
+        ]
+        var worst = Duration.zero
+        for text in worstCases {
+            for _ in 0..<3 {
+                let started = clock.now
+                sink &+= understanding.interpret(text).entities.productIDs.count
+                worst = max(worst, clock.now - started)
+            }
+        }
         func percentile(_ p: Double) -> Double {
             let duration = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
             return Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
@@ -77,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
             "memory_mb": memoryAfter,
             "memory_growth_mb": memoryAfter - memoryBefore,
             "found_products": Double(sink),
+            "worst_case_ms": ms(worst),
         ]
         if json {
             let encoder = JSONEncoder()
@@ -93,6 +111,7 @@ struct BenchCommand: AsyncParsableCommand {
             String(
                 format: "understanding: %d utterances, p50 %.3f ms, p99 %.3f ms, max %.3f ms (one core)", latencies.count, report["p50_ms"]!,
                 report["p99_ms"]!, report["max_ms"]!))
+        print(String(format: "worst case at the %d-character cap: %.1f ms (longer turns are not read)", cap, report["worst_case_ms"]!))
         print(String(format: "memory: %.0f MB resident (%.0f MB for the catalog and understanding)", memoryAfter, memoryAfter - memoryBefore))
     }
 
