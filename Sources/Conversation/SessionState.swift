@@ -165,6 +165,9 @@ struct OrderDraft: Sendable {
     var referencedAs: OrderChoice?
     /// The total the caller agreed to be charged.
     var agreedTotal: Money?
+    /// What the caller said yes to when the order was read back: a card read later is charged only for that, and an
+    /// order changed since is read back again first.
+    var agreedChoice: OrderChoice?
     var declines = 0
     /// The caller said no to the order as read back; a plain "no" to what to change drops it.
     var declinedAsIs = false

@@ -301,8 +301,9 @@ extension Turn {
     /// The quote for the whole order as it stands — cart lines and the current item — with the current item's
     /// variant, every line's variant, and the store it is for.
     func quote(for draft: OrderDraft) -> (variant: Variant, location: Location, quote: Quote, lines: [(variant: Variant, quantity: Int)])? {
-        guard let product = draft.product, let variant = product.variants(matching: draft.options).first,
-            let location = location(draft.locationID)
+        // Only a variant chosen in full is priced: "size 9" of a shoe that also comes in three colours is not yet an item.
+        guard let product = draft.product, case let matching = product.variants(matching: draft.options), matching.count == 1,
+            let variant = matching.first, let location = location(draft.locationID)
         else { return nil }
         let lines = Self.oneLinePerSKU(
             draft.cart.compactMap { item in item.product.variants(matching: item.options).first.map { ($0, item.quantity) } }
@@ -334,6 +335,8 @@ extension Turn {
     /// After "yes, place the order": the card on file, or ask for one.
     mutating func askForPayment() throws {
         guard case .order(var draft) = state.flow, let priced = quote(for: draft) else { return }
+        draft.agreedChoice = draft.choice
+        state.flow = .order(draft)
         if !pos.capabilities.takesCardPayments {
             // This POS takes payment only in its own checkout: place the order, pay at pickup or by a link.
             guard let customer = state.customer, let product = draft.product else { return }
@@ -462,7 +465,9 @@ extension Turn {
             return
         }
         state.flow = .order(draft)
-        guard let card = draft.card, let priced = quote(for: draft) else {
+        // The order read back and agreed to first: a card given before then (at a colour question, say) waits for it.
+        guard let card = draft.card, let priced = quote(for: draft), draft.agreedChoice == draft.choice else {
+            if let card = draft.card { say("Thanks — I have the \(card.brand) ending in \(card.last4).") }
             try advanceOrder(draft)
             return
         }
