@@ -26,7 +26,7 @@ public struct CardRedaction: Sendable, Hashable {
     static let joiners: Set<String> = [
         "and", "then", "dash", "dashes", "hyphen", "space", "no", "sorry", "wait", "actually", "ok", "okay", "so", "is",
         "it", "that", "next", "last", "are", "again", "right", "yeah", "yes", "got", "sec", "second", "hold", "on", "o",
-        "oh", "double", "triple", "ends", "ending", "with", "in",
+        "oh", "double", "triple", "ends", "ending", "with", "in", "dot", "point", "period", "slash", "comma",
     ]
 
     /// At most this many joining words in a row keep a run going.
@@ -44,7 +44,7 @@ public struct CardRedaction: Sendable, Hashable {
         var continues = false
         var trailing = 0
         for (number, run) in runs.enumerated() {
-            let digits = run.positions.map { words[$0] }.joined()
+            let digits = run.positions.map { words[$0].filter(\.isNumber) }.joined()
             // Only a run the turn opens with continues the last turn's ("and 0151"): anything said before it starts afresh.
             let opensTurn = number == 0 && !words[..<run.range.lowerBound].contains { !Self.joiners.contains($0) }
             // An order's number is whole in itself: it neither continues the last turn's run nor is continued.
@@ -73,7 +73,7 @@ public struct CardRedaction: Sendable, Hashable {
             if position > 0, masked[position - 1] { continue }
             var end = position
             while end < words.count, masked[end] { end += 1 }
-            let spoken = words[position..<end].filter(NumberWords.isDigits).joined()
+            let spoken = words[position..<end].map { $0.filter(\.isNumber) }.joined()
             if let card, spoken.contains(card) || card.contains(spoken), spoken.count >= 4 {
                 kept.append("card ending \(card.suffix(4))")
             } else {
@@ -105,13 +105,15 @@ public struct CardRedaction: Sendable, Hashable {
         return kept.joined(separator: " ")
     }
 
-    /// Runs of digit words in order: where each starts and ends, and the positions holding digits.
+    /// Runs of words holding digits, in order: where each starts and ends, and the positions holding digits. A word counts
+    /// with every digit in it, whatever is around them ("4111.1111", "card4111", "4111x"): a card's digits glued to
+    /// something else are still a card's.
     static func runs(in words: [String]) -> [(range: Range<Int>, positions: [Int])] {
         var runs: [(range: Range<Int>, positions: [Int])] = []
         var current: [Int] = []
         var gap = 0
         for (position, word) in words.enumerated() {
-            if NumberWords.isDigits(word) {
+            if word.contains(where: \.isNumber) {
                 current.append(position)
                 gap = 0
             } else if !current.isEmpty, Self.joiners.contains(word), gap < longestGap {

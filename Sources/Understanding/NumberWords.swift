@@ -186,9 +186,11 @@ enum NumberWords {
         return units[singular] ?? tens[singular]
     }
 
+    /// "1/2", "3/4", "5/8": a fraction of a size, never a date ("11/30") or a ratio.
     private static func fractionValue(_ token: String) -> Double? {
         let parts = token.split(separator: "/")
-        guard parts.count == 2, let top = Double(parts[0]), let bottom = Double(parts[1]), bottom > 0 else { return nil }
-        return top / bottom
+        guard parts.count == 2, let top = Int(parts[0]), let bottom = Int(parts[1]), [2, 3, 4, 8, 16].contains(bottom), top > 0, top < bottom
+        else { return nil }
+        return Double(top) / Double(bottom)
     }
 }

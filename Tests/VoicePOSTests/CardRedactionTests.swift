@@ -133,10 +133,11 @@ struct CardReadings {
         let card = makeCard()
         let groups = group(card)
         let spoken = groups.map { say($0) }
-        let joiners = [" ", ", ", " - ", " uh ", " and ", "... ", " um, "]
+        let joiners = [" ", ", ", " - ", " uh ", " and ", "... ", " um, ", ".", "/", " dot "]
         let templates = [
             "%@", "my card number is %@", "it's %@", "charge it to %@ please", "use my visa %@ expiring oh eight twenty seven",
             "can you put the two pairs on %@ and ship them", "card %@ code one two three", "yeah the number is %@, got that?", "sure %@",
+            "card%@", "do you have the abc%@ in size 9", "%@x",
         ]
         // One turn, or the groups spread over up to four.
         let turnCount = random.below(3) == 0 ? 1 : min(spoken.count, 2 + random.below(3))
