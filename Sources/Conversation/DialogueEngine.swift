@@ -228,6 +228,9 @@ public actor DialogueEngine {
     /// Sessions held now (for `/health` and tests).
     public var sessionCount: Int { sessions.count }
 
+    /// Whether a call with this id is under way.
+    public func hasSession(_ id: String) -> Bool { sessions[id] != nil }
+
     /// The most effects one turn may perform; past it, what else it asks for fails as if the POS were down.
     static let effectsPerTurn = 48
 

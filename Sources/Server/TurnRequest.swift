@@ -20,6 +20,9 @@ public struct TurnRequest: Sendable, Codable {
         self.alternatives = alternatives
     }
 
+    /// The longest session id taken.
+    public static let longestSession = 128
+
     /// The utterance, with `defaultCaller` when the turn names no caller.
     public func utterance(defaultCaller: Caller? = nil) -> Utterance {
         Utterance(sessionID: session, text: text, alternatives: alternatives ?? [], caller: caller ?? defaultCaller)
@@ -30,6 +33,10 @@ public struct TurnRequest: Sendable, Codable {
         do {
             let turn = try JSONDecoder().decode(TurnRequest.self, from: data)
             guard !turn.session.isEmpty else { throw TurnRequestError(field: "session", problem: "is empty") }
+            // A session id is kept for the whole call, so it is short: a call id, not a payload.
+            guard turn.session.utf8.count <= Self.longestSession else {
+                throw TurnRequestError(field: "session", problem: "is over \(Self.longestSession) bytes")
+            }
             return turn
         } catch let error as TurnRequestError {
             throw error

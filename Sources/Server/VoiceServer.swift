@@ -89,13 +89,28 @@ public struct VoiceServer: Sendable {
     }
 
     private func turn(_ request: Request) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: Self.turnBodyLimit)
+        // A body trickled in a byte at a time (each byte resetting the idle timeout) is cut off here.
+        let reading = request
+        guard
+            let body = try await Self.within(
+                limits.bodyDeadline,
+                {
+                    var request = reading
+                    return try await request.collectBody(upTo: Self.turnBodyLimit)
+                })
+        else {
+            return Self.failure("the request body took over \(limits.bodyDeadline) to arrive", status: .requestTimeout)
+        }
         let turn: TurnRequest
         do {
             turn = try TurnRequest.decode(Data(body.readableBytesView))
         } catch {
             return Self.failure(error.description, status: .badRequest)
+        }
+        if await engine.sessionCount >= limits.maxSessions, await !engine.hasSession(turn.session) {
+            var response = Self.failure("too many calls under way; try again shortly", status: .serviceUnavailable)
+            response.headers[.retryAfter] = "30"
+            return response
         }
         if let wait = await turnRate.admit(turn.session) {
             var response = Self.failure("too many turns for session \(turn.session); try again shortly", status: .tooManyRequests)
@@ -109,6 +124,20 @@ public struct VoiceServer: Sendable {
         Counter(label: "voicepos_turns_total", dimensions: dimensions).increment()
         Metrics.Timer(label: "voicepos_turn_duration_seconds").recordNanoseconds(Int64((ContinuousClock.now - started).inSeconds * 1e9))
         return try Self.json(reply)
+    }
+
+    /// The result of `work`, or nil when it takes longer than `deadline` (it is then cancelled).
+    static func within<T: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     private func webhook(_ request: Request, platform name: String) async throws -> Response {
@@ -216,6 +245,10 @@ public struct ServerLimits: Sendable {
     public var shutdownDeadline: Duration = .seconds(10)
     /// Turns one session may send a minute (a caller speaks a few times a minute; a loop or a flood does not pass).
     public var turnsPerSessionPerMinute = 30
+    /// Calls held at once; a turn starting another call beyond it is answered 503 (calls idle for long are ended).
+    public var maxSessions = 10_000
+    /// How long a turn's body may take to arrive in full.
+    public var bodyDeadline: Duration = .seconds(10)
 
     public init() {}
 }

@@ -109,8 +109,15 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
     /// read back now if the file exists, written after every change from here on (to a temporary file, then renamed
     /// over it, so a crash leaves the old file or the new one, never half of one).
     ///
+    /// Checkouts a crash cut short are finished as their calls would have finished them: an order the voice line
+    /// created (it carries a reference) and that was paid in full is confirmed — the caller said yes to the charge —
+    /// and one left unpaid is cancelled and its stock put back, as a hang-up does.
+    ///
+    /// - Returns: the orders confirmed and cancelled on reading the file back.
     /// - Throws: `StoreFixtureError` naming the file when it exists but cannot be read.
-    public func keepRecords(in url: URL) throws {
+    @discardableResult
+    public func keepRecords(in url: URL) throws -> (confirmed: [String], cancelled: [String]) {
+        var finished: (confirmed: [String], cancelled: [String]) = ([], [])
         if FileManager.default.fileExists(atPath: url.path) {
             do {
                 let ledger = try JSONDecoder().decode(Ledger.self, from: Data(contentsOf: url))
@@ -129,8 +136,17 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 throw StoreFixtureError(source: url.path, message: "the store's state file cannot be read: \(error)")
             }
         }
+        for order in orders.values.sorted(by: { $0.number < $1.number }) where order.status == .pending && order.reference != nil {
+            let paid = payments.filter { $0.orderNumber == order.number }.reduce(0) { $0 + $1.amount.minorUnits }
+            if paid >= order.total.minorUnits, (try? confirmOrderNow(number: order.number)) != nil {
+                finished.confirmed.append(order.number)
+            } else if paid == 0, (try? cancelOrderNow(number: order.number)) != nil {
+                finished.cancelled.append(order.number)
+            }
+        }
         stateFile = url
         try save()
+        return finished
     }
 
     /// Writes the records to the state file, if there is one; a failed write fails the change's answer.

@@ -118,7 +118,15 @@ struct POSOptions: ParsableArguments {
         }
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
-            if let stateFile = store.stateFile { try await bench.store.keepRecords(in: URL(fileURLWithPath: stateFile)) }
+            if let stateFile = store.stateFile {
+                let finished = try await bench.store.keepRecords(in: URL(fileURLWithPath: stateFile))
+                if !finished.confirmed.isEmpty || !finished.cancelled.isEmpty {
+                    FileHandle.standardError.write(
+                        Data(
+                            "checkouts cut short by the last stop: confirmed (paid) \(finished.confirmed.joined(separator: ", ")); cancelled (unpaid) \(finished.cancelled.joined(separator: ", "))\n"
+                                .utf8))
+                }
+            }
             if let rate = faultRate { await bench.store.injectRandomFaults(rate: rate) }
             for fault in try faults() { await bench.store.inject(fault) }
             return (bench.engine, bench.store.storeName, bench.gateway, bench)

@@ -73,6 +73,23 @@ struct ServerTests {
         #expect(try await server.send("POST", "v1/turns", body: #"{"session": "other", "text": "hi"}"#).status == 200)
         let huge = #"{"session": "big", "text": ""# + String(repeating: "a", count: 1 << 20) + #""}"#
         #expect(try await server.send("POST", "v1/turns", body: huge).status == 413)
+        let longID = try await server.send("POST", "v1/turns", body: #"{"session": ""# + String(repeating: "s", count: 200) + #"", "text": "hi"}"#)
+        #expect(longID.status == 400)
+        #expect((try server.json(longID)["error"] as? String)?.hasPrefix("session is over 128 bytes") == true)
+    }
+
+    @Test func callsBeyondTheCapAreToldToTryAgainWhileCallsUnderWayGoOn() async throws {
+        var limits = ServerLimits()
+        limits.maxSessions = 2
+        let server = try await Self.serve(limits: limits)
+        defer { server.task.cancel() }
+        for session in ["one", "two"] {
+            #expect(try await server.send("POST", "v1/turns", body: #"{"session": "\#(session)", "text": "hi"}"#).status == 200)
+        }
+        let third = try await server.send("POST", "v1/turns", body: #"{"session": "three", "text": "hi"}"#)
+        #expect(third.status == 503)
+        #expect(third.headers["retry-after"] == "30")
+        #expect(try await server.send("POST", "v1/turns", body: #"{"session": "one", "text": "do you have the sambas"}"#).status == 200)
     }
 
     @Test func aTurnIsAnsweredAndAMalformedOneNamesItsField() async throws {

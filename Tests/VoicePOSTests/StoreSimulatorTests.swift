@@ -34,6 +34,37 @@ struct StoreSimulatorTests {
         #expect(!String(decoding: try Data(contentsOf: file), as: UTF8.self).contains("4242424242424242"))
     }
 
+    /// Stopped between the charge and the confirm, and after a create nobody paid for: on restart the paid order is
+    /// confirmed (the caller said yes to the charge) and the unpaid one cancelled with its stock put back.
+    @Test func checkoutsACrashCutShortAreFinishedOnRestart() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("voicepos-state-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func request(_ customer: String, _ reference: String) -> OrderRequest {
+            OrderRequest(
+                customerID: customer, lines: [LineItem(sku: "NK-AM90-BLK-10", quantity: 1)], fulfillment: .pickup, locationID: "downtown",
+                reference: reference)
+        }
+        let (paid, unpaid): (Order, Order)
+        do {
+            let store = try Fixtures.store()
+            try await store.keepRecords(in: file)
+            paid = try await store.createOrder(request("C-1001", "vp-a"))
+            let card = try await store.tokenize(cardNumber: "4242424242424242")
+            _ = try await store.takePayment(orderNumber: paid.number, card: card, amount: paid.total, idempotencyKey: "pay-a")
+            unpaid = try await store.createOrder(request("C-1002", "vp-b"))
+        }
+        let restarted = try Fixtures.store()
+        let finished = try await restarted.keepRecords(in: file)
+        #expect(finished.confirmed == [paid.number] && finished.cancelled == [unpaid.number])
+        #expect(await restarted.storedOrder(number: paid.number)?.status == .confirmed)
+        #expect(await restarted.storedOrder(number: unpaid.number)?.status == .cancelled)
+        let downtown = try await restarted.stock(skus: ["NK-AM90-BLK-10"]).first { $0.locationID == "downtown" }?.available
+        #expect(downtown == 2)
+        // Nothing is left to finish the next time.
+        let again = try await Fixtures.store().keepRecords(in: file)
+        #expect(again.confirmed.isEmpty && again.cancelled.isEmpty)
+    }
+
     @Test func anUnreadableStateFileIsAnErrorNamingIt() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("voicepos-state-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
