@@ -71,6 +71,13 @@ extension Turn {
         }
 
         do {
+            // "The Air Max from Tuesday" when asked why: the caller is saying which item, not why — choose again.
+            if asked == .reason, draft.reason == nil, let line = draft.line, !interpretation.entities.productIDs.isEmpty,
+                !interpretation.entities.productIDs.contains(line.productID)
+            {
+                draft = ReturnDraft(refundMethod: draft.refundMethod)
+                state.flow = .returns(draft)
+            }
             if draft.line == nil {
                 guard try chooseReturnLine(&draft) else { return }
             }
