@@ -18,10 +18,10 @@ public struct RecordingPointOfSale: PointOfSale {
     ) async throws -> T {
         do {
             let value = try await body()
-            log.append(POSCall(flow: flow, request: request, outcome: describe(value), failed: false))
+            log.append(POSCall(flow: flow, request: POSError.scrub(request), outcome: POSError.scrub(describe(value)), failed: false))
             return value
         } catch {
-            log.append(POSCall(flow: flow, request: request, outcome: "\(error)", failed: true))
+            log.append(POSCall(flow: flow, request: POSError.scrub(request), outcome: "\(error)", failed: true))
             throw error
         }
     }

@@ -189,7 +189,7 @@ public actor DialogueEngine {
                     state.accountUnreachable = true
                     identified = "lookup of \(id) failed: \(error)"
                 } catch {
-                    identified = "unknown customer \(id)"
+                    identified = "unknown customer \(POSError.scrub(id))"
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import RetailModel
+import Understanding
 
 /// How things are said aloud: lists, dates, digit strings, quantities and item names.
 enum Speech {
@@ -155,6 +156,12 @@ enum Speech {
         default: return "your order with the \(name) and \(order.lines.count - 1) other items"
         }
     }
+
+    /// Whether an order number the caller said, that the POS does not know, may be read back: a long one may be a card
+    /// number misheard, and is never repeated.
+    static func mayRepeat(orderNumber number: String) -> Bool {
+        number.filter(\.isNumber).count <= CardRedaction.longestKept
+    }
 }
 
 extension Product {
@@ -162,4 +169,5 @@ extension Product {
     var theName: String {
         displayName.lowercased().hasPrefix("the ") ? "the " + displayName.dropFirst(4) : "the \(displayName)"
     }
+
 }

@@ -37,6 +37,10 @@ public struct TurnRequest: Sendable, Codable {
             guard turn.session.utf8.count <= Self.longestSession else {
                 throw TurnRequestError(field: "session", problem: "is over \(Self.longestSession) bytes")
             }
+            // Every reply carries the session id back: one holding a card-length digit run is refused, never echoed.
+            guard !turn.session.split(whereSeparator: { !$0.isNumber }).contains(where: { $0.count >= 13 }) else {
+                throw TurnRequestError(field: "session", problem: "holds 13 digits or more in a row, like a card number")
+            }
             return turn
         } catch let error as TurnRequestError {
             throw error

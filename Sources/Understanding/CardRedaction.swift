@@ -4,7 +4,9 @@
 /// A run is digit groups with at most a few joining words between them ("4532, uh, 0151 and 1283"), in whatever
 /// grouping the caller read it. A run of 7 digits or more is replaced: as "card ending 1234" when it is the card number
 /// understood, else as "[digits]". Seven is the first length that says more than a card's first six digits, which a
-/// card network lets anyone show; shorter numbers (sizes, quantities, order numbers, zip codes) are kept. A run that
+/// card network lets anyone show; shorter numbers (sizes, quantities, order numbers, zip codes) are kept. A longer
+/// order number said as one ("order 450789469") is masked in what is kept but stays in the understood values, so the
+/// order can be looked up; no reply reads a long number back unless the POS knows it as an order. A run that
 /// ends one turn and is continued at the start of the next counts as one run, so a card read four digits at a time is
 /// caught on the second group and the first group's line is masked too. While a card is being read, or when the
 /// utterance holds one, every digit in it is replaced (an expiry date, a security code).
@@ -47,12 +49,13 @@ public struct CardRedaction: Sendable, Hashable {
             let digits = run.positions.map { words[$0].filter(\.isNumber) }.joined()
             // Only a run the turn opens with continues the last turn's ("and 0151"): anything said before it starts afresh.
             let opensTurn = number == 0 && !words[..<run.range.lowerBound].contains { !Self.joiners.contains($0) }
-            // An order's number is whole in itself: it neither continues the last turn's run nor is continued.
+            // An order's number is whole in itself: it neither continues the last turn's run nor is continued. Long, it is
+            // masked in what is kept like any other run (it may be a card misheard), but its value stays for the lookup.
             let namesAnOrder = Self.namesAnOrder(words, run: run.range, digits: digits)
             let total = namesAnOrder ? 0 : digits.count + (opensTurn ? carried : 0)
-            if readingCard || card != nil || total > longestKept {
+            if readingCard || card != nil || total > longestKept || digits.count > longestKept {
                 for position in run.range { masked[position] = true }
-                maskedRuns.append(digits)
+                if !namesAnOrder || readingCard || card != nil { maskedRuns.append(digits) }
                 if opensTurn, carried > 0, digits.count <= longestKept, !readingCard, card == nil { continues = true }
             }
             if run.range.upperBound == words.count || !words[run.range.upperBound...].contains(where: { !Self.joiners.contains($0) }) {
@@ -83,10 +86,10 @@ public struct CardRedaction: Sendable, Hashable {
         return CardRedaction(text: kept.joined(separator: " "), trailingDigits: trailing, continuesEarlierRun: continues, maskedRuns: maskedRuns)
     }
 
-    /// "Order number 450789469": a number said as an order's, that no card number could be (too short for one, or
-    /// failing the checksum every card passes), is the order's.
+    /// "Order number 450789469": a number said as an order's, in one group and shorter than any card, is the order's.
+    /// Grouped ("601 140 388 542 143") or of a card's length, it is read as a card misheard, whatever came before it.
     static func namesAnOrder(_ words: [String], run: Range<Int>, digits: String) -> Bool {
-        guard digits.count < 13 || !digits.passesLuhnCheck else { return false }
+        guard digits.count < 13, run.count == 1 else { return false }
         let before = words[..<run.lowerBound].suffix(2)
         if let last = before.last, ["order", "confirmation", "purchase", "#"].contains(last) { return true }
         return before.last == "number" && before.count == 2 && ["order", "confirmation"].contains(before.first!)

@@ -96,7 +96,8 @@ public struct Entities: Sendable, Hashable {
         if let fulfillment { result["fulfillment"] = fulfillment.rawValue }
         if let locationID { result["location"] = locationID }
         if allLocations { result["all_locations"] = "true" }
-        if let orderNumber { result["order_number"] = orderNumber }
+        // A long number said as an order's is looked up, never shown: it may be a card misheard.
+        if let orderNumber { result["order_number"] = orderNumber.count > CardRedaction.longestKept ? "[digits]" : orderNumber }
         if let returnReason { result["reason"] = returnReason }
         if let refundMethod { result["refund_method"] = refundMethod.rawValue }
         if let cardNumber { result["card"] = "ending \(cardNumber.suffix(4))" }

@@ -77,6 +77,22 @@ struct CardRedactionTests {
         return problems
     }
 
+    /// A number said as an order's: short, it is kept; long, it is looked up but never kept or shown; of a card's length
+    /// or in groups, it is a card misheard whatever came before it (a second blind probe got six such through).
+    @Test func anOrderNumberIsLookedUpButALongOneIsNeverShown() async throws {
+        let understanding = try await Fixtures.understanding()
+        let short = understanding.interpret("where is order 7829")
+        #expect(short.redactedText == "where is order 7829" && short.entities.orderNumber == "7829")
+        let long = understanding.interpret("where is order 450789469")
+        #expect(long.redactedText == "where is order [digits]")
+        #expect(long.entities.orderNumber == "450789469" && long.entities.summary["order_number"] == "[digits]")
+        for text in ["where is order 601140388521438", "where is order 601 140 388 542 143", "order number 60114 03885"] {
+            let reading = understanding.interpret(text)
+            #expect(reading.redactedText.hasSuffix("[digits]"), "\(text) → \(reading.redactedText)")
+            #expect(reading.entities.orderNumber == nil, "\(text)")
+        }
+    }
+
     /// The set a helper wrote without seeing the code: 252 cards read as callers read them, and 98 utterances whose
     /// numbers (sizes, zip codes, order numbers, prices) must survive.
     @Test func theBlindSetLeaksNoCardAndKeepsOtherNumbers() async throws {
@@ -137,7 +153,7 @@ struct CardReadings {
         let templates = [
             "%@", "my card number is %@", "it's %@", "charge it to %@ please", "use my visa %@ expiring oh eight twenty seven",
             "can you put the two pairs on %@ and ship them", "card %@ code one two three", "yeah the number is %@, got that?", "sure %@",
-            "card%@", "do you have the abc%@ in size 9", "%@x",
+            "card%@", "do you have the abc%@ in size 9", "%@x", "where is order %@", "I want to return order number %@",
         ]
         // One turn, or the groups spread over up to four.
         let turnCount = random.below(3) == 0 ? 1 : min(spoken.count, 2 + random.below(3))

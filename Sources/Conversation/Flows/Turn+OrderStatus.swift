@@ -148,7 +148,8 @@ extension Turn {
             } catch POSError.notFound {
                 state.flow = .status(StatusDraft())
                 notUnderstood(
-                    "I couldn't find an order with the number \(number). Could you check the number and read it to me again?", expecting: .orderNumber
+                    "I couldn't find an order with \(Speech.mayRepeat(orderNumber: number) ? "the number \(number)" : "that number"). Could you check the number and read it to me again?",
+                    expecting: .orderNumber
                 )
                 return
             }
@@ -156,7 +157,9 @@ extension Turn {
         guard let order else { return }
         if let customer = state.customer, order.customerID != customer.id {
             state.flow = .status(StatusDraft())
-            ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
+            ask(
+                "I can't find \(Speech.mayRepeat(orderNumber: number) ? "order \(number)" : "that order number") on your account. Could you check the number?",
+                expecting: .orderNumber)
             return
         }
         let report = try pos.orderStatus(number: number)

@@ -146,7 +146,9 @@ extension Turn {
         if let number = entities.orderNumber {
             orders = [try pos.order(number: number)]
             if let customer = state.customer, orders[0].customerID != customer.id {
-                ask("I can't find order \(number) on your account. Could you check the number?", expecting: .orderNumber)
+                ask(
+                    "I can't find \(Speech.mayRepeat(orderNumber: number) ? "order \(number)" : "that order number") on your account. Could you check the number?",
+                    expecting: .orderNumber)
                 return false
             }
         } else if !draft.candidates.isEmpty {
