@@ -20,12 +20,6 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Fix the clock, ISO-8601 (e.g. 2026-11-27T15:00:00Z); default: now.")
     var clock: String?
 
-    @Option(
-        help:
-            "With the simulator: keep the store's orders, payments, returns and stock in this JSON file, written after every change and read back at start, so a restart loses none of them (calls under way are still lost)."
-    )
-    var stateFile: String?
-
     func fixture() throws -> StoreFixture {
         guard let store else { return try StoreFixture.demo() }
         return try StoreFixture.load(contentsOf: URL(fileURLWithPath: store))
@@ -56,6 +50,12 @@ struct POSOptions: ParsableArguments {
 
     @Flag(help: "With --pos: serve the store fixture through that platform's loopback front on 127.0.0.1 instead of a real store.")
     var loopback = false
+
+    @Option(
+        help:
+            "With the simulator: keep the store's orders, payments, returns and stock in this JSON file, written after every change and read back at start, so a restart loses none of them (calls under way are still lost)."
+    )
+    var stateFile: String?
 
     @Option(help: "Log to standard error from this level: debug (a line per POS call and HTTP request), trace (redacted bodies too).")
     var logLevel: Logger.Level = .info
@@ -118,7 +118,7 @@ struct POSOptions: ParsableArguments {
         }
         guard let pos, !loopback else {
             let bench = try await StoreBench.start(fixture: try store.fixture(), clock: try store.storeClock(), intents: intents, via: pos)
-            if let stateFile = store.stateFile {
+            if let stateFile {
                 let finished = try await bench.store.keepRecords(in: URL(fileURLWithPath: stateFile))
                 if !finished.confirmed.isEmpty || !finished.cancelled.isEmpty {
                     FileHandle.standardError.write(
