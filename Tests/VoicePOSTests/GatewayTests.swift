@@ -27,7 +27,7 @@ struct GatewayTests {
     /// - Parameter afterCreate: runs after each order the store accepts, before its answer goes back.
     static func rig(
         _ policy: GatewayPolicy = GatewayPolicy(), requestsPerCall: Int = 1, clock: any MonotonicClock = .system,
-        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)? = nil
+        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)? = nil, beforeStock: (@Sendable () async -> Void)? = nil
     ) throws -> Rig {
         var policy = policy
         if policy.deadline == GatewayPolicy().deadline { policy.deadline = .seconds(600) }
@@ -37,7 +37,8 @@ struct GatewayTests {
         return Rig(
             store: store, counter: counter,
             gateway: ResilientPointOfSale(
-                wrapping: Counted(store, counter, requestsPerCall: requestsPerCall, afterCreate: afterCreate), policy: policy, clock: Fixtures.clock,
+                wrapping: Counted(store, counter, requestsPerCall: requestsPerCall, afterCreate: afterCreate, beforeStock: beforeStock),
+                policy: policy, clock: Fixtures.clock,
                 monotonicClock: clock))
     }
 
@@ -188,11 +189,30 @@ struct GatewayTests {
         #expect(await rig.gateway.stats.snapshot().flows["order_status"]?.outcomes["over_budget"] == 4)
     }
 
+    /// Holds every stock read at the store until opened: the test, not the machine's speed, decides when it answers.
+    actor Gate {
+        private var isOpen = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+        func pass() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        func open() {
+            isOpen = true
+            for continuation in waiting { continuation.resume() }
+            waiting = []
+        }
+    }
+
     @Test func identicalReadsAtOnceAreOneRequestAndStockIsCachedBriefly() async throws {
-        let rig = try Self.rig(GatewayPolicy(stockTTL: .seconds(60)))
-        await rig.store.inject(StoreSimulator.Fault(flow: .stock, kind: .slow, latency: .seconds(2), times: 1))
+        let gate = Gate()
+        let rig = try Self.rig(GatewayPolicy(stockTTL: .seconds(60)), beforeStock: { await gate.pass() })
+        let hitsBefore = await rig.gateway.health().cacheHits
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<20 { group.addTask { _ = try? await rig.gateway.stock(skus: ["NK-AM90-BLK-10", "NK-AM90-BLK-11"]) } }
+            // The store answers only once the other 19 have joined the read in flight (each counts as a cache hit).
+            for _ in 0..<60_000 where await rig.gateway.health().cacheHits - hitsBefore < 19 { try? await Task.sleep(for: .milliseconds(1)) }
+            await gate.open()
         }
         _ = try await rig.gateway.stock(skus: ["NK-AM90-BLK-10"])
         #expect(await rig.counter.calls[.stock] == 1)
@@ -247,16 +267,18 @@ private struct Counted: PointOfSale {
     let counter: GatewayTests.Counter
     let requestsPerCall: Int
     let afterCreate: (@Sendable (StoreSimulator) async throws -> Void)?
+    let beforeStock: (@Sendable () async -> Void)?
     var capabilities: POSCapabilities { store.capabilities }
 
     init(
         _ store: StoreSimulator, _ counter: GatewayTests.Counter, requestsPerCall: Int,
-        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)?
+        afterCreate: (@Sendable (StoreSimulator) async throws -> Void)?, beforeStock: (@Sendable () async -> Void)? = nil
     ) {
         self.store = store
         self.counter = counter
         self.requestsPerCall = requestsPerCall
         self.afterCreate = afterCreate
+        self.beforeStock = beforeStock
     }
 
     /// Counts the call and spends from its budget once per HTTP request it stands for, as a connector does.
@@ -269,7 +291,11 @@ private struct Counted: PointOfSale {
     func searchProducts(matching text: String) async throws -> [Product] {
         try await sent(.searchProducts); return try await store.searchProducts(matching: text)
     }
-    func stock(skus: [SKU]) async throws -> [StockLevel] { try await sent(.stock); return try await store.stock(skus: skus) }
+    func stock(skus: [SKU]) async throws -> [StockLevel] {
+        try await sent(.stock)
+        await beforeStock?()
+        return try await store.stock(skus: skus)
+    }
     func locations() async throws -> [Location] { try await sent(.locations); return try await store.locations() }
     func customer(id: String) async throws -> Customer { try await sent(.customer); return try await store.customer(id: id) }
     func customer(phone: String) async throws -> Customer { try await sent(.customer); return try await store.customer(phone: phone) }
