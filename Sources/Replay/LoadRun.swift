@@ -25,11 +25,14 @@ public enum LoadRun {
         /// Speak this platform's API to the store over HTTP on 127.0.0.1 (nil: the store in memory). The budget
         /// then counts HTTP requests, pages and token refreshes included.
         public var platform: Platform?
+        /// The longest a caller waits for one answer (production: 2 s); a test on a loaded machine gives more.
+        public var turnDeadline: Duration
 
         public init(
             conversations: Int, budgetPerMinute: Double, faultRate: Double, seconds: Double, ramp: Double = 0, seed: UInt64 = 1,
-            platform: Platform? = nil
+            platform: Platform? = nil, turnDeadline: Duration = .seconds(2)
         ) {
+            self.turnDeadline = turnDeadline
             self.conversations = conversations
             self.budgetPerMinute = budgetPerMinute
             self.faultRate = faultRate
@@ -143,7 +146,9 @@ public enum LoadRun {
                 platform, store: store, profile: try await StoreProfile.of(store), observe: { _ in await meter.note() })
         }
         await meter.start()
-        let policy = GatewayPolicy(requestsPerMinute: options.budgetPerMinute, burst: max(1, (options.budgetPerMinute / 60).rounded(.up)))
+        var policy = GatewayPolicy(requestsPerMinute: options.budgetPerMinute, burst: max(1, (options.budgetPerMinute / 60).rounded(.up)))
+        policy.deadline = max(policy.deadline, options.turnDeadline)
+        policy.writeDeadline = max(policy.writeDeadline, options.turnDeadline)
         let gateway = ResilientPointOfSale(
             wrapping: loopback?.pointOfSale ?? MeteredPointOfSale(store, meter: meter), policy: policy, clock: .system)
         let reservations = InMemoryReservations()
@@ -153,7 +158,7 @@ public enum LoadRun {
             pointOfSale: gateway, tokenizer: store, understanding: understanding, locations: try await gateway.locations(),
             configuration: DialogueConfiguration(
                 storeName: store.storeName, returnPolicy: ReturnPolicy(windowDays: store.returnWindowDays), clock: .system,
-                reservations: reservations))
+                reservations: reservations, turnDeadline: options.turnDeadline))
 
         let clock = ContinuousClock()
         let started = clock.now
