@@ -21,8 +21,10 @@ public struct CardRedaction: Sendable, Hashable {
     /// The digits of every run that was replaced, for dropping values read from them ("order 41111111").
     public var maskedRuns: [String]
 
-    /// The shortest run that is replaced.
+    /// The most digits a run may have and be kept.
     public static let longestKept = 6
+    /// What a masked run reads as in what is kept.
+    public static let mark = "[digits]"
 
     /// Words a caller says between digit groups of one number.
     static let joiners: Set<String> = [
@@ -80,7 +82,7 @@ public struct CardRedaction: Sendable, Hashable {
             if let card, spoken.contains(card) || card.contains(spoken), spoken.count >= 4 {
                 kept.append("card ending \(card.suffix(4))")
             } else {
-                kept.append("[digits]")
+                kept.append(Self.mark)
             }
         }
         return CardRedaction(text: kept.joined(separator: " "), trailingDigits: trailing, continuesEarlierRun: continues, maskedRuns: maskedRuns)
@@ -100,7 +102,7 @@ public struct CardRedaction: Sendable, Hashable {
         var kept: [Substring] = []
         for word in line.split(separator: " ") {
             if word.contains(where: \.isNumber) {
-                if kept.last != "[digits]" { kept.append("[digits]") }
+                if kept.last != Substring(Self.mark) { kept.append(Substring(Self.mark)) }
             } else {
                 kept.append(word)
             }

@@ -97,7 +97,7 @@ public struct Entities: Sendable, Hashable {
         if let locationID { result["location"] = locationID }
         if allLocations { result["all_locations"] = "true" }
         // A long number said as an order's is looked up, never shown: it may be a card misheard.
-        if let orderNumber { result["order_number"] = orderNumber.count > CardRedaction.longestKept ? "[digits]" : orderNumber }
+        if let orderNumber { result["order_number"] = orderNumber.count > CardRedaction.longestKept ? CardRedaction.mark : orderNumber }
         if let returnReason { result["reason"] = returnReason }
         if let refundMethod { result["refund_method"] = refundMethod.rawValue }
         if let cardNumber { result["card"] = "ending \(cardNumber.suffix(4))" }

@@ -19,7 +19,7 @@ extension Turn {
             }
             // A number said that redaction took as a possible card ("order 601 140 388 542 143"): not answered with
             // some other order as if it had been heard.
-            if interpretation.redactedText.split(separator: " ").contains("[digits]"), entities.productIDs.isEmpty {
+            if interpretation.redactedText.split(separator: " ").contains(Substring(CardRedaction.mark)), entities.productIDs.isEmpty {
                 state.flow = .status(draft)
                 ask(
                     "That number is too long for one of our order numbers, so I haven't used it. Could you read me the order number again, or tell me what you ordered?",
