@@ -60,7 +60,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Understanding", dependencies: ["RetailModel", "Yams"], swiftSettings: strict),
+        .target(
+            name: "Understanding", dependencies: ["RetailModel", "Yams"], resources: [.copy("Resources/everyday-english.txt")],
+            swiftSettings: strict),
         .target(
             name: "Conversation",
             dependencies: ["RetailModel", "Understanding", "Commerce", "Yams"],

@@ -1,3 +1,4 @@
+import Foundation
 import RetailModel
 
 /// The store's vocabulary, built from the live catalog: product names and aliases, brands, kinds of item,
@@ -34,13 +35,9 @@ public struct CatalogLexicon: Sendable {
         var value: String
     }
 
-    /// Name words too common to name a product on their own ("classic", "premium").
-    private static let genericWords: Set<String> = [
-        "classic", "original", "premium", "better", "active", "essential", "little", "super", "everyday", "retro",
-        "light", "reverse", "cushioned", "adjustable", "leather", "knit", "cuffed", "trucker", "beefy", "pocket",
-        "mesh", "jogger", "pants", "work", "crew", "socks", "pack", "backpack", "duffel", "belt", "spray", "protect",
-        "hoodie", "fleece", "jacket", "sweater", "inch", "short", "slim", "club", "star", "five", "tech", "walk",
-        "the", "all", "old", "high", "low", "white", "black", "boot", "shoe", "sneaker", "tee", "shirt",
+    /// Words that only join or point ("the", "of", "for"): never a name's distinctive part.
+    private static let joiningWords: Set<String> = [
+        "the", "a", "an", "and", "of", "for", "with", "by", "in", "on", "to", "at", "or", "my", "your", "de", "la", "le", "du",
     ]
 
     /// Words for a whole category, mapped to the kind word the conversation matches on.
@@ -55,7 +52,15 @@ public struct CatalogLexicon: Sendable {
         "grey": ["gray"], "navy": ["navy blue"], "tan": ["beige"], "cream": ["off white"], "olive": ["olive green"],
     ]
 
-    /// Indexes every product name, alias, brand, kind, option value and location name.
+    /// Keys that are everyday English ("on", "coach", "guess", "slip on"): such a name counts only where the words
+    /// around it support it (`EntityExtractor` decides).
+    public private(set) var everydayKeys: Set<String> = []
+
+    /// Indexes every product name, its distinctive parts, aliases, brand, kind, option value and location.
+    ///
+    /// A part of a name ("better sweater" of "Better Sweater Fleece Jacket", "kanken" of "Kånken Classic") names the
+    /// product when it is distinctive in this catalog: not only joining words, kinds of item, colours or words
+    /// many products' names share. A part shared by a few products names them all, and the conversation asks which.
     public init(products: [Product], locations: [Location]) {
         self.products = Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.locations = locations
@@ -63,34 +68,65 @@ public struct CatalogLexicon: Sendable {
         var optionValues = Set<OptionValue>()
         var brandWords: [String: [String]] = [:]
         var kinds = Set<String>()
+        let names = products.map { Self.normalizer.normalize($0.name) }
 
+        // What makes a word generic here: many names share it, or it names a kind of item or a colour.
+        var sharing: [String: Int] = [:]
+        for words in names { for word in Set(words.map(Self.singular)) { sharing[word, default: 0] += 1 } }
+        let manyNames = max(3, products.count / 50)
+        var plainWords = Self.joiningWords.union(Self.categoryWords.keys).union(EntityExtractor.commonColors)
+        for kind in Set(products.map(\.kind)) {
+            for word in Self.normalizer.normalize(kind) { plainWords.insert(Self.singular(word)) }
+        }
+        // Option values ("medium", "slim", "wide") and letter sizes are what a caller chooses, not a name.
+        var valueWords = Set(EntityExtractor.letterSizes.keys)
         for product in products {
+            for name in product.optionNames {
+                for value in product.values(of: name) { valueWords.formUnion(Self.normalizer.normalize(value)) }
+            }
+        }
+        plainWords.formUnion(valueWords)
+        func generic(_ word: String) -> Bool {
+            if word.allSatisfy(\.isNumber) { return word.count < 3 }
+            let base = Self.singular(word)
+            return plainWords.contains(base) || plainWords.contains(word) || (sharing[base] ?? 0) > manyNames
+        }
+
+        for (product, nameWords) in zip(products, names) {
             let brand = brandWords[product.brand] ?? Self.normalizer.normalize(product.brand)
             brandWords[product.brand] = brand
             // Each phrase is normalized once; "brand + name" and "brand + alias" reuse the words.
-            let nameWords = Self.normalizer.normalize(product.name)
             let aliasWords = product.aliases.map { Self.normalizer.normalize($0) }
             var keys = Set([Self.key((brand + nameWords)[...]), Self.key(nameWords[...])])
             for words in aliasWords {
                 keys.insert(Self.key(words[...]))
                 keys.insert(Self.key((brand + words)[...]))
             }
-            for length in 1..<max(1, nameWords.count) {
-                let prefix = nameWords[0..<length]
-                if length == 1 {
-                    // A lone word names the product only when it is distinctive: "samba", "501", never "6" or "air".
-                    let word = prefix[prefix.startIndex]
-                    let distinctive = word.allSatisfy(\.isNumber) ? word.count >= 3 : word.count >= 5
-                    guard distinctive, !Self.genericWords.contains(Self.singular(word)) else { continue }
+            // Distinctive parts of the name, up to three words. "Brand + part" is read as the brand, then the part.
+            for start in nameWords.indices {
+                for end in (start + 1)...min(nameWords.count, start + 3) where end - start < nameWords.count {
+                    let part = nameWords[start..<end]
+                    guard !part.allSatisfy(generic), !Self.joiningWords.contains(part[start]),
+                        !Self.joiningWords.contains(part[end - 1])
+                    else { continue }
+                    // A lone word is distinctive only when long enough to be a name: "samba", "501", never "6" or "air".
+                    if part.count == 1, part[start].allSatisfy(\.isNumber) ? part[start].count < 3 : part[start].count < 4 { continue }
+                    keys.insert(Self.key(part))
+                    if Self.isEveryday(part) { everydayKeys.insert(Self.key(part)) }
                 }
-                guard !prefix.allSatisfy({ Self.genericWords.contains(Self.singular($0)) }) else { continue }
-                keys.insert(Self.key(prefix))
-                keys.insert(Self.key((brand + prefix)[...]))
             }
             for key in keys where !key.isEmpty { add(key, .products([product.id])) }
+            for words in [nameWords] + aliasWords where Self.isEveryday(words[...]) { everydayKeys.insert(Self.key(words[...])) }
             add(Self.key(brand[...]), .brand(product.brand))
-            if product.brand.lowercased().hasPrefix("the ") {
-                add(Self.key(Self.normalizer.normalize(String(product.brand.dropFirst(4)))[...]), .brand(product.brand))
+            if Self.isEveryday(brand[...]) { everydayKeys.insert(Self.key(brand[...])) }
+            // "The Ons", "my Keens": a one-word brand said as the brand's shoes.
+            if brand.count == 1, brand[0].count >= 2, !brand[0].hasSuffix("s") { add(brand[0] + "s", .brand(product.brand)) }
+            // "Carhartt" for "Carhartt WIP", "North Face" for "The North Face": a brand without its extra words.
+            let core = brand.first == "the" ? Array(brand.dropFirst()) : brand
+            for part in [core, Array(core.prefix(1))] where part.count < brand.count && !part.isEmpty {
+                guard part.count > 1 || (part[0].count >= 4 && !generic(part[0])) else { continue }
+                add(Self.key(part[...]), .brand(product.brand))
+                if Self.isEveryday(part[...]) { everydayKeys.insert(Self.key(part[...])) }
             }
             kinds.insert(product.kind)
             for variant in product.variants {
@@ -108,10 +144,31 @@ public struct CatalogLexicon: Sendable {
                 add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: option.name, value: option.value))
             }
         }
+        // Part of a value ("glacier" of "white/glacier", "brown" of "hamilton brown"): the value when only one has that
+        // word, else the word itself, which the conversation matches against the chosen product's values.
+        var partial: [OptionValue: Set<String>] = [:]
+        for option in optionValues {
+            let words = Self.normalizer.normalize(option.value)
+            guard words.count > 1 else { continue }
+            for word in words where word.count >= 3 && !Self.joiningWords.contains(word) && !word.allSatisfy(\.isNumber) {
+                partial[OptionValue(name: option.name, value: word), default: []].insert(option.value)
+            }
+        }
+        for (part, values) in partial.sorted(by: { ($0.key.name, $0.key.value) < ($1.key.name, $1.key.value) }) {
+            let key = Self.key([part.value][...])
+            guard meanings[key]?.contains(where: { if case .option = $0 { true } else { false } }) != true else { continue }
+            add(key, .option(name: part.name, value: values.count == 1 ? values.first! : part.value))
+        }
         for (word, kind) in Self.categoryWords where meanings[word] == nil { add(word, .kind(kind)) }
         for location in locations {
-            for phrase in [location.name, location.id] {
-                add(Self.key(Self.normalizer.normalize(phrase)[...]), .location(location.id))
+            // "140 Brooks Street" is also "the Brooks Street store".
+            let street = Self.normalizer.normalize(location.address).drop { $0.contains(where: \.isNumber) }
+            for words in [Self.normalizer.normalize(location.name)[...], Self.normalizer.normalize(location.id)[...], street]
+            where !words.isEmpty
+                && (words.count >= 2 || words.elementsEqual(Self.normalizer.normalize(location.name))
+                    || words.elementsEqual(Self.normalizer.normalize(location.id)))
+            {
+                add(Self.key(words), .location(location.id))
             }
         }
         self.sizes = sizes
@@ -125,6 +182,20 @@ public struct CatalogLexicon: Sendable {
             others[String(option.value.split(separator: " ")[0]), default: []].append(option)
         }
         optionsByNumber = others.compactMapValues { $0.count == 1 ? ($0[0].name, $0[0].value) : nil }
+    }
+
+    /// Everyday English words (`Resources/everyday-english.txt`): a catalog name made of them needs support.
+    static let everydayWords: Set<String> = {
+        guard let url = Bundle.module.url(forResource: "everyday-english", withExtension: "txt"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return [] }
+        return Set(text.split(whereSeparator: \.isNewline).map(String.init))
+    }()
+
+    /// Whether a name is one everyday English word ("on", "coach", "guess"). Names of several words ("New Balance",
+    /// "Camp Lantern") are rarely said by chance.
+    static func isEveryday(_ words: ArraySlice<String>) -> Bool {
+        words.count == 1 && words.allSatisfy { everydayWords.contains($0) || everydayWords.contains(singular($0)) }
     }
 
     /// Units as callers say them, each with the other ways of writing it.
@@ -185,6 +256,13 @@ public struct CatalogLexicon: Sendable {
     /// The meanings of a run of normalized words, if it is a known phrase.
     public func meanings(of words: ArraySlice<String>) -> [Meaning] {
         meanings[Self.key(words)] ?? []
+    }
+
+    /// Whether the words name a product or brand only as everyday English would ("on", "coach", "guess").
+    public func isEverydayName(_ words: ArraySlice<String>) -> Bool {
+        let key = Self.key(words)
+        return everydayKeys.contains(key)
+            && (meanings[key] ?? []).contains { if case .products = $0 { true } else if case .brand = $0 { true } else { false } }
     }
 
     /// Product or brand names that sound like the words, when no name matched them exactly.

@@ -129,6 +129,69 @@ struct EntityExtractor: Sendable {
         return found
     }
 
+    /// Words after which a name is what the caller wants, has or asks about ("do you have any vans", "from Guess").
+    private static let shoppingWords: Set<String> = [
+        "have", "got", "carry", "sell", "stock", "order", "ordered", "buy", "bought", "find", "get", "want", "need", "about",
+        "from", "take", "try", "see", "return", "returning", "exchange", "check", "price", "prices", "cost", "show",
+        "recommend", "add", "drop", "remove", "delete", "swap", "change", "keep", "make", "put", "include", "instead",
+    ]
+    private static let determiners: Set<String> = [
+        "the", "a", "an", "any", "some", "those", "these", "that", "this", "your", "more", "new", "pair", "pairs", "of", "my",
+    ]
+    /// Words after "my <name>" that say it is a thing the caller has or ordered ("my vans haven't come", "my Ons order").
+    private static let afterOwned: Set<String> = [
+        "order", "orders", "arrived", "have", "has", "are", "is", "were", "was", "came", "come", "yet", "ready", "shipped",
+        "delivered", "did", "that", "i", "from", "still", "it", "they", "them", "and", "which", "please",
+    ]
+
+    /// Whether words the catalog knows as a name but that are also everyday English stand as a name here: beside
+    /// another catalog word (a product, a kind, a size, a colour), as the object of a shopping word, as something the
+    /// caller owns or ordered, or as the whole answer.
+    private static func standsAsName(
+        _ range: Range<Int>, in words: [String], spans: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])],
+        expecting: ExpectedSlot?
+    ) -> Bool {
+        let fillers: Set<String> = ["the", "a", "an", "please", "um", "uh", "yes", "yeah", "no", "just", "oh", "ok", "okay", "one", "ones"]
+        if words.indices.allSatisfy({ range.contains($0) || fillers.contains(words[$0]) }) { return true }
+        // Beside another catalog word: "Coach bag", "Brooks Ghost", "Gap hoodie", "a cream mug".
+        for other in spans where other.range != range {
+            guard other.range.lowerBound == range.upperBound || other.range.upperBound == range.lowerBound else { continue }
+            if other.meanings.contains(where: {
+                switch $0 {
+                case .products, .kind: true
+                case .brand: other.range.upperBound == range.lowerBound
+                case .option: true
+                case .location: false
+                }
+            }) {
+                return true
+            }
+        }
+        // A size or colour after it: "the Ons in a 10", "vans size nine", "Guess in black".
+        var next = range.upperBound
+        if next < words.count, ["in", "size"].contains(words[next]) {
+            next += 1
+            while next < words.count, ["a", "an", "size", "the"].contains(words[next]) { next += 1 }
+            if next < words.count,
+                NumberWords.isNumeric(words[next]) || letterSizes[words[next]] != nil || commonColors.contains(words[next])
+                    || spans.contains(where: { $0.range.lowerBound == next })
+            {
+                return true
+            }
+        }
+        var before = range.lowerBound - 1
+        var askedForAny = false
+        while before >= 0, determiners.contains(words[before]) {
+            askedForAny = askedForAny || ["any", "some"].contains(words[before])
+            before -= 1
+        }
+        if askedForAny || (before >= 0 && shoppingWords.contains(words[before])) { return true }
+        if range.lowerBound > 0, words[range.lowerBound - 1] == "my" {
+            return range.upperBound == words.count || afterOwned.contains(words[range.upperBound])
+        }
+        return false
+    }
+
     /// "can I get that shipped", "I want it delivered", "have them sent": a delivery choice, not a status question.
     /// "Send one over to Riverside", "have them sent to the Pier store", "transfer it": the units go to a store.
     private static func sendsToStore(_ words: [String], storeNamed: Bool) -> Bool {
@@ -152,7 +215,7 @@ struct EntityExtractor: Sendable {
     }
 
     /// Color words callers use, whether or not the catalog sells them.
-    private static let commonColors: Set<String> = [
+    static let commonColors: Set<String> = [
         "black", "white", "grey", "gray", "red", "blue", "green", "yellow", "orange", "purple", "pink", "brown", "beige",
         "tan", "navy", "cream", "ivory", "khaki", "olive", "maroon", "burgundy", "teal", "turquoise", "lavender", "lilac",
         "charcoal", "chestnut", "camel", "coral", "mustard", "silver", "gold", "bronze", "chocolate", "sand", "stone",
@@ -191,7 +254,28 @@ struct EntityExtractor: Sendable {
             }
             if !matched { index += 1 }
         }
-        let heard = soundAlikeSpans(words, besides: spans)
+        // "My coach said", "put it on my card", "I guess so": a name that is everyday English counts only where it stands
+        // as a name. What was read as one is not heard again as a sound-alike.
+        let everyday = spans.filter { lexicon.isEverydayName(words[$0.range]) }
+        let found = spans
+        spans = spans.compactMap { span in
+            guard everyday.contains(where: { $0.range == span.range }),
+                !Self.standsAsName(span.range, in: words, spans: found, expecting: expecting)
+            else { return span }
+            // Only the name is dropped: "hoodie" may still be a kind of item.
+            let rest = span.meanings.filter {
+                switch $0 {
+                case .products, .brand: false
+                default: true
+                }
+            }
+            return rest.isEmpty ? nil : (span.range, rest)
+        }
+        // A sound-alike made of everyday words ("I will wait" for "Willow Tote") must stand as a name too.
+        let heard = soundAlikeSpans(words, besides: spans + everyday).filter { span in
+            !CatalogLexicon.isEveryday(words[span.range]) && span.range.allSatisfy { !CatalogLexicon.everydayWords.contains(words[$0]) }
+                || Self.standsAsName(span.range, in: words, spans: found + [span], expecting: expecting)
+        }
         // A sound-alike run that swallowed an exact name replaces it.
         spans.removeAll { span in heard.contains { $0.range.overlaps(span.range) } }
         spans += heard

@@ -1,10 +1,14 @@
 import Foundation
+import RetailModel
 
 /// One labelled utterance for measuring understanding: `{"text": "...", "intent": "...", "entities": {...}}`.
+///
+/// An entity labelled `null` must not be found: finding one counts against precision. An entity set may leave the
+/// intent out; only entities are scored then.
 public struct LabelledUtterance: Sendable, Decodable {
     public var text: String
-    public var intent: String
-    public var entities: [String: LabelValue]?
+    public var intent: String?
+    public var entities: [String: LabelValue?]?
 
     /// A label value as written in JSON: a string or a number.
     public struct LabelValue: Sendable, Decodable {
@@ -32,8 +36,8 @@ public struct LabelledUtterance: Sendable, Decodable {
             } catch {
                 throw IntentFileError(file: "\(source):\(index + 1)", message: "expected {\"text\": \"...\", \"intent\": \"...\"}")
             }
-            guard Intent(rawValue: item.intent) != nil else {
-                throw IntentFileError(file: "\(source):\(index + 1)", message: "unknown intent '\(item.intent)'")
+            if let intent = item.intent, Intent(rawValue: intent) == nil {
+                throw IntentFileError(file: "\(source):\(index + 1)", message: "unknown intent '\(intent)'")
             }
             result.append(item)
         }
@@ -50,10 +54,24 @@ public struct NLUEvaluation: Sendable, Encodable {
         public var support: Int
     }
 
+    /// How well one entity was found: precision over every value found where the label has a value or says none,
+    /// recall over every labelled value.
     public struct EntityScore: Sendable, Encodable {
         public var precision: Double
         public var recall: Double
+        public var f1: Double
+        /// Utterances labelled with a value.
         public var labelled: Int
+        /// Values found, right or wrong.
+        public var found: Int
+    }
+
+    /// An entity found wrong, missed, or found where the label says there is none.
+    public struct EntityMiss: Sendable, Encodable {
+        public var text: String
+        public var entity: String
+        public var expected: String?
+        public var found: String?
     }
 
     public struct Miss: Sendable, Encodable {
@@ -70,41 +88,51 @@ public struct NLUEvaluation: Sendable, Encodable {
     public var confusion: [String: [String: Int]]
     public var entities: [String: EntityScore]
     public var errors: [Miss]
+    public var entityErrors: [EntityMiss]
 
     enum CodingKeys: String, CodingKey {
         case count, accuracy, confusion, entities, errors
         case perIntent = "per_intent"
+        case entityErrors = "entity_errors"
     }
 
     /// Interprets every utterance and scores the result.
     public init(_ items: [LabelledUtterance], understanding: LanguageUnderstanding) {
         var confusion: [String: [String: Int]] = [:]
         var errors: [Miss] = []
-        var entityCounts: [String: (truePositive: Int, predicted: Int, labelled: Int)] = [:]
+        var entityErrors: [EntityMiss] = []
+        var entityCounts: [String: (truePositive: Int, found: Int, labelled: Int)] = [:]
+        var scored = 0
         for item in items {
             let reading = understanding.interpret(item.text)
-            var predicted = reading.intent.rawValue
-            // A bare slot answer has no task of its own; out of context it counts as out of scope.
-            if reading.intent == .inform { predicted = Intent.outOfScope.rawValue }
-            confusion[item.intent, default: [:]][predicted, default: 0] += 1
-            if predicted != item.intent {
-                errors.append(Miss(text: item.text, expected: item.intent, predicted: predicted, confidence: reading.confidence))
+            if let expected = item.intent {
+                scored += 1
+                var predicted = reading.intent.rawValue
+                // A bare slot answer has no task of its own; out of context it counts as out of scope.
+                if reading.intent == .inform { predicted = Intent.outOfScope.rawValue }
+                confusion[expected, default: [:]][predicted, default: 0] += 1
+                if predicted != expected {
+                    errors.append(Miss(text: item.text, expected: expected, predicted: predicted, confidence: reading.confidence))
+                }
             }
             guard let labels = item.entities else { continue }
-            let found = Self.entityValues(reading.entities)
+            let found = Self.entityValues(reading.entities, products: understanding.products)
             for (name, label) in labels {
                 var counts = entityCounts[name] ?? (0, 0, 0)
-                counts.labelled += 1
-                if let value = found[name] {
-                    counts.predicted += 1
-                    if Self.same(value, label.text) { counts.truePositive += 1 }
+                let value = found[name]
+                if label != nil { counts.labelled += 1 }
+                if value != nil { counts.found += 1 }
+                let right = value.flatMap { value in label.map { Self.same(value, $0.text) } } ?? false
+                if right { counts.truePositive += 1 }
+                if !right && (value != nil || label != nil) {
+                    entityErrors.append(EntityMiss(text: item.text, entity: name, expected: label?.text, found: value))
                 }
                 entityCounts[name] = counts
             }
-            for name in found.keys where labels[name] == nil && entityCounts[name] != nil {
-                entityCounts[name]!.predicted += 1
-            }
         }
+        count = items.count
+        accuracy = scored == 0 ? 0 : Double(scored - errors.count) / Double(scored)
+        self.entityErrors = entityErrors
         let intents = Set(confusion.keys).union(confusion.values.flatMap(\.keys))
         var perIntent: [String: IntentScore] = [:]
         for intent in intents {
@@ -116,22 +144,25 @@ public struct NLUEvaluation: Sendable, Encodable {
             let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
             perIntent[intent] = IntentScore(precision: precision, recall: recall, f1: f1, support: support)
         }
-        count = items.count
-        accuracy = items.isEmpty ? 0 : Double(items.count - errors.count) / Double(items.count)
         self.perIntent = perIntent
         self.confusion = confusion
         self.errors = errors
         entities = entityCounts.mapValues { counts in
-            EntityScore(
-                precision: counts.predicted == 0 ? 0 : Double(counts.truePositive) / Double(counts.predicted),
-                recall: counts.labelled == 0 ? 0 : Double(counts.truePositive) / Double(counts.labelled),
-                labelled: counts.labelled)
+            let precision = counts.found == 0 ? 0 : Double(counts.truePositive) / Double(counts.found)
+            let recall = counts.labelled == 0 ? 0 : Double(counts.truePositive) / Double(counts.labelled)
+            return EntityScore(
+                precision: precision, recall: recall, f1: precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall),
+                labelled: counts.labelled, found: counts.found)
         }
     }
 
-    private static func entityValues(_ entities: Entities) -> [String: String] {
+    /// What was found, by the names labels use. A product counts only when exactly one was named; the brand is the
+    /// one named, or that of the products named when they share one.
+    private static func entityValues(_ entities: Entities, products: [String: Product]) -> [String: String] {
         var values = entities.options
-        if let product = entities.productIDs.first { values["product"] = product }
+        if entities.productIDs.count == 1 { values["product"] = entities.productIDs[0] }
+        let brands = Set(entities.productIDs.compactMap { products[$0]?.brand })
+        if let brand = entities.brand ?? (brands.count == 1 ? brands.first : nil) { values["brand"] = brand }
         if let quantity = entities.quantity { values["quantity"] = String(quantity) }
         if let number = entities.orderNumber { values["order_number"] = number }
         if let location = entities.locationID { values["location"] = location }

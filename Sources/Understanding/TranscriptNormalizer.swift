@@ -65,9 +65,25 @@ public struct TranscriptNormalizer: Sendable {
         return (notes, spoken + rest)
     }
 
+    /// Letters that do not decompose into a base letter and a mark, written as callers and recognizers spell them.
+    private static let unaccented: [Character: String] = [
+        "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    ]
+
+    /// "Fjällräven Kånken" → "fjallraven kanken", "Samsøe" → "samsoe": callers and recognizers drop the marks, so
+    /// the catalog and the utterance are both read without them.
+    static func folded(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
+        let folded = text.folding(options: .diacriticInsensitive, locale: nil)
+        guard folded.contains(where: { unaccented[$0] != nil }) else { return folded }
+        return folded.reduce(into: "") { result, character in
+            if let plain = unaccented[character] { result += plain } else { result.append(character) }
+        }
+    }
+
     private func tokenize(_ text: String) -> [String] {
         var cleaned = ""
-        let characters = Array(Self.withoutAnnotations(text).lowercased().replacingOccurrences(of: "’", with: "'"))
+        let characters = Array(Self.folded(Self.withoutAnnotations(text).lowercased().replacingOccurrences(of: "’", with: "'")))
         for (index, character) in characters.enumerated() {
             let previous = index > 0 ? characters[index - 1] : " "
             let next = index + 1 < characters.count ? characters[index + 1] : " "
