@@ -1243,10 +1243,13 @@ struct Turn {
         switch state.flow {
         case .availability(let draft):
             if let product = draft.product { slots["product"] = product.id }
+            // While the product is being chosen, what was said about it ("the Ons in a 10") is kept for it.
+            slots.merge(draft.itemRequest?.options ?? [:]) { $1 }
             slots.merge(draft.options) { $1 }
             if let id = draft.locationID { slots["location"] = id }
         case .order(let draft):
             if let product = draft.product { slots["product"] = product.id }
+            slots.merge(draft.itemRequest?.options ?? [:]) { $1 }
             slots.merge(draft.options) { $1 }
             if let product = draft.product, let variant = product.variants.first(where: { $0.options == draft.options }) {
                 slots["sku"] = variant.sku

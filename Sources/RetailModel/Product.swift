@@ -69,3 +69,56 @@ public struct Variant: Sendable, Hashable, Codable {
         self.price = price
     }
 }
+
+extension Product {
+    /// The one value of an option that what a caller said means: the value itself, or the only value holding every
+    /// word said ("brown" → "hamilton brown", "white" → "white/glacier") or the same numbers ("8" → "UK 8",
+    /// "32x34" → "W32 L34"). Nil when no value, or more than one, fits.
+    public func value(of option: String, said: String) -> String? {
+        let offered = values(of: option)
+        if let exact = offered.first(where: { $0.caseInsensitiveCompare(said) == .orderedSame }) { return exact }
+        let saidWords = Self.words(said)
+        guard !saidWords.isEmpty else { return nil }
+        let saidNumbers = Self.numbers(said)
+        let fits = offered.filter { value in
+            if saidWords.allSatisfy({ $0.first?.isNumber == true }) {
+                return Self.numbers(value) == saidNumbers
+            }
+            return Set(saidWords).isSubset(of: Self.words(value))
+        }
+        return fits.count == 1 ? fits[0] : nil
+    }
+
+    /// Lower-case words, split at anything but letters, digits and a decimal point between digits.
+    private static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        let characters = Array(text.lowercased())
+        for (index, character) in characters.enumerated() {
+            let between = index > 0 && index + 1 < characters.count && characters[index - 1].isNumber && characters[index + 1].isNumber
+            if character.isLetter || character.isNumber || (character == "." && between) {
+                word.append(character)
+            } else if !word.isEmpty {
+                words.append(word)
+                word = ""
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
+    }
+
+    /// The numbers written in a text, in order: "W32 L34" → [32, 34].
+    private static func numbers(_ text: String) -> [Double] {
+        var numbers: [Double] = []
+        var digits = ""
+        for character in text + " " {
+            if character.isNumber || (character == "." && !digits.isEmpty) {
+                digits.append(character)
+            } else if !digits.isEmpty {
+                if let number = Double(digits) { numbers.append(number) }
+                digits = ""
+            }
+        }
+        return numbers
+    }
+}

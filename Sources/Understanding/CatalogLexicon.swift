@@ -22,8 +22,13 @@ public struct CatalogLexicon: Sendable {
     public let locations: [Location]
     /// Every size the catalog sells, for reading a bare number as a size.
     public private(set) var sizes: Set<String> = []
-    /// Sizes with a unit by their number alone ("54" → "54 cm"), where only one size has that number.
+    /// Sizes written with a word by their number alone ("54" → "54 cm", "8" → "UK 8"), where only one size has that
+    /// number.
     public private(set) var sizesByNumber: [String: String] = [:]
+    /// Sizes of two numbers by "waist x length" ("32x34" → "W32 L34").
+    public private(set) var sizesByPair: [String: String] = [:]
+    /// From the smallest to the largest size sold as a plain number: "in a 15" is a size, one the store may not carry.
+    public private(set) var numericSizes: ClosedRange<Double>?
     /// Other options' values with a unit by their number alone ("27.5" → wheel "27.5 inch", "750" → "750 ml"), where
     /// only one value of any option has that number.
     public private(set) var optionsByNumber: [String: (name: String, value: String)] = [:]
@@ -69,6 +74,8 @@ public struct CatalogLexicon: Sendable {
         var brandWords: [String: [String]] = [:]
         var kinds = Set<String>()
         let names = products.map { Self.normalizer.normalize($0.name) }
+        // Sizes said in more than one word ("UK 8", "one size", "54 cm") are phrases of their own.
+        var sizePhrases: [String: Bool] = [:]
 
         // What makes a word generic here: many names share it, or it names a kind of item or a colour.
         var sharing: [String: Int] = [:]
@@ -133,14 +140,22 @@ public struct CatalogLexicon: Sendable {
                 for (name, value) in variant.options {
                     if name == "size" { sizes.insert(value) }
                     // A size with a unit ("2 gallon", "54 cm") is a phrase of its own, so its number is never a quantity.
-                    if name != "size" || Self.unitPhrases(value).count > 1 { optionValues.insert(OptionValue(name: name, value: value)) }
+                    if name != "size" {
+                        optionValues.insert(OptionValue(name: name, value: value))
+                    } else {
+                        let phrase = sizePhrases[value] ?? (Self.normalizer.normalize(value).count > 1 || Self.unitPhrases(value).count > 1)
+                        sizePhrases[value] = phrase
+                        if phrase { optionValues.insert(OptionValue(name: name, value: value)) }
+                    }
                 }
             }
         }
         for kind in kinds.sorted() { add(Self.key(Self.normalizer.normalize(kind)[...]), .kind(kind)) }
         // Option values repeat across thousands of variants: each is indexed once.
         for option in optionValues.sorted(by: { ($0.name, $0.value) < ($1.name, $1.value) }) {
-            for phrase in Self.unitPhrases(option.value) + (Self.colorSynonyms[option.value] ?? []) {
+            // "Black/white" is said "black and white".
+            let both = option.value.contains("/") ? [option.value.replacingOccurrences(of: "/", with: " and ")] : []
+            for phrase in Self.unitPhrases(option.value) + (Self.colorSynonyms[option.value] ?? []) + both {
                 add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: option.name, value: option.value))
             }
         }
@@ -173,10 +188,21 @@ public struct CatalogLexicon: Sendable {
         }
         self.sizes = sizes
         var byNumber: [String: Set<String>] = [:]
-        for size in sizes where Self.unitPhrases(size).count > 1 {
-            byNumber[String(size.split(separator: " ")[0]), default: []].insert(size)
+        var byPair: [String: Set<String>] = [:]
+        var numeric: [Double] = []
+        for size in sizes {
+            if let number = Double(size) {
+                numeric.append(number)
+                continue
+            }
+            let numbers = Self.normalizer.normalize(size).filter(NumberWords.isNumeric)
+            if numbers.count == 1 { byNumber[numbers[0], default: []].insert(size) }
+            let pair = size.lowercased().split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Double($0) }
+            if pair.count == 2 { byPair[pair.map(NumberWords.format).joined(separator: "x"), default: []].insert(size) }
         }
         sizesByNumber = byNumber.compactMapValues { $0.count == 1 ? $0.first : nil }
+        sizesByPair = byPair.compactMapValues { $0.count == 1 ? $0.first : nil }
+        if let low = numeric.min(), let high = numeric.max() { numericSizes = low...high }
         var others: [String: [OptionValue]] = [:]
         for option in optionValues where option.name != "size" && Self.unitPhrases(option.value).count > 1 {
             others[String(option.value.split(separator: " ")[0]), default: []].append(option)

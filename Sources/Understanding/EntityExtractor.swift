@@ -221,6 +221,41 @@ struct EntityExtractor: Sendable {
         "charcoal", "chestnut", "camel", "coral", "mustard", "silver", "gold", "bronze", "chocolate", "sand", "stone",
     ]
 
+    /// Words said before a size: "size 9", "EU 42", "UK eight", "euro 44".
+    private static let sizeWords: Set<String> = ["size", "eu", "euro", "european", "uk", "us", "usa"]
+    /// Words that say which number of a waist-and-length pair is which.
+    private static let pairWords: Set<String> = ["waist", "length", "leg", "inseam", "long", "w", "l"]
+
+    /// A waist-and-length size starting at `position`, and how many words it takes: the catalog's value when it sells
+    /// one with those two numbers, else the pair as "32x34" (said with "by" or "x", a size the store may not carry).
+    private func sizePair(_ words: [String], at position: Int) -> (size: String, length: Int)? {
+        let word = words[position]
+        func known(_ a: String, _ b: String) -> String? {
+            let key = "\(a)x\(b)"
+            return lexicon.sizesByPair[key] ?? (lexicon.sizes.contains(key) ? key : nil)
+        }
+        // "32x34", "w32", "3234".
+        let sides = word.split(separator: "x")
+        if sides.count == 2, sides.allSatisfy({ Int($0) != nil }) { return (known(String(sides[0]), String(sides[1])) ?? word.uppercased(), 1) }
+        if word.count == 4, NumberWords.isDigits(word), let size = known(String(word.prefix(2)), String(word.suffix(2))),
+            position == 0 || !["order", "number"].contains(words[position - 1])
+        {
+            return (size, 1)
+        }
+        guard NumberWords.isDigits(word) else { return nil }
+        // "32 by 34", "32 x 34": a pair, known or not.
+        if position + 2 < words.count, ["by", "x"].contains(words[position + 1]), NumberWords.isDigits(words[position + 2]) {
+            return (known(word, words[position + 2]) ?? "\(word)x\(words[position + 2])", 3)
+        }
+        // "32 34", "32 waist 34 leg": a pair only when the catalog sells it.
+        var next = position + 1
+        while next < words.count, Self.pairWords.contains(words[next]) { next += 1 }
+        guard next < words.count, NumberWords.isDigits(words[next]), let size = known(word, words[next]) else { return nil }
+        var end = next + 1
+        while end < words.count, Self.pairWords.contains(words[end]) { end += 1 }
+        return (size, end - position)
+    }
+
     struct Result {
         var entities: Entities
         var masked: [String]
@@ -329,6 +364,7 @@ struct EntityExtractor: Sendable {
         }
 
         // Numbers: sizes, quantities, order and card numbers.
+        var bareNumberAt: Int?
         for (position, word) in words.enumerated() where !consumed[position] {
             let previous = position > 0 ? words[position - 1] : ""
             let next = position + 1 < words.count ? words[position + 1] : ""
@@ -340,36 +376,10 @@ struct EntityExtractor: Sendable {
                 placeholderAt[position] = "<card>"
                 continue
             }
-            if let waist = Int(word), next == "by" || next == "x", position + 2 < words.count, let length = Int(words[position + 2]),
-                (24...48).contains(waist), (26...38).contains(length)
-            {
-                entities.options["size"] = "\(waist)x\(length)"
-                consumed[position] = true
-                consumed[position + 1] = true
-                consumed[position + 2] = true
-                placeholderAt[position] = "<num>"
-                continue
-            }
-            if let waist = Int(word), let length = Int(next), lexicon.sizes.contains("\(waist)x\(length)") {
-                // "32 30": waist and length.
-                entities.options["size"] = "\(waist)x\(length)"
-                consumed[position] = true
-                consumed[position + 1] = true
-                placeholderAt[position] = "<num>"
-                continue
-            }
-            if word.count == 4, let waist = Int(word.prefix(2)), let length = Int(word.suffix(2)),
-                lexicon.sizes.contains("\(waist)x\(length)"), previous != "order", previous != "number"
-            {
-                // "thirty four thirty two", heard as one number.
-                entities.options["size"] = "\(waist)x\(length)"
-                consumed[position] = true
-                placeholderAt[position] = "<num>"
-                continue
-            }
-            if word.contains("x"), word.split(separator: "x").count == 2, word.split(separator: "x").allSatisfy({ Int($0) != nil }) {
-                entities.options["size"] = word.uppercased()
-                consumed[position] = true
+            // Waist and length: "32 by 34", "32x34", "32 34", "thirty two waist thirty four leg", "3234" heard as one number.
+            if let pair = sizePair(words, at: position) {
+                entities.options["size"] = pair.size
+                for covered in position..<(position + pair.length) { consumed[covered] = true }
                 placeholderAt[position] = "<num>"
                 continue
             }
@@ -407,12 +417,12 @@ struct EntityExtractor: Sendable {
                 continue
             }
             let isWhole = value == value.rounded()
-            // "In a 54" when the catalog's only 54 is "54 cm".
+            // "In a 54" when the catalog's only 54 is "54 cm"; "8" when it is "UK 8".
             let unitSize = lexicon.sizes.contains(NumberWords.format(value)) ? nil : lexicon.sizesByNumber[NumberWords.format(value)]
-            // Shoe sizes, and any size the catalog sells ("32" for waist sizes).
+            // Any size the catalog sells, or a whole or half size between its smallest and largest ("in a 15").
             let sizeLike =
-                ((4...16).contains(value) && (isWhole || value - value.rounded(.down) == 0.5))
-                || lexicon.sizes.contains(NumberWords.format(value)) || unitSize != nil
+                lexicon.sizes.contains(NumberWords.format(value)) || unitSize != nil
+                || (lexicon.numericSizes?.contains(value) == true && (isWhole || value - value.rounded(.down) == 0.5))
             let countsItems =
                 Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
@@ -423,7 +433,7 @@ struct EntityExtractor: Sendable {
                 || expecting == .orderNumber && NumberWords.isDigits(word) && word.count >= 3
             {
                 entities.orderNumber = word
-            } else if previous == "size" || expecting == .size && sizeLike {
+            } else if Self.sizeWords.contains(previous) || expecting == .size && sizeLike {
                 entities.options["size"] = unitSize ?? NumberWords.format(value)
             } else if isWhole, value >= 1, value <= 20, countsItems || expecting == .quantity || previous == "quantity" {
                 entities.quantity = Int(value)
@@ -432,10 +442,12 @@ struct EntityExtractor: Sendable {
             } else if sizeLike && lexicon.sizes.contains(NumberWords.format(value)) {
                 // "the air max 10", "make it 11": a size or a count; the conversation knows the product.
                 entities.bareNumber = NumberWords.format(value)
+                bareNumberAt = position
             } else if isWhole, value >= 1, value <= 10, !productSpanStarts.isEmpty {
                 entities.quantity = Int(value)
             } else if isWhole, value >= 1, value <= 20 {
                 entities.bareNumber = NumberWords.format(value)
+                bareNumberAt = position
             } else {
                 continue
             }
@@ -548,6 +560,19 @@ struct EntityExtractor: Sendable {
         if entities.productIDs.count > 1, let brand = entities.brand {
             let narrowed = entities.productIDs.filter { lexicon.products[$0]?.brand == brand }
             if !narrowed.isEmpty { entities.productIDs = narrowed }
+        }
+        // Read against the one product named: "brown" is its "hamilton brown", "8" its "UK 8", and a number said after
+        // its name one of its sizes ("the Targhees in black olive, ten").
+        if entities.productIDs.count == 1, let product = lexicon.products[entities.productIDs[0]] {
+            for (name, value) in entities.options {
+                if let meant = product.value(of: name, said: value) { entities.options[name] = meant }
+            }
+            if entities.options["size"] == nil, let number = entities.bareNumber, let position = bareNumberAt,
+                productSpanStarts.contains(where: { $0 < position }), let size = product.value(of: "size", said: number)
+            {
+                entities.options["size"] = size
+                entities.bareNumber = nil
+            }
         }
 
         if entities.productIDs.isEmpty, entities.brand == nil, entities.kind == nil {

@@ -228,10 +228,8 @@ extension Turn {
         for name in Speech.orderedOptions(product) {
             guard let value = said[name] else { continue }
             let offered = product.values(of: name)
-            // "large" fits a pack sized "L/XL" when nothing is sized "L" exactly.
-            let exact = offered.first { $0.lowercased() == value.lowercased() }
-            let within = offered.first { $0.lowercased().split(separator: "/").contains(Substring(value.lowercased())) }
-            if let match = exact ?? within {
+            // The value said, or the only one it can mean: "L" a pack sized "L/XL", "brown" the "hamilton brown", "8" a "UK 8".
+            if let match = product.value(of: name, said: value) {
                 options[name] = match
                 // A new choice may rule out an earlier one ("actually red" when red has no 10.5): say so.
                 if product.variants(matching: options).isEmpty {
