@@ -21,7 +21,7 @@ actor ConnectorState {
     /// Stores a freshly read catalog, with the profile's words laid over it.
     @discardableResult
     func remember(catalog: [Product]) -> [Product] {
-        let products = catalog.map(profile.apply)
+        let products = catalog.map(profile.apply).sharingOptionValues()
         self.products = products
         productBySKU = [:]
         for product in products { for variant in product.variants { productBySKU[variant.sku] = product } }

@@ -250,7 +250,9 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
                 stock[variant.sku] = line.stock
             }
         }
-        self.products = products
+        // Equal option values share one copy, in the catalog and in the index by SKU.
+        self.products = products.sharingOptionValues()
+        for product in self.products { for variant in product.variants { bySKU[variant.sku] = (product, variant) } }
         productBySKU = bySKU
         stockBySKU = stock
 

@@ -60,6 +60,14 @@ public struct CatalogLexicon: Sendable {
     /// Keys that are everyday English ("on", "coach", "guess", "slip on"): such a name counts only where the words
     /// around it support it (`EntityExtractor` decides).
     public private(set) var everydayKeys: Set<String> = []
+    private struct ProductGroup: Hashable {
+        var brand: String?
+        var kind: String?
+    }
+
+    /// Product groups by brand, kind and both: their product when they have one, nil when they have more.
+    private var only: [ProductGroup: String?] = [:]
+
     /// Keys that are the last word of a kind ("bottle" of "water bottles"); they need support like everyday names.
     private var kindParts: Set<String> = []
 
@@ -138,6 +146,12 @@ public struct CatalogLexicon: Sendable {
                 if Self.isEveryday(part[...]) { everydayKeys.insert(Self.key(part[...])) }
             }
             kinds.insert(product.kind)
+            for group in [
+                ProductGroup(brand: product.brand, kind: nil), ProductGroup(brand: nil, kind: product.kind),
+                ProductGroup(brand: product.brand, kind: product.kind),
+            ] {
+                only[group] = only[group] == nil ? .some(product.id) : .some(nil)
+            }
             for variant in product.variants {
                 for (name, value) in variant.options {
                     if name == "size" { sizes.insert(value) }
@@ -145,7 +159,11 @@ public struct CatalogLexicon: Sendable {
                     if name != "size" {
                         optionValues.insert(OptionValue(name: name, value: value))
                     } else {
-                        let phrase = sizePhrases[value] ?? (Self.normalizer.normalize(value).count > 1 || Self.unitPhrases(value).count > 1)
+                        // Sizes in words ("UK 8", "One Size", "Small") are phrases; letters ("M") and numbers are read as such.
+                        let phrase =
+                            sizePhrases[value]
+                            ?? (Self.normalizer.normalize(value).count > 1 || Self.unitPhrases(value).count > 1
+                                || (value.count > 3 && value.allSatisfy(\.isLetter)))
                         sizePhrases[value] = phrase
                         if phrase { optionValues.insert(OptionValue(name: name, value: value)) }
                     }
@@ -243,7 +261,8 @@ public struct CatalogLexicon: Sendable {
         ["mm", "millimeter", "millimeters", "millimetre", "millimetres", "mil", "mils"],
         ["m", "meter", "meters", "metre", "metres"], ["in", "inch", "inches"], ["ft", "foot", "feet"],
         ["oz", "ounce", "ounces"], ["lb", "lbs", "pound", "pounds"], ["kg", "kilo", "kilos", "kilogram", "kilograms"],
-        ["g", "gram", "grams"], ["l", "liter", "liters", "litre", "litres"], ["ml", "milliliter", "milliliters", "millilitre"],
+        ["g", "gram", "grams"], ["l", "liter", "liters", "litre", "litres"],
+        ["ml", "milliliter", "milliliters", "millilitre", "millilitres", "mil", "mils"],
         ["qt", "quart", "quarts"], ["gal", "gallon", "gallons"], ["pt", "pint", "pints"],
     ]
 
@@ -311,6 +330,11 @@ public struct CatalogLexicon: Sendable {
             && (meanings[key] ?? []).contains {
                 if case .products = $0 { true } else if case .brand = $0 { true } else { false }
             }
+    }
+
+    /// The one product of a brand, a kind, or both, when the catalog has exactly one.
+    public func onlyProduct(brand: String?, kind: String?) -> String? {
+        only[CatalogLexicon.ProductGroup(brand: brand, kind: kind)] ?? nil
     }
 
     /// Whether the words are only part of a kind's name ("bottle" of "water bottles").

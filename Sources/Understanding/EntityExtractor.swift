@@ -221,10 +221,20 @@ struct EntityExtractor: Sendable {
         "charcoal", "chestnut", "camel", "coral", "mustard", "silver", "gold", "bronze", "chocolate", "sand", "stone",
     ]
 
+    /// The other ways a letter size is written: "S" is "Small", "Medium" is "M".
+    static func letterSizeReadings(_ value: String) -> [String] {
+        let lower = value.lowercased()
+        if let letter = letterSizes[lower] { return [letter] }
+        let spelled: [String: String] = ["S": "Small", "M": "Medium", "L": "Large", "XL": "Extra Large", "XS": "Extra Small"]
+        return spelled[value.uppercased()].map { [$0] } ?? []
+    }
+
     /// Words said before a size: "size 9", "EU 42", "UK eight", "euro 44".
     private static let sizeWords: Set<String> = ["size", "eu", "euro", "european", "uk", "us", "usa"]
-    /// Words that say which number of a waist-and-length pair is which.
-    private static let pairWords: Set<String> = ["waist", "length", "leg", "inseam", "long", "w", "l"]
+    /// Words that say which number of a pair is which: waist and length, or a child's age ("5 to 6 years").
+    private static let pairWords: Set<String> = [
+        "waist", "length", "leg", "inseam", "long", "w", "l", "to", "age", "ages", "year", "years", "yrs", "old", "months",
+    ]
 
     /// A waist-and-length size starting at `position`, and how many words it takes: the catalog's value when it sells
     /// one with those two numbers, else the pair as "32x34" (said with "by" or "x", a size the store may not carry).
@@ -356,6 +366,11 @@ struct EntityExtractor: Sendable {
             placeholderAt[span.range.lowerBound] = placeholder
         }
 
+        // "Too big", "too long": how something fits, never a value chosen ("Really Big", "Long").
+        spans.removeAll { span in
+            span.range.lowerBound > 0 && words[span.range.lowerBound - 1] == "too"
+                && span.meanings.allSatisfy { if case .option = $0 { true } else { false } }
+        }
         // A color the catalog does not sell ("chestnut") is still a color: the conversation says we don't have it.
         if entities.options["color"] == nil,
             let position = words.indices.first(where: { !consumed[$0] && Self.commonColors.contains(words[$0]) })
@@ -428,7 +443,7 @@ struct EntityExtractor: Sendable {
             let countsItems =
                 Self.quantityNouns.contains(next) || productSpanStarts.contains(position + 1)
                 || (next == "of" && position + 2 < words.count)
-            if ["order", "number", "confirmation", "#", "purchase", "locate", "track"].contains(previous) && word.count >= 3
+            if ["order", "number", "numbers", "confirmation", "#", "purchase", "locate", "track"].contains(previous) && word.count >= 3
                 && NumberWords.isDigits(word) || NumberWords.isDigits(word) && word.count > 8
                 || (NumberWords.isDigits(word) && word.count >= 4 && word.count <= 8
                     && (position == 0 || ["is", "was", "for", "about", "with", "on", "its", "it", "and", "return", "track"].contains(previous)))
@@ -566,16 +581,16 @@ struct EntityExtractor: Sendable {
         // A kind or a brand the catalog has one product of ("the skillet", "a Nalgene") names that product; a kind and
         // a brand together ("a Hydro Flask bottle") the one product that is both.
         if entities.productIDs.isEmpty, entities.kind != nil || entities.brand != nil {
-            let both = lexicon.products.values.filter { product in
-                (entities.kind.map { $0 == product.kind } ?? true) && (entities.brand.map { $0 == product.brand } ?? true)
-            }
-            if both.count == 1 { entities.impliedProductID = both[0].id }
+            entities.impliedProductID = lexicon.onlyProduct(brand: entities.brand, kind: entities.kind)
         }
         // Read against the one product named: "brown" is its "hamilton brown", "8" its "UK 8", "khaki" its "kaki", and a
         // number said after its name one of its sizes ("the Targhees in black olive, ten").
         if let id = entities.productIDs.count == 1 ? entities.productIDs[0] : entities.impliedProductID, let product = lexicon.products[id] {
             for (name, value) in entities.options {
-                if let meant = product.value(of: name, said: value) ?? lexicon.soundsLike(value, among: product.values(of: name)) {
+                let readings = [value] + Self.letterSizeReadings(value)
+                if let meant = readings.lazy.compactMap({ product.value(of: name, said: $0) }).first
+                    ?? lexicon.soundsLike(value, among: product.values(of: name))
+                {
                     entities.options[name] = meant
                 }
             }

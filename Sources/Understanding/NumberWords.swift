@@ -28,6 +28,26 @@ enum NumberWords {
     /// One spoken number read from `tokens` at `start`: its value, how many tokens it used, and
     /// whether it was a lone digit word (for digit-by-digit strings).
     private static func readNumber(_ tokens: [String], _ start: Int) -> (value: Int, length: Int, isDigit: Bool)? {
+        // "A hundred and fifty", "eight thousand one hundred and forty".
+        if tokens[start] == "a", start + 1 < tokens.count, ["hundred", "thousand"].contains(tokens[start + 1]) {
+            var spoken = tokens
+            spoken[start] = "one"
+            return readNumber(spoken, start)
+        }
+        guard let below = readBelowThousand(tokens, start) else { return nil }
+        let after = start + below.length
+        guard after < tokens.count, tokens[after] == "thousand", !below.isDigit || below.value > 0 else { return below }
+        var value = below.value * 1000
+        var index = after + 1
+        if index + 1 < tokens.count, tokens[index] == "and", units[tokens[index + 1]] != nil || tens[tokens[index + 1]] != nil { index += 1 }
+        if index < tokens.count, let rest = readBelowThousand(tokens, index), !rest.isDigit || rest.value > 0 {
+            value += rest.value
+            index += rest.length
+        }
+        return (value, index - start, false)
+    }
+
+    private static func readBelowThousand(_ tokens: [String], _ start: Int) -> (value: Int, length: Int, isDigit: Bool)? {
         var index = start
         var current = 0
         var matched = false
@@ -48,7 +68,7 @@ enum NumberWords {
                     // "oh" and "one" count only inside a number ("five oh one", "twenty one", "one pair").
                     let next = index + 1 < tokens.count ? tokens[index + 1] : ""
                     let previousIsNumber = start > 0 && (units[tokens[start - 1]] != nil || isDigits(tokens[start - 1]))
-                    let nextIsNumber = units[next] != nil || tens[next] != nil || next == "hundred"
+                    let nextIsNumber = units[next] != nil || tens[next] != nil || next == "hundred" || next == "thousand"
                     let countsSomething = ["pair", "pairs", "of", "more", "size", "pack", "packs"].contains(next)
                     let afterSize = start > 0 && tokens[start - 1] == "size"
                     // "One and a half inch": a number with a half.
@@ -70,7 +90,7 @@ enum NumberWords {
                     {
                         index += 1
                     }
-                    if let rest = readNumber(tokens, index), rest.value < 100, !rest.isDigit || rest.value > 0 {
+                    if let rest = readBelowThousand(tokens, index), rest.value < 100, !rest.isDigit || rest.value > 0 {
                         current += rest.value
                         index += rest.length
                     }
