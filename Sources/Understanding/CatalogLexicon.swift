@@ -67,6 +67,8 @@ public struct CatalogLexicon: Sendable {
 
     /// Product groups by brand, kind and both: their product when they have one, nil when they have more.
     private var only: [ProductGroup: String?] = [:]
+    /// The first products of each group, for narrowing by the values said.
+    private var groups: [ProductGroup: [String]] = [:]
 
     /// Keys that are the last word of a kind ("bottle" of "water bottles"); they need support like everyday names.
     private var kindParts: Set<String> = []
@@ -139,9 +141,20 @@ public struct CatalogLexicon: Sendable {
             // "The Ons", "my Keens": a one-word brand said as the brand's shoes.
             if brand.count == 1, brand[0].count >= 2, !brand[0].hasSuffix("s") { add(brand[0] + "s", .brand(product.brand)) }
             // "Carhartt" for "Carhartt WIP", "North Face" for "The North Face": a brand without its extra words.
+            // "Le Coq" for "Le Coq Sportif", "Martens" for "Dr. Martens", "Doc Martens" too.
             let core = brand.first == "the" ? Array(brand.dropFirst()) : brand
-            for part in [core, Array(core.prefix(1))] where part.count < brand.count && !part.isEmpty {
-                guard part.count > 1 || (part[0].count >= 4 && !generic(part[0])) else { continue }
+            var parts = (2..<max(2, brand.count)).map { Array(core.prefix($0)) }
+            parts += core.filter { $0.count >= 4 && !generic($0) }.map { [$0] }
+            parts.append(core)
+            if let doctor = core.firstIndex(of: "dr") {
+                for spoken in ["doc", "doctor"] {
+                    var said = core
+                    said[doctor] = spoken
+                    parts.append(said)
+                }
+            }
+            for part in parts where part.count < brand.count || part != brand {
+                guard !part.isEmpty, !(part.count == 1 && Self.joiningWords.contains(part[0])) else { continue }
                 add(Self.key(part[...]), .brand(product.brand))
                 if Self.isEveryday(part[...]) { everydayKeys.insert(Self.key(part[...])) }
             }
@@ -151,6 +164,7 @@ public struct CatalogLexicon: Sendable {
                 ProductGroup(brand: product.brand, kind: product.kind),
             ] {
                 only[group] = only[group] == nil ? .some(product.id) : .some(nil)
+                if groups[group, default: []].count < 50 { groups[group, default: []].append(product.id) }
             }
             for variant in product.variants {
                 for (name, value) in variant.options {
@@ -256,7 +270,7 @@ public struct CatalogLexicon: Sendable {
     }
 
     /// Units as callers say them, each with the other ways of writing it.
-    private static let unitWords: [[String]] = [
+    static let unitWords: [[String]] = [
         ["cm", "centimeter", "centimeters", "centimetre", "centimetres"],
         ["mm", "millimeter", "millimeters", "millimetre", "millimetres", "mil", "mils"],
         ["m", "meter", "meters", "metre", "metres"], ["in", "inch", "inches"], ["ft", "foot", "feet"],
@@ -330,6 +344,12 @@ public struct CatalogLexicon: Sendable {
             && (meanings[key] ?? []).contains {
                 if case .products = $0 { true } else if case .brand = $0 { true } else { false }
             }
+    }
+
+    /// The products of a brand, a kind, or both (none when neither is given; at most 50, as a caller would be offered).
+    public func products(brand: String?, kind: String?) -> [String] {
+        guard brand != nil || kind != nil else { return [] }
+        return Array((groups[ProductGroup(brand: brand, kind: kind)] ?? []).prefix(50))
     }
 
     /// The one product of a brand, a kind, or both, when the catalog has exactly one.
@@ -406,6 +426,7 @@ public struct CatalogLexicon: Sendable {
 
     /// "maxes" → "max", "sambas" → "samba", "90s" → "90", "3s" → "3", "shoes" → "shoe"; "dress" stays.
     static func singular(_ word: String) -> String {
+        if word == "lens" || word == "lenses" { return "lens" }
         let stem = word.dropLast()
         if word.hasSuffix("s"), stem.last?.isNumber == true { return String(stem) }
         guard word.count > 2, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us") else { return word }

@@ -22,7 +22,8 @@ struct EntityExtractor: Sendable {
         (["too", "small"], "too small"), (["too", "tight"], "too small"), (["too", "short"], "too small"),
         (["too", "narrow"], "too narrow"), (["too", "wide"], "too wide"), (["shrank"], "shrank"), (["shrunk"], "shrank"),
         (["too", "big"], "too big"), (["too", "large"], "too big"), (["too", "loose"], "too big"),
-        (["too", "long"], "too big"), (["does", "not", "fit"], "does not fit"), (["did", "not", "fit"], "does not fit"),
+        (["too", "long"], "too big"), (["runs", "big"], "too big"), (["runs", "large"], "too big"),
+        (["runs", "small"], "too small"), (["does", "not", "fit"], "does not fit"), (["did", "not", "fit"], "does not fit"),
         (["do", "not", "fit"], "does not fit"), (["doesnt", "fit"], "does not fit"), (["wrong", "size"], "wrong size"),
         (["wrong", "color"], "wrong item"), (["wrong", "item"], "wrong item"), (["wrong", "one"], "wrong item"),
         (["not", "what", "i", "ordered"], "wrong item"), (["damaged"], "damaged"), (["broken"], "damaged"),
@@ -420,6 +421,17 @@ struct EntityExtractor: Sendable {
                 continue
             }
             guard NumberWords.isNumeric(word), let value = Double(word) else { continue }
+            // "A 64 ounce Hydro Flask" when the catalog has no 64 oz: a size with a unit all the same, which the
+            // conversation says it doesn't carry.
+            if entities.options["size"] == nil, next.count >= 2, next != "in",
+                let unit = CatalogLexicon.unitWords.first(where: { $0.contains(next) })
+            {
+                entities.options["size"] = "\(NumberWords.format(value)) \(unit[0])"
+                consumed[position] = true
+                consumed[position + 1] = true
+                placeholderAt[position] = "<num>"
+                continue
+            }
             // "27.5" when asked which wheel, "the 750s": a number that is one option value with a unit. "Seven fifty" is
             // heard as "7 50".
             let joined = NumberWords.isDigits(word) && NumberWords.isDigits(next) && next.count == 2 ? word + next : nil
@@ -577,6 +589,21 @@ struct EntityExtractor: Sendable {
         if entities.productIDs.count > 1, let brand = entities.brand {
             let narrowed = entities.productIDs.filter { lexicon.products[$0]?.brand == brand }
             if !narrowed.isEmpty { entities.productIDs = narrowed }
+        }
+        // Several products named, or a kind or brand of several, and values said that only one of them has ("a 40 ounce
+        // tumbler in rose quartz"): that one.
+        if entities.productIDs.count != 1, !entities.options.isEmpty {
+            let named = entities.productIDs.isEmpty ? lexicon.products(brand: entities.brand, kind: entities.kind) : entities.productIDs
+            let fitting = named.filter { id in
+                guard let product = lexicon.products[id] else { return false }
+                var chosen: [String: String] = [:]
+                for (name, value) in entities.options {
+                    guard let meant = product.value(of: name, said: value) else { return false }
+                    chosen[name] = meant
+                }
+                return !product.variants(matching: chosen).isEmpty
+            }
+            if fitting.count == 1, named.count > 1 { entities.productIDs = fitting }
         }
         // A kind or a brand the catalog has one product of ("the skillet", "a Nalgene") names that product; a kind and
         // a brand together ("a Hydro Flask bottle") the one product that is both.

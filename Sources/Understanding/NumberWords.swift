@@ -136,6 +136,15 @@ enum NumberWords {
                 converted.removeLast(2)
                 converted[converted.count - 1] = (format(whole + 0.5), false, false)
                 index += 1
+            } else if ["third", "thirds", "quarter", "quarters"].contains(token), converted.count >= 3,
+                converted[converted.count - 2].text == "and", let whole = Double(converted[converted.count - 3].text),
+                let count = converted.last.flatMap({ $0.text == "a" ? 1 : Int($0.text) }), (1...3).contains(count)
+            {
+                // "42 and 2 thirds", "9 and a quarter": as "42 2/3" is read.
+                converted.removeLast(2)
+                let part = Double(count) / (token.hasPrefix("third") ? 3 : 4)
+                converted[converted.count - 1] = (format(whole + part), false, false)
+                index += 1
             } else if token == "point", let last = converted.last, isDigits(last.text), index + 1 < tokens.count,
                 let decimal = units[tokens[index + 1]] ?? Int(tokens[index + 1]), decimal < 10
             {

@@ -107,7 +107,10 @@ extension Turn {
         case "shoes": return product.category == .footwear
         case "clothes": return product.category == .apparel
         case "accessories": return product.category == .accessories
-        default: return product.kind.lowercased().hasPrefix(String(wanted.dropLast()))
+        // "Bags" are also "shoulder bags", "bottles" "water bottles".
+        default:
+            return product.kind.lowercased().hasPrefix(String(wanted.dropLast()))
+                || product.kind.lowercased().split(separator: " ").last == wanted.split(separator: " ").last
         }
     }
 
