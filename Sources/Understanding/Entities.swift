@@ -40,6 +40,10 @@ public struct Entities: Sendable, Hashable {
     /// "Send one over to Riverside", "have it sent to the Pier store": picked up at a store the units are sent to.
     public var sentToStore = false
     public var orderNumber: String?
+    /// An e-mail address said aloud ("ana dot garcia at gmail dot com") or typed, written out: "ana.garcia@gmail.com".
+    public var email: String?
+    /// A zip code or postcode said after "zip", "zip code", "postcode" or "postal code": "60614", "YO1 7HH".
+    public var postalCode: String?
     public var returnReason: String?
     public var refundMethod: RefundMethod?
     /// A spoken card number (13–19 digits). Tokenize it at once; never store it.

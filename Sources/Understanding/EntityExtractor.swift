@@ -168,6 +168,12 @@ struct EntityExtractor: Sendable {
                 return true
             }
         }
+        // A model number after it: "Ghost 15s", "yeezy boost 350".
+        if range.upperBound < words.count, let digits = Optional(words[range.upperBound].filter(\.isNumber)), digits.count >= 2,
+            words[range.upperBound].first?.isNumber == true, !["in", "size"].contains(range.lowerBound > 0 ? words[range.lowerBound - 1] : "")
+        {
+            return true
+        }
         // A size or colour after it: "the Ons in a 10", "vans size nine", "Guess in black".
         var next = range.upperBound
         if next < words.count, ["in", "size"].contains(words[next]) {
@@ -228,6 +234,56 @@ struct EntityExtractor: Sendable {
         if let letter = letterSizes[lower] { return [letter] }
         let spelled: [String: String] = ["S": "Small", "M": "Medium", "L": "Large", "XL": "Extra Large", "XS": "Extra Small"]
         return spelled[value.uppercased()].map { [$0] } ?? []
+    }
+
+    private static let topLevelDomains: Set<String> = [
+        "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "fr", "au", "me", "info", "biz",
+    ]
+    private static let addressSymbols: [String: String] = ["dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."]
+
+    /// "ana dot garcia at gmail dot com" → "ana.garcia@gmail.com", and where it was said.
+    static func email(in words: [String]) -> (text: String, range: Range<Int>)? {
+        for at in words.indices where words[at] == "at" && at > 0 {
+            // The domain: words joined by "dot", ending in a known top-level domain.
+            var domain: [String] = []
+            var end = at + 1
+            while end < words.count, addressSymbols[words[end]] == nil {
+                domain.append(words[end])
+                end += 1
+                guard end + 1 < words.count, ["dot", "period"].contains(words[end]) else { break }
+                end += 1
+            }
+            guard domain.count >= 2, let last = domain.last, topLevelDomains.contains(last) else { continue }
+            // The name before "at": words, letters and digits, joined by "dot", "underscore" or "dash".
+            let markers: Set<String> = ["is", "email", "mail", "address", "my", "its", "it", "e", "me", "to", "use", "try"]
+            var start = at
+            while start > 0, !markers.contains(words[start - 1]) || addressSymbols[words[start - 1]] != nil, at - start < 12 { start -= 1 }
+            guard start < at else { continue }
+            let name = words[start..<at].map { addressSymbols[$0] ?? $0 }.joined()
+            guard let first = name.first, first.isLetter || first.isNumber else { continue }
+            return ("\(name)@\(domain.joined(separator: "."))", start..<end)
+        }
+        return nil
+    }
+
+    /// A zip code or postcode said after "zip (code)", "postcode" or "postal code" (and "is"): five digits, or a UK
+    /// postcode in its two halves ("yo1 7hh").
+    static func postalCode(in words: [String]) -> (text: String, range: Range<Int>)? {
+        for (index, word) in words.enumerated() where ["zip", "zipcode", "postcode", "postal"].contains(word) {
+            var start = index + 1
+            while start < words.count, ["code", "is", "it", "its", "was"].contains(words[start]) { start += 1 }
+            guard start < words.count else { return nil }
+            let first = words[start]
+            if first.count == 5, NumberWords.isDigits(first) { return (first, start..<(start + 1)) }
+            // "YO1 7HH": letters then a digit, then a digit and two letters.
+            if (2...4).contains(first.count), first.first!.isLetter, first.contains(where: \.isNumber), start + 1 < words.count {
+                let second = words[start + 1]
+                if second.count == 3, second.first!.isNumber, second.dropFirst().allSatisfy(\.isLetter) {
+                    return ("\(first) \(second)".uppercased(), start..<(start + 2))
+                }
+            }
+        }
+        return nil
     }
 
     /// Words said before a size: "size 9", "EU 42", "UK eight", "euro 44".
@@ -329,6 +385,7 @@ struct EntityExtractor: Sendable {
         spans += heard
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         var productSpanStarts = Set<Int>()
+        var kindStart: Int?
         for span in spans {
             for meaning in span.meanings {
                 switch meaning {
@@ -343,6 +400,7 @@ struct EntityExtractor: Sendable {
                     productSpanStarts.insert(span.range.lowerBound)
                 case .kind(let kind):
                     entities.kind = kind
+                    kindStart = span.range.lowerBound
                     entities.kindWords = words[span.range].joined(separator: " ")
                     productSpanStarts.insert(span.range.lowerBound)
                 case .option(let name, let value):
@@ -379,6 +437,16 @@ struct EntityExtractor: Sendable {
             entities.options["color"] = words[position]
             consumed[position] = true
             placeholderAt[position] = "<color>"
+        }
+
+        // Spoken identifiers first, so their digits are no order number or size.
+        if let address = Self.email(in: words) {
+            entities.email = address.text
+            for position in address.range { consumed[position] = true }
+        }
+        if let code = Self.postalCode(in: words) {
+            entities.postalCode = code.text
+            for position in code.range { consumed[position] = true }
         }
 
         // Numbers: sizes, quantities, order and card numbers.
@@ -603,7 +671,13 @@ struct EntityExtractor: Sendable {
                 }
                 return !product.variants(matching: chosen).isEmpty
             }
-            if fitting.count == 1, named.count > 1 { entities.productIDs = fitting }
+            // "Do the shoes come in red?" is about the shoes being talked about, not a search of the catalog.
+            var before = (kindStart ?? 0) - 1
+            while before >= 0, consumed[before] || NumberWords.isNumeric(words[before]) { before -= 1 }
+            let definite = kindStart != nil && before >= 0 && ["the", "those", "these", "that", "this", "my", "your"].contains(words[before])
+            if fitting.count == 1, named.count > 1 {
+                if entities.productIDs.isEmpty && definite { entities.impliedProductID = fitting[0] } else { entities.productIDs = fitting }
+            }
         }
         // A kind or a brand the catalog has one product of ("the skillet", "a Nalgene") names that product; a kind and
         // a brand together ("a Hydro Flask bottle") the one product that is both.

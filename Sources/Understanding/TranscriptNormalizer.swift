@@ -12,6 +12,7 @@ public struct TranscriptNormalizer: Sendable {
         var tokens = tokenize(text)
         tokens = dropWakeWord(tokens)
         tokens = dropFillers(tokens)
+        tokens = spelledLetters(tokens)
         tokens = fixMisheardNumbers(tokens)
         tokens = NumberWords.convert(tokens)
         tokens = dropRepairedNumbers(tokens)
@@ -84,6 +85,7 @@ public struct TranscriptNormalizer: Sendable {
     private func tokenize(_ text: String) -> [String] {
         var cleaned = ""
         let characters = Array(Self.folded(Self.withoutAnnotations(text).lowercased().replacingOccurrences(of: "’", with: "'")))
+        let typedAddress = characters.contains("@")
         for (index, character) in characters.enumerated() {
             let previous = index > 0 ? characters[index - 1] : " "
             let next = index + 1 < characters.count ? characters[index + 1] : " "
@@ -96,8 +98,16 @@ public struct TranscriptNormalizer: Sendable {
             case "'":
                 cleaned.append(previous.isLetter && next.isLetter ? "'" : " ")
             case ".", "/":
-                // Keep decimals and fractions ("10.5", "1/2"); anything else ends a word.
-                cleaned.append(previous.isNumber && next.isNumber ? character : " ")
+                // Keep decimals and fractions ("10.5", "1/2"); in a typed e-mail address a dot is said "dot"; anything
+                // else ends a word.
+                if previous.isNumber && next.isNumber {
+                    cleaned.append(character)
+                } else {
+                    let inAddress = character == "." && typedAddress && (previous.isLetter || previous.isNumber) && next.isLetter
+                    cleaned += inAddress ? " dot " : " "
+                }
+            case "@":
+                cleaned += " at "
             case "½":
                 cleaned.append(" .5 ")
             case "&":
@@ -122,6 +132,23 @@ public struct TranscriptNormalizer: Sendable {
             }
         }
         return tokens
+    }
+
+    /// "B as in boy": the letter, spelled the way callers make one clear.
+    private func spelledLetters(_ tokens: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < tokens.count {
+            result.append(tokens[index])
+            if tokens[index].count == 1, tokens[index].first!.isLetter, index + 3 < tokens.count, tokens[index + 1] == "as",
+                tokens[index + 2] == "in", tokens[index + 3].first == tokens[index].first
+            {
+                index += 4
+            } else {
+                index += 1
+            }
+        }
+        return result
     }
 
     /// Assistant names a caller may open with ("olly, stop", "alexa, order more socks").

@@ -40,7 +40,7 @@ extension Turn {
                     return
                 }
                 draft.recent = orders
-                let named = orders.filter { matches($0, entities) }
+                let named = narrowedByCount(orders.filter { matches($0, entities) }, entities)
                 let when = picksOrderByWhen ? pickByWhen(orders) : []
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
                 let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
@@ -64,7 +64,7 @@ extension Turn {
                 }
             } else {
                 // The caller is choosing between the orders offered.
-                var chosen = draft.candidates.filter { matches($0, entities) }
+                var chosen = narrowedByCount(draft.candidates.filter { matches($0, entities) }, entities)
                 if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
                 if chosen.count != 1 { chosen = pickByWhen(draft.candidates) }
                 if chosen.isEmpty {
@@ -139,13 +139,32 @@ extension Turn {
         return []
     }
 
-    /// Whether an order holds what the caller named (product, brand or kind).
+    /// Whether an order holds what the caller named.
     func matches(_ order: Order, _ entities: Entities) -> Bool {
-        guard !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil else { return false }
-        return order.lines.contains { line in
-            guard let product = products[line.productID] else { return false }
-            if !entities.productIDs.isEmpty { return entities.productIDs.contains(product.id) }
-            return (entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)
+        order.lines.contains { matches(line: $0, entities) }
+    }
+
+    /// Of several orders that hold what the caller named, those with as many as they said ("my two headlamps").
+    func narrowedByCount(_ orders: [Order], _ entities: Entities) -> [Order] {
+        guard orders.count > 1, let count = entities.quantity else { return orders }
+        let counted = orders.filter { $0.lines.contains { matches(line: $0, entities) && $0.quantity == count } }
+        return counted.isEmpty ? orders : counted
+    }
+
+    /// Whether an order line is what the caller named: the product, else the brand and kind ("my Carhartt jacket"),
+    /// and, where said, its values ("the blue one", "the 32 ounce").
+    func matches(line: OrderLine, _ entities: Entities) -> Bool {
+        guard let product = products[line.productID] else { return false }
+        let namesItem = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
+        guard namesItem || !entities.options.isEmpty else { return false }
+        if !entities.productIDs.isEmpty {
+            guard entities.productIDs.contains(product.id) else { return false }
+        } else if !((entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)) {
+            return false
+        }
+        guard let variant = product.variants.first(where: { $0.sku == line.sku }) else { return true }
+        return entities.options.allSatisfy { name, value in
+            variant.options[name].map { product.value(of: name, said: value) == $0 } ?? true
         }
     }
 

@@ -168,7 +168,7 @@ extension Turn {
             // "They're too big", right after talking about an order: that order, not another one.
             lines = lines.filter { $0.0.number == focused }
         }
-        let named = namesItem ? lines.filter { matches(line: $0.1, entities) } : lines
+        let named = namesItem || !entities.options.isEmpty ? lines.filter { matches(line: $0.1, entities) } : lines
         if !draft.candidates.isEmpty, let picked = entities.ordinal?.pick(from: lines) {
             lines = [picked]
         } else if !named.isEmpty {
@@ -226,12 +226,6 @@ extension Turn {
         guard count > 1 || line.quantity > 1 else { return item }
         if let unit = products[line.productID]?.unit { return "\(count) \(unit)\(count == 1 ? "" : "s") of \(item)" }
         return "\(count) of \(item)"
-    }
-
-    private func matches(line: OrderLine, _ entities: Entities) -> Bool {
-        guard let product = products[line.productID] else { return false }
-        if !entities.productIDs.isEmpty { return entities.productIDs.contains(product.id) }
-        return (entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)
     }
 
     private mutating func explainNotReturnable(_ item: (Order, OrderLine)) {
