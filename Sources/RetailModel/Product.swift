@@ -86,7 +86,11 @@ extension Product {
             }
             return Set(saidWords).isSubset(of: Self.words(value))
         }
-        return fits.count == 1 ? fits[0] : nil
+        if fits.count == 1 { return fits[0] }
+        // "UK 8" for a boot sized "8": the same numbers, when only one value has them.
+        guard fits.isEmpty, !saidNumbers.isEmpty else { return nil }
+        let sameNumbers = offered.filter { Self.numbers($0) == saidNumbers }
+        return sameNumbers.count == 1 ? sameNumbers[0] : nil
     }
 
     /// Lower-case words, split at anything but letters, digits and a decimal point between digits.

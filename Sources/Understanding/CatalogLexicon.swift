@@ -363,7 +363,7 @@ public struct CatalogLexicon: Sendable {
     /// The one value that sounds like what was said ("khaki" for "kaki", "cream" for "crème"), if only one does.
     public func soundsLike(_ said: String, among values: [String]) -> String? {
         let sound = Self.soundKey(said)
-        guard sound.count >= 2 else { return nil }
+        guard sound.count >= 2 || said.count >= 4 else { return nil }
         let alike = values.filter { Self.soundKey($0) == sound }
         return alike.count == 1 ? alike[0] : nil
     }

@@ -255,7 +255,7 @@ struct EntityExtractor: Sendable {
             }
             guard domain.count >= 2, let last = domain.last, topLevelDomains.contains(last) else { continue }
             // The name before "at": words, letters and digits, joined by "dot", "underscore" or "dash".
-            let markers: Set<String> = ["is", "email", "mail", "address", "my", "its", "it", "e", "me", "to", "use", "try"]
+            let markers: Set<String> = ["is", "email", "mail", "address", "my", "its", "it", "me", "to", "use", "try"]
             var start = at
             while start > 0, !markers.contains(words[start - 1]) || addressSymbols[words[start - 1]] != nil, at - start < 12 { start -= 1 }
             guard start < at else { continue }
