@@ -201,7 +201,10 @@ public struct CatalogLexicon: Sendable {
             // "Black/white" is said "black and white".
             let both = option.value.contains("/") ? [option.value.replacingOccurrences(of: "/", with: " and ")] : []
             for phrase in Self.unitPhrases(option.value) + (Self.colorSynonyms[option.value] ?? []) + both {
-                add(Self.key(Self.normalizer.normalize(phrase)[...]), .option(name: option.name, value: option.value))
+                let words = Self.normalizer.normalize(phrase)
+                // `12"` reads as a bare "12": a number alone is read as one, not as this value.
+                guard !(words.count == 1 && NumberWords.isNumeric(words[0])) else { continue }
+                add(Self.key(words[...]), .option(name: option.name, value: option.value))
             }
         }
         // Part of a value ("glacier" of "white/glacier", "brown" of "hamilton brown"): the value when only one has that

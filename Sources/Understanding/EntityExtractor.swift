@@ -504,8 +504,9 @@ struct EntityExtractor: Sendable {
             // heard as "7 50".
             let joined = NumberWords.isDigits(word) && NumberWords.isDigits(next) && next.count == 2 ? word + next : nil
             if let number = joined.flatMap({ lexicon.optionsByNumber[$0] == nil ? nil : $0 }) ?? Optional(NumberWords.format(value)),
-                let option = lexicon.optionsByNumber[number], lexicon.sizes.contains(number) == false,
-                expecting == .choice || expecting == ExpectedSlot(option: option.name) || ["a", "an", "in", "the"].contains(previous)
+                let option = lexicon.optionsByNumber[number], lexicon.sizes.contains(number) == false, !Self.quantityNouns.contains(next),
+                expecting == .choice || (expecting != nil && expecting == ExpectedSlot(option: option.name))
+                    || ["a", "an", "in", "the"].contains(previous)
             {
                 entities.options[option.name] = option.value
                 consumed[position] = true
