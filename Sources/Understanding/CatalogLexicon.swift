@@ -57,8 +57,9 @@ public struct CatalogLexicon: Sendable {
         "grey": ["gray"], "navy": ["navy blue"], "tan": ["beige"], "cream": ["off white"], "olive": ["olive green"],
     ]
 
-    /// Keys that are everyday English ("on", "coach", "guess", "slip on"): such a name counts only where the words
-    /// around it support it (`EntityExtractor` decides).
+    /// Keys that name something only where the words around them support it (`EntityExtractor` decides): everyday
+    /// English ("on", "coach", "guess") and one word taken from a longer name, which may be a place or a person
+    /// ("Arizona", "Jackson").
     public private(set) var everydayKeys: Set<String> = []
     private struct ProductGroup: Hashable {
         var brand: String?
@@ -111,6 +112,10 @@ public struct CatalogLexicon: Sendable {
             return plainWords.contains(base) || plainWords.contains(word) || (sharing[base] ?? 0) > manyNames
         }
 
+        // One word of a longer name ("arizona", "jackson", "canada") is also a place or a person: it needs support too,
+        // unless it is a whole name or alias of its own.
+        var oneWordParts = Set<String>()
+        var wholeNames = Set<String>()
         for (product, nameWords) in zip(products, names) {
             let brand = brandWords[product.brand] ?? Self.normalizer.normalize(product.brand)
             brandWords[product.brand] = brand
@@ -131,10 +136,12 @@ public struct CatalogLexicon: Sendable {
                     // A lone word is distinctive only when long enough to be a name: "samba", "501", never "6" or "air".
                     if part.count == 1, part[start].allSatisfy(\.isNumber) ? part[start].count < 3 : part[start].count < 4 { continue }
                     keys.insert(Self.key(part))
-                    if Self.isEveryday(part) { everydayKeys.insert(Self.key(part)) }
+                    if part.count == 1 { oneWordParts.insert(Self.key(part)) }
                 }
             }
             for key in keys where !key.isEmpty { add(key, .products([product.id])) }
+            wholeNames.insert(Self.key(nameWords[...]))
+            for words in aliasWords where !Self.isEveryday(words[...]) { wholeNames.insert(Self.key(words[...])) }
             for words in [nameWords] + aliasWords where Self.isEveryday(words[...]) { everydayKeys.insert(Self.key(words[...])) }
             add(Self.key(brand[...]), .brand(product.brand))
             if Self.isEveryday(brand[...]) { everydayKeys.insert(Self.key(brand[...])) }
@@ -184,6 +191,7 @@ public struct CatalogLexicon: Sendable {
                 }
             }
         }
+        everydayKeys.formUnion(oneWordParts.subtracting(wholeNames))
         var lastWords: [String: [String]] = [:]
         for kind in kinds.sorted() {
             let words = Self.normalizer.normalize(kind)

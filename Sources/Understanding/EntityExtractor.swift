@@ -139,6 +139,8 @@ struct EntityExtractor: Sendable {
     private static let determiners: Set<String> = [
         "the", "a", "an", "any", "some", "those", "these", "that", "this", "your", "more", "new", "pair", "pairs", "of", "my",
     ]
+    /// Words after a name that ask about it as an item: "is the kanken available", "do the sambas come in black".
+    private static let askedOfAnItem: Set<String> = ["available", "still", "cost", "costs", "come", "comes"]
     /// Words after "my <name>" that say it is a thing the caller has or ordered ("my vans haven't come", "my Ons order").
     private static let afterOwned: Set<String> = [
         "order", "orders", "arrived", "have", "has", "are", "is", "were", "was", "came", "come", "yet", "ready", "shipped",
@@ -181,6 +183,7 @@ struct EntityExtractor: Sendable {
             while next < words.count, ["a", "an", "size", "the"].contains(words[next]) { next += 1 }
             if next < words.count,
                 NumberWords.isNumeric(words[next]) || letterSizes[words[next]] != nil || commonColors.contains(words[next])
+                    || ["stock", "store"].contains(words[next])
                     || spans.contains(where: { $0.range.lowerBound == next })
             {
                 return true
@@ -192,7 +195,15 @@ struct EntityExtractor: Sendable {
             askedForAny = askedForAny || ["any", "some"].contains(words[before])
             before -= 1
         }
-        if askedForAny || (before >= 0 && shoppingWords.contains(words[before])) { return true }
+        // "From" names a maker, not a part of a name: "something from Guess", never "back from Arizona".
+        let isBrand = spans.contains { $0.range == range && $0.meanings.contains { if case .brand = $0 { true } else { false } } }
+        if askedForAny || (before >= 0 && shoppingWords.contains(words[before]) && (words[before] != "from" || isBrand)) { return true }
+        // Asked about as an item: "how much are the sambas", "is the kanken still available".
+        if words[max(0, range.lowerBound - 4)..<range.lowerBound].contains("much")
+            || (range.upperBound < words.count && Self.askedOfAnItem.contains(words[range.upperBound]))
+        {
+            return true
+        }
         if range.lowerBound > 0, words[range.lowerBound - 1] == "my" {
             return range.upperBound == words.count || afterOwned.contains(words[range.upperBound])
         }
