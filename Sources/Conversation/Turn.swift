@@ -331,7 +331,9 @@ struct Turn {
             ? [Utterance.Alternative(text: utterance.text, confidence: 1)] : utterance.alternatives
         var best: (score: Double, interpretation: Interpretation)?
         for candidate in candidates {
-            let reading = understanding.interpret(candidate.text, expecting: state.expecting, carriedDigits: state.digitRun.digits)
+            let reading = understanding.interpret(
+                candidate.text, expecting: state.expecting, carriedDigits: state.digitRun.digits,
+                orderNumberDigits: pos.capabilities.orderNumberDigits)
             var score = 0.5 * candidate.confidence + 0.5 * reading.confidence
             if let expecting = state.expecting, fills(expecting, reading.entities) { score += 0.2 }
             if !reading.entities.productIDs.isEmpty { score += 0.1 }

@@ -59,11 +59,17 @@ public struct POSCapabilities: Sendable, Hashable, Codable {
     public var takesReturns: Bool
     /// Can refund a return as store credit; without it (Square, Clover) refunds go back to the original payment.
     public var refundsToStoreCredit: Bool
+    /// How many digits this store's order numbers have, when known: a number of that length said as an order's is one,
+    /// even as long as a card's (a 15-digit order number is not a card).
+    public var orderNumberDigits: ClosedRange<Int>?
 
-    public init(takesCardPayments: Bool = true, takesReturns: Bool = true, refundsToStoreCredit: Bool = true) {
+    public init(
+        takesCardPayments: Bool = true, takesReturns: Bool = true, refundsToStoreCredit: Bool = true, orderNumberDigits: ClosedRange<Int>? = nil
+    ) {
         self.takesCardPayments = takesCardPayments
         self.takesReturns = takesReturns
         self.refundsToStoreCredit = refundsToStoreCredit
+        self.orderNumberDigits = orderNumberDigits
     }
 
     /// Everything: the embedded simulator's default.

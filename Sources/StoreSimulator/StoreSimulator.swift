@@ -174,8 +174,11 @@ public actor StoreSimulator: PointOfSale, CardTokenizer {
         let currency = fixture.store.currency ?? "USD"
         self.currency = currency
         returnWindowDays = fixture.store.returnWindowDays ?? 30
+        // Order numbers are as long as those the store has given and the next one it will give.
+        let lengths = ((fixture.orders ?? []).map(\.number) + [String(fixture.store.nextOrderNumber ?? 1001)]).map(\.count)
         capabilities = POSCapabilities(
-            takesCardPayments: fixture.store.cardPayments ?? true, refundsToStoreCredit: fixture.store.storeCredit ?? true)
+            takesCardPayments: fixture.store.cardPayments ?? true, refundsToStoreCredit: fixture.store.storeCredit ?? true,
+            orderNumberDigits: lengths.min()!...lengths.max()!)
         if let name = fixture.store.timeZone {
             guard let zone = TimeZone(identifier: name) else {
                 throw StoreFixtureError(source: "store fixture", message: "store.time_zone '\(name)' is not a time zone such as America/New_York")

@@ -41,7 +41,11 @@ public struct CardRedaction: Sendable, Hashable {
     /// - Parameter carried: digits in the run the previous turn ended on (its `trailingDigits`).
     /// - Parameter card: the card number understood in this utterance, if any.
     /// - Parameter readingCard: the conversation asked for a card number, or one is in the utterance: no digit is kept.
-    public static func redact(_ words: [String], carried: Int = 0, card: String? = nil, readingCard: Bool = false) -> CardRedaction {
+    /// - Parameter orderNumberDigits: how long the store's order numbers are; a number of that length said as an order's
+    ///   is the order's, even as long as a card's.
+    public static func redact(
+        _ words: [String], carried: Int = 0, card: String? = nil, readingCard: Bool = false, orderNumberDigits: ClosedRange<Int>? = nil
+    ) -> CardRedaction {
         let runs = Self.runs(in: words)
         var masked = Array(repeating: false, count: words.count)
         var maskedRuns: [String] = []
@@ -53,7 +57,7 @@ public struct CardRedaction: Sendable, Hashable {
             let opensTurn = number == 0 && !words[..<run.range.lowerBound].contains { !Self.joiners.contains($0) }
             // An order's number is whole in itself: it neither continues the last turn's run nor is continued. Long, it is
             // masked in what is kept like any other run (it may be a card misheard), but its value stays for the lookup.
-            let namesAnOrder = Self.namesAnOrder(words, run: run.range, digits: digits)
+            let namesAnOrder = Self.namesAnOrder(words, run: run.range, digits: digits, orderNumberDigits: orderNumberDigits)
             let total = namesAnOrder ? 0 : digits.count + (opensTurn ? carried : 0)
             if readingCard || card != nil || total > longestKept || digits.count > longestKept {
                 for position in run.range { masked[position] = true }
@@ -88,12 +92,16 @@ public struct CardRedaction: Sendable, Hashable {
         return CardRedaction(text: kept.joined(separator: " "), trailingDigits: trailing, continuesEarlierRun: continues, maskedRuns: maskedRuns)
     }
 
-    /// "Order number 450789469": a number said as an order's, in one group and shorter than any card, is the order's.
-    /// Grouped ("601 140 388 542 143") or of a card's length, it is read as a card misheard, whatever came before it.
-    static func namesAnOrder(_ words: [String], run: Range<Int>, digits: String) -> Bool {
-        guard digits.count < 13, run.count == 1 else { return false }
+    /// Words after which a number is said as an order's.
+    static let orderWords: Set<String> = ["order", "confirmation", "purchase", "#"]
+
+    /// "Order number 450789469": a number said as an order's, in one group, and shorter than any card or as long as the
+    /// store's order numbers, is the order's. Grouped ("601 140 388 542 143") or of a card's length in a store whose
+    /// order numbers are shorter, it is read as a card misheard, whatever came before it.
+    static func namesAnOrder(_ words: [String], run: Range<Int>, digits: String, orderNumberDigits: ClosedRange<Int>? = nil) -> Bool {
+        guard digits.count < 13 || orderNumberDigits?.contains(digits.count) == true, run.count == 1 else { return false }
         let before = words[..<run.lowerBound].suffix(2)
-        if let last = before.last, ["order", "confirmation", "purchase", "#"].contains(last) { return true }
+        if let last = before.last, orderWords.contains(last) { return true }
         return before.last == "number" && before.count == 2 && ["order", "confirmation"].contains(before.first!)
     }
 

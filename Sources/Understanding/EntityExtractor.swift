@@ -344,7 +344,9 @@ struct EntityExtractor: Sendable {
         var consumed: [Bool] = []
     }
 
-    func extract(_ words: [String], expecting: ExpectedSlot?) -> Result {
+    /// - Parameter orderNumberDigits: how long the store's order numbers are: one of that length said as an order's is
+    ///   an order number, even as long as a card's.
+    func extract(_ words: [String], expecting: ExpectedSlot?, orderNumberDigits: ClosedRange<Int>? = nil) -> Result {
         var entities = Entities()
         var masked: [String] = []
         var consumed = Array(repeating: false, count: words.count)
@@ -467,7 +469,11 @@ struct EntityExtractor: Sendable {
             let next = position + 1 < words.count ? words[position + 1] : ""
             // A long number is a card only when it checks out as one (or a card was asked for); otherwise it
             // is most likely an order number from a platform with long ids.
-            if NumberWords.isDigits(word), (13...19).contains(word.count), word.passesLuhnCheck || expecting == .cardNumber {
+            let saidAsOrder =
+                expecting == .orderNumber || CardRedaction.orderWords.contains(previous)
+                || (previous == "number" && position >= 2 && CardRedaction.orderWords.contains(words[position - 2]))
+            let anOrdersLength = saidAsOrder && expecting != .cardNumber && orderNumberDigits?.contains(word.count) == true
+            if NumberWords.isDigits(word), (13...19).contains(word.count), word.passesLuhnCheck || expecting == .cardNumber, !anOrdersLength {
                 entities.cardNumber = word
                 consumed[position] = true
                 placeholderAt[position] = "<card>"

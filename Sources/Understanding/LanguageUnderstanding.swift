@@ -155,15 +155,19 @@ public struct LanguageUnderstanding: Sendable {
     ///
     /// - Parameter expecting: the slot the conversation just asked for; it decides whether "ten" is a size.
     /// - Parameter carriedDigits: digits in the run the caller's last turn ended on (`Interpretation.trailingDigits`).
-    public func interpret(_ text: String, expecting: ExpectedSlot? = nil, carriedDigits: Int = 0) -> Interpretation {
-        var interpretation = classify(text, expecting: expecting)
+    /// - Parameter orderNumberDigits: how long the store's order numbers are, when known (`POSCapabilities`).
+    public func interpret(
+        _ text: String, expecting: ExpectedSlot? = nil, carriedDigits: Int = 0, orderNumberDigits: ClosedRange<Int>? = nil
+    ) -> Interpretation {
+        var interpretation = classify(text, expecting: expecting, orderNumberDigits: orderNumberDigits)
         let words = normalizer.normalize(text)
         interpretation.acts = acts.read(
             text, expecting: expecting, intent: interpretation.intent, confidence: interpretation.confidence,
             whole: (words, interpretation.entities))
         // The one redaction pass: nothing below understanding sees a card-like digit run, in the text or in a value.
         let redaction = CardRedaction.redact(
-            words, carried: carriedDigits, card: interpretation.entities.cardNumber, readingCard: expecting == .cardNumber)
+            words, carried: carriedDigits, card: interpretation.entities.cardNumber, readingCard: expecting == .cardNumber,
+            orderNumberDigits: orderNumberDigits)
         interpretation.redactedText = redaction.text
         interpretation.trailingDigits = redaction.trailingDigits
         interpretation.continuesEarlierRun = redaction.continuesEarlierRun
@@ -171,9 +175,9 @@ public struct LanguageUnderstanding: Sendable {
         return interpretation
     }
 
-    private func classify(_ text: String, expecting: ExpectedSlot?) -> Interpretation {
+    private func classify(_ text: String, expecting: ExpectedSlot?, orderNumberDigits: ClosedRange<Int>?) -> Interpretation {
         let words = normalizer.normalize(text)
-        let extracted = extractor.extract(words, expecting: expecting)
+        let extracted = extractor.extract(words, expecting: expecting, orderNumberDigits: orderNumberDigits)
         var entities = extracted.entities
         entities.unmatchedModel = unmatchedModel(words, extracted)
         entities.items = items(words, extracted)
