@@ -550,7 +550,8 @@ struct EntityExtractor: Sendable {
                 entities.orderNumber = word
             } else if Self.sizeWords.contains(previous) || expecting == .size && sizeLike {
                 entities.options["size"] = unitSize ?? NumberWords.format(value)
-            } else if isWhole, value >= 1, value <= 20, countsItems || expecting == .quantity || previous == "quantity" {
+            } else if isWhole, value >= 1, value <= 20 && (expecting == .quantity || previous == "quantity") || value <= 9999 && countsItems {
+                // "50 pairs", "a hundred of the mugs": counted items, however many; the conversation checks the stock.
                 entities.quantity = Int(value)
             } else if sizeLike && (previous == "a" || previous == "in" || previous == "an") {
                 entities.options["size"] = unitSize ?? NumberWords.format(value)

@@ -5,7 +5,8 @@ import Testing
 import Understanding
 
 /// Understanding on stores nobody here wrote for: each folder in `Tests/Catalogs/` holds a store fixture, an entity
-/// set written blind for it (with its speech-recognizer copies) and conversations written blind on it.
+/// set written blind for it (with its speech-recognizer copies) and, for three of them, conversations written blind on
+/// it.
 ///
 /// The floors sit a little under the figures measured once the sets were tuned on (see README, "Measured on other
 /// catalogs"): a change that makes understanding of an unseen catalog worse fails here.
@@ -19,13 +20,34 @@ struct CatalogUnderstandingTests {
     }
 
     static let floors: [Floor] = [
-        Floor(store: "commonword-outfitters", set: "entities.jsonl", f1: ["brand": 0.9, "product": 0.93, "size": 0.95, "color": 0.95]),
-        Floor(store: "commonword-outfitters", set: "entities-asr.jsonl", f1: ["brand": 0.65, "product": 0.68, "size": 0.8, "color": 0.83]),
-        Floor(store: "gruenwald-mode", set: "entities.jsonl", f1: ["brand": 0.88, "product": 0.86, "size": 0.82, "color": 0.85, "location": 0.93]),
-        Floor(store: "gruenwald-mode", set: "entities-asr.jsonl", f1: ["brand": 0.42, "product": 0.6, "size": 0.62, "color": 0.6]),
-        Floor(store: "switchback-supply", set: "entities.jsonl", f1: ["brand": 0.83, "product": 0.9, "size": 0.92, "capacity": 0.88, "color": 0.9]),
+        Floor(store: "commonword-outfitters", set: "entities.jsonl", f1: ["brand": 0.9, "product": 0.93, "size": 0.96, "color": 0.97]),
+        Floor(store: "commonword-outfitters", set: "entities-asr.jsonl", f1: ["brand": 0.64, "product": 0.68, "size": 0.82, "color": 0.85]),
+        Floor(
+            store: "gruenwald-mode", set: "entities.jsonl",
+            f1: ["brand": 0.92, "product": 0.89, "size": 0.93, "color": 0.88, "location": 0.95, "quantity": 0.68]),
+        Floor(store: "gruenwald-mode", set: "entities-asr.jsonl", f1: ["brand": 0.45, "product": 0.58, "size": 0.7, "color": 0.62]),
+        Floor(
+            store: "switchback-supply", set: "entities.jsonl",
+            f1: ["brand": 0.83, "product": 0.92, "size": 0.9, "capacity": 0.89, "color": 0.89, "quantity": 0.77]),
         Floor(store: "switchback-supply", set: "entities-asr.jsonl", f1: ["brand": 0.6, "product": 0.72, "size": 0.8, "color": 0.7]),
+        Floor(
+            store: "hollins-vale", set: "entities.jsonl",
+            f1: ["brand": 0.69, "product": 0.93, "size": 0.93, "color": 0.89, "location": 0.95, "quantity": 0.72]),
+        Floor(store: "hollins-vale", set: "entities-asr.jsonl", f1: ["product": 0.74, "size": 0.72, "color": 0.73]),
     ]
+
+    /// Intent accuracy on the fourth store's set of requests, look-alike requests from other trades and small talk.
+    @Test func intentsOnAnUnseenStoreStayAboveTheirFloor() async throws {
+        let folder = Self.folder("hollins-vale")
+        let store = try StoreSimulator(fixture: try StoreFixture.load(contentsOf: folder.appendingPathComponent("store.yaml")), clock: Fixtures.clock)
+        let understanding = LanguageUnderstanding(
+            intents: try Fixtures.intents(), catalog: try await store.catalog(), locations: try await store.locations())
+        let items = try LabelledUtterance.load(
+            jsonLines: try String(contentsOf: folder.appendingPathComponent("intents.jsonl"), encoding: .utf8), source: "intents.jsonl")
+        #expect(items.count >= 120)
+        let evaluation = NLUEvaluation(items, understanding: understanding)
+        #expect(evaluation.accuracy >= 0.78, "hollins-vale intents: \(evaluation.accuracy)")
+    }
 
     private static func folder(_ store: String) -> URL {
         Fixtures.root.appendingPathComponent("Tests/Catalogs").appendingPathComponent(store)
@@ -48,7 +70,7 @@ struct CatalogUnderstandingTests {
     }
 
     /// Conversations written blind on each store: how many pass, never fewer than after the sets were tuned on.
-    @Test(arguments: [("commonword-outfitters", 34), ("gruenwald-mode", 20), ("switchback-supply", 18)])
+    @Test(arguments: [("commonword-outfitters", 35), ("gruenwald-mode", 26), ("switchback-supply", 25)])
     func conversationsOnAnUnseenCatalogPass(store: String, least: Int) async throws {
         let runner = DialogueRunner(intents: try Fixtures.intents())
         let folder = Self.folder(store).appendingPathComponent("dialogues")
