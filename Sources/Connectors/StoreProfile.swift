@@ -91,10 +91,13 @@ public struct StoreProfile: Sendable, Hashable, Codable {
     public var cardPayments: Bool?
     /// False when the store does not refund returns as store credit; nil: whatever the platform can do.
     public var storeCredit: Bool?
+    /// How many digits the store's order numbers have, fewest and most (`[15, 15]`), when they may be as long as a card
+    /// number: a number that long said as an order's is then looked up, not refused as a card misheard.
+    public var orderNumberDigits: ClosedRange<Int>?
 
     private enum CodingKeys: String, CodingKey {
         case storeName = "store_name", returnWindowDays = "return_window_days", locations, products, homeStores = "home_stores"
-        case cardPayments = "card_payments", storeCredit = "store_credit"
+        case cardPayments = "card_payments", storeCredit = "store_credit", orderNumberDigits = "order_number_digits"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,6 +109,13 @@ public struct StoreProfile: Sendable, Hashable, Codable {
         homeStores = try container.decodeIfPresent([String: String].self, forKey: .homeStores) ?? [:]
         cardPayments = try container.decodeIfPresent(Bool.self, forKey: .cardPayments)
         storeCredit = try container.decodeIfPresent(Bool.self, forKey: .storeCredit)
+        if let digits = try container.decodeIfPresent([Int].self, forKey: .orderNumberDigits) {
+            guard digits.count == 2, digits[0] >= 1, digits[0] <= digits[1] else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .orderNumberDigits, in: container, debugDescription: "expected [fewest, most], e.g. [13, 15]")
+            }
+            orderNumberDigits = digits[0]...digits[1]
+        }
     }
 
     public init(
@@ -123,6 +133,7 @@ public struct StoreProfile: Sendable, Hashable, Codable {
         var capabilities = platform
         if cardPayments == false { capabilities.takesCardPayments = false }
         if storeCredit == false { capabilities.refundsToStoreCredit = false }
+        if let orderNumberDigits { capabilities.orderNumberDigits = orderNumberDigits }
         return capabilities
     }
 
@@ -130,6 +141,7 @@ public struct StoreProfile: Sendable, Hashable, Codable {
     public init(locations: [Location], products: [Product], customers: [Customer], capabilities: POSCapabilities? = nil) {
         cardPayments = capabilities?.takesCardPayments
         storeCredit = capabilities?.refundsToStoreCredit
+        orderNumberDigits = capabilities?.orderNumberDigits
         self.locations = Dictionary(locations.map { ($0.id, LocationPolicy($0)) }, uniquingKeysWith: { $1 })
         self.products = Dictionary(
             products.map { ($0.id, ProductWords(aliases: $0.aliases, category: $0.category, kind: $0.kind, unit: $0.unit, brand: $0.brand)) },

@@ -407,9 +407,11 @@ struct Turn {
                 intent = .deny
             }
         }
-        // "Send one over to Riverside": a yes read from the acts when the classifier had nothing better.
+        // "Send one over to Riverside": a yes read from the acts when the classifier had nothing better. A card named
+        // ("put it on my card") is a yes only to an offer to order, where no money moves yet; at the charge or the
+        // placing, the conversation checks the card against the one on the table.
         if let pending, pending != .anythingElse, [.outOfScope, .inform].contains(intent), interpretation.confidence < Self.decisive,
-            !interpretation.entities.mentionsCard, interpretation.acts.contains(where: { $0.kind == .affirm }),
+            !interpretation.entities.mentionsCard || pending == .offerOrder, interpretation.acts.contains(where: { $0.kind == .affirm }),
             !interpretation.acts.contains(where: { [.deny, .cancel, .question, .hedge, .condition, .correction].contains($0.kind) })
         {
             intent = .affirm

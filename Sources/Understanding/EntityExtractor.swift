@@ -642,12 +642,13 @@ struct EntityExtractor: Sendable {
             }
             break
         }
-        if [
-            "original payment", "my card", "the card", "original card", "same card", "back to my card", "back on my card", "back to my account",
-            "back to the card", "money back", "original method",
-            "card i used", "credit card", "debit card", "my visa", "my mastercard", "my amex",
-        ]
-        .contains(where: has) {
+        // "Put it on my card" pays for an order; a card is where a refund goes only when a refund is spoken of.
+        let aboutRefund = ["refund", "refunded", "back", "return", "returned", "returning", "credited"].contains(where: has)
+        if ["original payment", "original card", "same card", "money back", "original method", "card i used", "back to my account"]
+            .contains(where: has)
+            || aboutRefund
+                && ["my card", "the card", "credit card", "debit card", "my visa", "my mastercard", "my amex"].contains(where: has)
+        {
             entities.refundMethod = .originalPayment
         } else if ["store credit", "credit", "gift card", "voucher"].contains(where: has) {
             entities.refundMethod = .storeCredit
