@@ -44,6 +44,9 @@ enum Speech {
     }
 
     /// Whole days from one date to another, in the calendar's time zone.
+    /// "about 1 day", "about 2 days": how long a transfer takes, said as a caller would.
+    static func aboutDays(_ days: Int) -> String { "about \(days) day\(days == 1 ? "" : "s")" }
+
     static func daysBetween(_ start: Date, _ end: Date, calendar: Calendar) -> Int {
         calendar.dateComponents([.day], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).day ?? 0
     }

@@ -123,7 +123,7 @@ extension Turn {
             // The caller's store (named, or their home store) is out: the nearest that has it, and shipping.
             let it = Speech.pronoun(product, quantity: 1)
             let canSend = asked.acceptsTransfers && inStock.contains(where: \.acceptsTransfers)
-            let transfer = canSend ? ", or have \(it) sent to \(Speech.store(asked)) for pickup in about \(asked.transferDays) days" : ""
+            let transfer = canSend ? ", or have \(it) sent to \(Speech.store(asked)) for pickup in \(Speech.aboutDays(asked.transferDays))" : ""
             if !listed.contains(where: \.acceptsPickup) {
                 // Only a warehouse has it: shipping is the way to get it, not a store to visit.
                 say(

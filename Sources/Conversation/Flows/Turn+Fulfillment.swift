@@ -135,7 +135,7 @@ extension Turn {
             }
             var delivery = draft.fulfillment == .pickup ? "for pickup at \(Speech.store(store))" : "shipped to your address on file"
             if let source {
-                delivery += " in about \(store.transferDays) days, sent over from \(Speech.store(source))"
+                delivery += " in \(Speech.aboutDays(store.transferDays)), sent over from \(Speech.store(source))"
             }
             confirm(
                 "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
@@ -167,7 +167,7 @@ extension Turn {
         }
         let it = lines.count == 1 ? Speech.pronoun(product, quantity: lines[0].quantity) : "everything"
         confirm(
-            "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in about \(wanted.transferDays) days. Would you like that?",
+            "No problem. I can have \(it) sent from \(Speech.store(from)) to \(Speech.store(wanted)) for pickup in \(Speech.aboutDays(wanted.transferDays)). Would you like that?",
             .sendFrom(locationID: from.id))
     }
 

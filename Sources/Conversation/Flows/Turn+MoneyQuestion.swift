@@ -123,7 +123,7 @@ extension Turn {
             if draft.fulfillment == .shipping {
                 say("It ships once the order is placed, and you'll get a tracking number when it leaves.")
             } else if draft.sourceLocationID != nil {
-                say("It will be ready for pickup at \(store) in about \(priced.location.transferDays) days, once it arrives.")
+                say("It will be ready for pickup at \(store) in \(Speech.aboutDays(priced.location.transferDays)), once it arrives.")
             } else {
                 let hours = priced.location.pickupReadyHours
                 let when = hours <= 0 ? "right away" : hours == 1 ? "about an hour" : "about \(hours) hours"

@@ -558,7 +558,7 @@ extension Turn {
     /// When a pickup order will be ready: "in 2 hours", "right away", "in about 2 days, once it arrives" (a transfer).
     static func pickupWhen(_ order: Order, at location: Location) -> String {
         let hours = location.pickupReadyHours
-        if order.sourceLocationID != nil { return "in about \(location.transferDays) days, once it arrives" }
+        if order.sourceLocationID != nil { return "in \(Speech.aboutDays(location.transferDays)), once it arrives" }
         return hours <= 0 ? "right away" : hours == 1 ? "in 1 hour" : "in \(hours) hours"
     }
 
