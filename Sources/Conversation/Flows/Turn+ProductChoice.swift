@@ -107,10 +107,10 @@ extension Turn {
         case "shoes": return product.category == .footwear
         case "clothes": return product.category == .apparel
         case "accessories": return product.category == .accessories
-        // "Bags" are also "shoulder bags", "bottles" "water bottles".
+        // "Bags" are also "shoulder bags" and "handbags", "bottles" "water bottles".
         default:
-            return product.kind.lowercased().hasPrefix(String(wanted.dropLast()))
-                || product.kind.lowercased().split(separator: " ").last == wanted.split(separator: " ").last
+            let kind = product.kind.lowercased()
+            return kind.hasPrefix(String(wanted.dropLast())) || kind.split(separator: " ").last.map { $0.hasSuffix(wanted) } == true
         }
     }
 
