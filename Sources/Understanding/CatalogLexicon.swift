@@ -71,6 +71,8 @@ public struct CatalogLexicon: Sendable {
     /// The first products of each group, for narrowing by the values said.
     private var groups: [ProductGroup: [String]] = [:]
 
+    /// Names and brands of one word ("YETI", "Samba"), which everyday words run together may spell.
+    private var oneWordNames: Set<String> = []
     /// Keys that are the last word of a kind ("bottle" of "water bottles"); they need support like everyday names.
     private var kindParts: Set<String> = []
 
@@ -145,6 +147,7 @@ public struct CatalogLexicon: Sendable {
             for words in [nameWords] + aliasWords where Self.isEveryday(words[...]) { everydayKeys.insert(Self.key(words[...])) }
             add(Self.key(brand[...]), .brand(product.brand))
             if Self.isEveryday(brand[...]) { everydayKeys.insert(Self.key(brand[...])) }
+            for words in [brand, nameWords] + aliasWords where words.count == 1 { oneWordNames.insert(Self.key(words[...])) }
             // "The Ons", "my Keens": a one-word brand said as the brand's shoes.
             if brand.count == 1, brand[0].count >= 2, !brand[0].hasSuffix("s") { add(brand[0] + "s", .brand(product.brand)) }
             // "Carhartt" for "Carhartt WIP", "North Face" for "The North Face": a brand without its extra words.
@@ -351,6 +354,8 @@ public struct CatalogLexicon: Sendable {
     public func isEverydayName(_ words: ArraySlice<String>) -> Bool {
         let key = Self.key(words)
         if kindParts.contains(key) { return true }
+        // "Yet I" run together is "YETI": a one-word name heard as everyday words needs support too.
+        if words.count > 1, oneWordNames.contains(key), words.allSatisfy({ Self.everydayWords.contains($0) }) { return true }
         return everydayKeys.contains(key)
             && (meanings[key] ?? []).contains {
                 if case .products = $0 { true } else if case .brand = $0 { true } else { false }

@@ -557,9 +557,9 @@ struct EntityExtractor: Sendable {
                 entities.quantity = Int(value)
             } else if sizeLike && (previous == "a" || previous == "in" || previous == "an") {
                 entities.options["size"] = unitSize ?? NumberWords.format(value)
-            } else if sizeLike && lexicon.sizes.contains(NumberWords.format(value)) {
+            } else if sizeLike && (lexicon.sizes.contains(NumberWords.format(value)) || (unitSize != nil && !isWhole)) {
                 // "the air max 10", "make it 11": a size or a count; the conversation knows the product.
-                entities.bareNumber = NumberWords.format(value)
+                entities.bareNumber = unitSize ?? NumberWords.format(value)
                 bareNumberAt = position
             } else if isWhole, value >= 1, value <= 10, !productSpanStarts.isEmpty {
                 entities.quantity = Int(value)
@@ -658,6 +658,13 @@ struct EntityExtractor: Sendable {
         for (phrase, reason) in Self.reasons where has(phrase.joined(separator: " ")) {
             entities.returnReason = reason
             break
+        }
+        // "It's way too heavy for me": any "too" and what it is too much of, in the caller's words.
+        if entities.returnReason == nil, let too = words.firstIndex(of: "too"), too + 1 < words.count, too > 0,
+            ["is", "are", "was", "were", "way", "much", "bit", "little", "far", "just", "so", "really", "a"].contains(words[too - 1]),
+            words[too + 1].count >= 3, words[too + 1].allSatisfy(\.isLetter)
+        {
+            entities.returnReason = "too \(words[too + 1])"
         }
         for (position, word) in words.enumerated() where !consumed[position] {
             if let ordinal = Self.ordinals[word], position + 1 < words.count || position > 0 {

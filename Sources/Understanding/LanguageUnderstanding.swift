@@ -132,7 +132,10 @@ public struct LanguageUnderstanding: Sendable {
     {
         func boost(_ intent: Intent) -> Double {
             var boost = 0.0
-            if let count = cues.counts[intent], count > 0 { boost += 0.15 + 0.04 * Double(min(count, 3) - 1) }
+            // A greeting opens a call: "good morning" is one, "I put it in this morning" is not.
+            if let count = cues.counts[intent], count > 0, intent != .greet || cues.opening == .greet {
+                boost += 0.15 + 0.04 * Double(min(count, 3) - 1)
+            }
             if cues.opening == intent { boost += 0.05 }
             // "Rent", "gift card", "password": things the store line never does outweigh shop words around them.
             if intent == .outOfScope, cues.counts[.outOfScope] != nil { boost += 0.1 }

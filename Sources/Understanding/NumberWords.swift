@@ -20,9 +20,12 @@ enum NumberWords {
     static func isDigits(_ token: String) -> Bool { !token.isEmpty && token.allSatisfy(\.isNumber) }
 
     /// Formats a size or amount: 10.0 → "10", 10.5 → "10.5".
+    /// Thirds are kept to two places ("42 2/3" → "42.67"), so a size is never a long run of digits.
     static func format(_ value: Double) -> String {
         guard abs(value) < 1e12 else { return String(value) }
-        return value == value.rounded() ? String(Int(value)) : String(value)
+        if value == value.rounded() { return String(Int(value)) }
+        let hundredths = (value * 100).rounded() / 100
+        return hundredths == value ? String(value) : String(hundredths)
     }
 
     /// One spoken number read from `tokens` at `start`: its value, how many tokens it used, and

@@ -78,9 +78,10 @@ extension Turn {
             if let number = entities.bareNumber {
                 // A bare number: a size while sizes are being chosen or when it is one, otherwise how many.
                 let sizes = product.values(of: "size")
-                let value = Double(number) ?? 0
-                if asked == .quantity || !sizes.contains(number) || (value < 5 && draft.options["size"] != nil) {
-                    if value == value.rounded(), value >= 1 { draft.quantity = Int(value) }
+                // A size written with words ("43 1/3") is no count.
+                let value = Double(number)
+                if asked == .quantity && value != nil || !sizes.contains(number) || (value.map { $0 < 5 } == true && draft.options["size"] != nil) {
+                    if let value, value == value.rounded(), value >= 1 { draft.quantity = Int(value) }
                 } else {
                     said["size"] = number
                 }
