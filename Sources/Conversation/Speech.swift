@@ -96,9 +96,9 @@ enum Speech {
     static func variantClause(_ product: Product, options: [String: String]) -> String {
         var plain: [String] = []
         for name in orderedOptions(product) where !["size", "width", "fit"].contains(name) {
-            if let value = options[name] { plain.append(value) }
+            if let value = options[name] { plain.append(sayable(value)) }
         }
-        var size = options["size"].map { "size \($0)" }
+        var size = options["size"].map { "size \(sayable($0))" }
         if let width = options["width"] {
             let spoken = width == "wide" || width == "narrow" ? width : "\(width) width"
             if size != nil { size! += " \(spoken)" } else { plain.append(spoken) }
@@ -127,8 +127,15 @@ enum Speech {
     }
 
     /// "sizes 8 to 12", "sizes S, M or L", "black, white or red", "5 colors, including black, white and navy".
+    /// A value as it is said: `10"` is "10 inch", `6'` "6 ft".
+    static func sayable(_ value: String) -> String {
+        if value.hasSuffix("\""), value.dropLast().allSatisfy({ $0.isNumber || $0 == "." }) { return "\(value.dropLast()) inch" }
+        if value.hasSuffix("'"), value.dropLast().allSatisfy({ $0.isNumber || $0 == "." }) { return "\(value.dropLast()) ft" }
+        return value
+    }
+
     static func choices(_ values: [String], option: String, conjunction: String = "or") -> String {
-        let sorted = sorted(values, option: option)
+        let sorted = sorted(values, option: option).map(sayable)
         if option == "size", sorted.count > 3, let low = sorted.first, let high = sorted.last, Double(low) != nil {
             return "sizes \(low) to \(high)"
         }

@@ -60,7 +60,7 @@ extension Turn {
             open[asked] = nil
             let values = product.values(of: asked, among: product.variants(matching: open))
             if values.count > 1 {
-                let sizeClause = open["size"].map { " in size \($0)" } ?? ""
+                let sizeClause = open["size"].map { " in size \(Speech.sayable($0))" } ?? ""
                 ask(
                     "We have \(product.theName)\(sizeClause) in \(Speech.choices(values, option: asked, conjunction: "and")). Which \(asked) would you like?",
                     expecting: ExpectedSlot(option: asked) ?? .choice, hints: values)
@@ -210,7 +210,7 @@ extension Turn {
                 "\(store.map { Speech.store($0).capitalizedFirst } ?? "We") \(store == nil ? "don't have" : "doesn't have") \(product.theName) in any size right now."
             )
         } else {
-            let counts = here.map { "\(count($0, at: store?.id)) in size \($0)" }
+            let counts = here.map { "\(count($0, at: store?.id)) in size \(Speech.sayable($0))" }
             sentences.append("\(store.map { "At \(Speech.store($0)) we" } ?? "We") have \(product.theName): \(Speech.list(counts)).")
         }
         if !elsewhere.isEmpty, store != nil {
