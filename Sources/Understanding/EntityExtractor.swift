@@ -344,6 +344,8 @@ struct EntityExtractor: Sendable {
         /// Where each thing named begins: a product, a kind ("a hoodie"), or a brand not followed by either.
         var itemStarts: [Int] = []
         var consumed: [Bool] = []
+        /// Where a kind of item was named ("jacket"), if one was.
+        var kindRange: Range<Int>?
     }
 
     /// - Parameter orderNumberDigits: how long the store's order numbers are: one of that length said as an order's is
@@ -390,6 +392,11 @@ struct EntityExtractor: Sendable {
             }
             return rest.isEmpty ? nil : (span.range, rest)
         }
+        // "Too big", "too long": how something fits, never a value chosen ("Really Big", "Long").
+        spans.removeAll { span in
+            span.range.lowerBound > 0 && words[span.range.lowerBound - 1] == "too"
+                && span.meanings.allSatisfy { if case .option = $0 { true } else { false } }
+        }
         // A sound-alike made of everyday words ("I will wait" for "Willow Tote") must stand as a name too.
         let heard = soundAlikeSpans(words, besides: spans + everyday).filter { span in
             !CatalogLexicon.isEveryday(words[span.range]) && span.range.allSatisfy { !CatalogLexicon.everydayWords.contains(words[$0]) }
@@ -401,6 +408,7 @@ struct EntityExtractor: Sendable {
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         var productSpanStarts = Set<Int>()
         var kindStart: Int?
+        var kindRange: Range<Int>?
         for span in spans {
             for meaning in span.meanings {
                 switch meaning {
@@ -416,6 +424,7 @@ struct EntityExtractor: Sendable {
                 case .kind(let kind):
                     entities.kind = kind
                     kindStart = span.range.lowerBound
+                    kindRange = span.range
                     entities.kindWords = words[span.range].joined(separator: " ")
                     productSpanStarts.insert(span.range.lowerBound)
                 case .option(let name, let value):
@@ -440,11 +449,6 @@ struct EntityExtractor: Sendable {
             placeholderAt[span.range.lowerBound] = placeholder
         }
 
-        // "Too big", "too long": how something fits, never a value chosen ("Really Big", "Long").
-        spans.removeAll { span in
-            span.range.lowerBound > 0 && words[span.range.lowerBound - 1] == "too"
-                && span.meanings.allSatisfy { if case .option = $0 { true } else { false } }
-        }
         // A color the catalog does not sell ("chestnut") is still a color: the conversation says we don't have it.
         if entities.options["color"] == nil,
             let position = words.indices.first(where: { !consumed[$0] && Self.commonColors.contains(words[$0]) })
@@ -762,6 +766,7 @@ struct EntityExtractor: Sendable {
             default: continue
             }
         }
-        return Result(entities: entities, masked: masked, nameSpans: nameSpans, itemStarts: itemStarts, consumed: consumed)
+        return Result(
+            entities: entities, masked: masked, nameSpans: nameSpans, itemStarts: itemStarts, consumed: consumed, kindRange: kindRange)
     }
 }

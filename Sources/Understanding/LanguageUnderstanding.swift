@@ -76,6 +76,18 @@ public struct LanguageUnderstanding: Sendable {
                 return words[start..<end].joined(separator: " ")
             }
         }
+        // A maker or model we don't know before a kind we sell ("the moncler maya down jacket"): a model we may not
+        // carry, not any of our jackets. One known word may sit between ("down").
+        if let kind = extracted.kindRange, extracted.nameSpans.isEmpty {
+            func foreign(_ index: Int) -> Bool {
+                unknown(index) && !words[index].contains(where: \.isNumber) && !CatalogLexicon.everydayWords.contains(words[index])
+            }
+            var start = kind.lowerBound
+            if !foreign(start - 1), foreign(start - 2) { start -= 1 }
+            var first = start
+            while foreign(first - 1) { first -= 1 }
+            if first < start { return words[first..<kind.upperBound].joined(separator: " ") }
+        }
         return nil
     }
 

@@ -40,7 +40,7 @@ extension Turn {
                     return
                 }
                 draft.recent = orders
-                let named = narrowedByCount(orders.filter { matches($0, entities) }, entities)
+                let named = narrowedByCount(orders.filter { matches($0, entities, among: orders) }, entities)
                 let when = picksOrderByWhen ? pickByWhen(orders) : []
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
                 let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
@@ -64,12 +64,12 @@ extension Turn {
                 }
             } else {
                 // The caller is choosing between the orders offered.
-                var chosen = narrowedByCount(draft.candidates.filter { matches($0, entities) }, entities)
+                var chosen = narrowedByCount(draft.candidates.filter { matches($0, entities, among: draft.candidates) }, entities)
                 if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
                 if chosen.count != 1 { chosen = pickByWhen(draft.candidates) }
                 if chosen.isEmpty {
                     // Not one of those offered: any recent order that matches what was named.
-                    chosen = draft.recent.filter { matches($0, entities) }
+                    chosen = draft.recent.filter { matches($0, entities, among: draft.recent) }
                     if chosen.count != 1 { chosen = pickByWhen(draft.recent).count == 1 && !entities.isEmpty ? pickByWhen(draft.recent) : chosen }
                 }
                 guard chosen.count == 1 else {
@@ -139,21 +139,23 @@ extension Turn {
         return []
     }
 
-    /// Whether an order holds what the caller named.
-    func matches(_ order: Order, _ entities: Entities) -> Bool {
-        order.lines.contains { matches(line: $0, entities) }
+    /// Whether an order holds what the caller named; the values said ("the pink one") count only when some order has
+    /// them, since a caller may call "blush" pink.
+    func matches(_ order: Order, _ entities: Entities, among orders: [Order]) -> Bool {
+        let byValues = orders.contains { $0.lines.contains { matches(line: $0, entities) } }
+        return order.lines.contains { matches(line: $0, entities, byValues: byValues) }
     }
 
     /// Of several orders that hold what the caller named, those with as many as they said ("my two headlamps").
     func narrowedByCount(_ orders: [Order], _ entities: Entities) -> [Order] {
         guard orders.count > 1, let count = entities.quantity else { return orders }
-        let counted = orders.filter { $0.lines.contains { matches(line: $0, entities) && $0.quantity == count } }
+        let counted = orders.filter { $0.lines.contains { matches(line: $0, entities, byValues: false) && $0.quantity == count } }
         return counted.isEmpty ? orders : counted
     }
 
     /// Whether an order line is what the caller named: the product, else the brand and kind ("my Carhartt jacket"),
     /// and, where said, its values ("the blue one", "the 32 ounce").
-    func matches(line: OrderLine, _ entities: Entities) -> Bool {
+    func matches(line: OrderLine, _ entities: Entities, byValues: Bool = true) -> Bool {
         guard let product = products[line.productID] else { return false }
         let namesItem = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
         guard namesItem || !entities.options.isEmpty else { return false }
@@ -162,7 +164,7 @@ extension Turn {
         } else if !((entities.brand.map { product.brand == $0 } ?? true) && (entities.kind.map { matches(kind: $0, product) } ?? true)) {
             return false
         }
-        guard let variant = product.variants.first(where: { $0.sku == line.sku }) else { return true }
+        guard byValues, let variant = product.variants.first(where: { $0.sku == line.sku }) else { return true }
         return entities.options.allSatisfy { name, value in
             variant.options[name].map { product.value(of: name, said: value) == $0 } ?? true
         }

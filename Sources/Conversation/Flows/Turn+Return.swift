@@ -168,7 +168,9 @@ extension Turn {
             // "They're too big", right after talking about an order: that order, not another one.
             lines = lines.filter { $0.0.number == focused }
         }
-        let named = namesItem || !entities.options.isEmpty ? lines.filter { matches(line: $0.1, entities) } : lines
+        var named = namesItem || !entities.options.isEmpty ? lines.filter { matches(line: $0.1, entities) } : lines
+        // "The pink bunny" when it is "blush": the item named, whatever its colour is called, when no line has the value.
+        if named.isEmpty, namesItem { named = lines.filter { matches(line: $0.1, entities, byValues: false) } }
         if !draft.candidates.isEmpty, let picked = entities.ordinal?.pick(from: lines) {
             lines = [picked]
         } else if !named.isEmpty {
@@ -194,7 +196,10 @@ extension Turn {
         let eligible = lines.filter {
             if case .eligible = policy.eligibility(of: $0.0, now: now, calendar: calendar) { true } else { false }
         }
-        if eligible.count > 1 {
+        // Asked which item, and told something that names none ("changed my mind"): the item is asked for again, never
+        // chosen for the caller, even when only one can go back.
+        let namesNothing = !namesItem && entities.options.isEmpty && entities.ordinal == nil && entities.orderNumber == nil
+        if eligible.count > 1 || (eligible.count == 1 && asked == .choice && namesNothing && interpretation.intent != .affirm) {
             draft.candidates = eligible
             state.flow = .returns(draft)
             let names = eligible.prefix(3).map { products[$0.1.productID]?.theName ?? $0.1.title }
