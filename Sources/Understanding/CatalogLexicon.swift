@@ -71,6 +71,8 @@ public struct CatalogLexicon: Sendable {
     /// The first products of each group, for narrowing by the values said.
     private var groups: [ProductGroup: [String]] = [:]
 
+    /// Everyday words of option values, which name the value only where it is chosen.
+    private var valueParts: Set<String> = []
     /// Names and brands of one word ("YETI", "Samba"), which everyday words run together may spell.
     private var oneWordNames: Set<String> = []
     /// Keys that are the last word of a kind ("bottle" of "water bottles"); they need support like everyday names.
@@ -232,6 +234,8 @@ public struct CatalogLexicon: Sendable {
             let key = Self.key([part.value][...])
             guard meanings[key]?.contains(where: { if case .option = $0 { true } else { false } }) != true else { continue }
             add(key, .option(name: part.name, value: values.count == 1 ? values.first! : part.value))
+            // An everyday word of a value ("hunter", "big") names it only where it is chosen as one.
+            if Self.everydayWords.contains(part.value), !EntityExtractor.commonColors.contains(part.value) { valueParts.insert(key) }
         }
         for (word, kind) in Self.categoryWords where meanings[word] == nil { add(word, .kind(kind)) }
         for location in locations {
@@ -353,7 +357,7 @@ public struct CatalogLexicon: Sendable {
     /// Whether the words name a product or brand only as everyday English would ("on", "coach", "guess").
     public func isEverydayName(_ words: ArraySlice<String>) -> Bool {
         let key = Self.key(words)
-        if kindParts.contains(key) { return true }
+        if kindParts.contains(key) || valueParts.contains(key) { return true }
         // "Yet I" run together is "YETI": a one-word name heard as everyday words needs support too.
         if words.count > 1, oneWordNames.contains(key), words.allSatisfy({ Self.everydayWords.contains($0) }) { return true }
         return everydayKeys.contains(key)
@@ -372,6 +376,9 @@ public struct CatalogLexicon: Sendable {
     public func onlyProduct(brand: String?, kind: String?) -> String? {
         only[CatalogLexicon.ProductGroup(brand: brand, kind: kind)] ?? nil
     }
+
+    /// Whether the words are only an everyday word of an option value ("hunter" of "Hunter Green").
+    public func isValuePart(_ words: ArraySlice<String>) -> Bool { valueParts.contains(Self.key(words)) }
 
     /// Whether the words are only part of a kind's name ("bottle" of "water bottles").
     public func isKindPart(_ words: ArraySlice<String>) -> Bool { kindParts.contains(Self.key(words)) }

@@ -222,11 +222,13 @@ struct EntityExtractor: Sendable {
             || (storeNamed && after.contains("to") && !after.contains(where: { ["house", "home", "address", "me"].contains($0) }))
     }
 
-    private static func getsItSent(_ words: [String]) -> Bool {
+    /// "Can I get the karma candle shipped": the item named, or a word for it, between the verb and "shipped".
+    private static func getsItSent(_ words: [String], consumed: [Bool]) -> Bool {
         for (index, word) in words.enumerated() where ["shipped", "delivered", "sent", "mailed", "posted"].contains(word) {
             let before = words[max(0, index - 4)..<index]
             if before.contains(where: { ["get", "have", "want", "like", "need"].contains($0) })
-                && before.contains(where: { ["it", "them", "that", "those", "these", "one", "ones", "pair"].contains($0) })
+                && (before.contains(where: { ["it", "them", "that", "those", "these", "one", "ones", "pair"].contains($0) })
+                    || (max(0, index - 3)..<index).contains { consumed[$0] })
             {
                 return true
             }
@@ -381,12 +383,18 @@ struct EntityExtractor: Sendable {
             guard everyday.contains(where: { $0.range == span.range }),
                 !Self.standsAsName(span.range, in: words, spans: found, expecting: expecting)
             else { return span }
-            // Only the name is dropped: "hoodie" may still be a kind of item.
+            // Only the name is dropped: "hoodie" may still be a kind of item. Part of a value ("hunter" of "Hunter Green")
+            // is dropped too, unless it is chosen as one ("in hunter", "the orange one").
             let kindPart = lexicon.isKindPart(words[span.range])
+            let valuePart = lexicon.isValuePart(words[span.range])
+            let chosenAsValue =
+                (span.range.lowerBound > 0 && words[span.range.lowerBound - 1] == "in")
+                || (span.range.upperBound < words.count && ["one", "ones"].contains(words[span.range.upperBound]))
             let rest = span.meanings.filter {
                 switch $0 {
                 case .products, .brand: false
                 case .kind: !kindPart
+                case .option: !valuePart || chosenAsValue
                 default: true
                 }
             }
@@ -624,7 +632,7 @@ struct EntityExtractor: Sendable {
         .contains(where: has)
             || (words.last == "shipped" && words.count >= 2
                 && (placeholderAt[words.count - 2] != nil || NumberWords.isNumeric(words[words.count - 2])))
-            || Self.getsItSent(words)
+            || Self.getsItSent(words, consumed: consumed)
         {
             entities.fulfillment = .shipping
         }
