@@ -1,3 +1,4 @@
+import Commerce
 import Foundation
 import RetailModel
 import Understanding
@@ -127,6 +128,12 @@ enum Speech {
     }
 
     /// "sizes 8 to 12", "sizes S, M or L", "black, white or red", "5 colors, including black, white and navy".
+    /// What an order costs, as said: "$130 plus $11.54 tax, $141.54 in total"; with no tax to add (a store whose
+    /// prices include VAT), only the total.
+    static func cost(_ quote: Quote) -> String {
+        quote.tax.minorUnits == 0 ? "\(quote.total) in total" : "\(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total"
+    }
+
     /// A value as it is said: `10"` is "10 inch", `6'` "6 ft".
     static func sayable(_ value: String) -> String {
         if value.hasSuffix("\""), value.dropLast().allSatisfy({ $0.isNumber || $0 == "." }) { return "\(value.dropLast()) inch" }

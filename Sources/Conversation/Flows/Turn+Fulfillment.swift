@@ -138,7 +138,7 @@ extension Turn {
                 delivery += " in \(Speech.aboutDays(store.transferDays)), sent over from \(Speech.store(source))"
             }
             confirm(
-                "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total. Shall I place the order?",
+                "\(alreadyPlaced(draft))That's \(Speech.list(read)), \(delivery). It's \(Speech.cost(priced.quote)). Shall I place the order?",
                 .placeOrder)
         }
     }

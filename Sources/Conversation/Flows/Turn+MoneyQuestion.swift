@@ -133,7 +133,7 @@ extension Turn {
             let address = priced.location.address
             say(address.isEmpty ? "It's \(store)." : "\(store.capitalizedFirst) is at \(address).")
         case .price:
-            say("It's \(priced.quote.subtotal) plus \(priced.quote.tax) tax, \(priced.quote.total) in total.")
+            say("It's \(Speech.cost(priced.quote)).")
         case .receipt:
             say(Self.receiptAnswer)
         case .other:

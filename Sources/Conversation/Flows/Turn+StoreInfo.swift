@@ -64,7 +64,7 @@ extension Turn {
             let store = location(draft.locationID), entities.productIDs.isEmpty
         {
             let quote = Quote(lines: [(variant.price, draft.quantity)], at: store, currency: variant.price.currency)
-            say("It's \(quote.subtotal) plus \(quote.tax) tax, \(quote.total) in total.")
+            say("It's \(Speech.cost(quote)).")
             carryOn(pending: pending, expecting: expecting)
             return true
         }
@@ -78,7 +78,9 @@ extension Turn {
         let prices = Set((chosen.isEmpty ? product.variants : chosen).map(\.price))
         guard let low = prices.min(), let high = prices.max() else { return false }
         let price = low == high ? "\(low)" : "from \(low) to \(high), depending on the color and size"
-        say("\(product.theName.capitalizedFirst) is \(price), before tax.")
+        // "Before tax" only where tax is added to prices (not where they include VAT).
+        let taxed = locations.contains { $0.taxRatePerMillion > 0 }
+        say("\(product.theName.capitalizedFirst) is \(price)\(taxed ? ", before tax" : "").")
         if state.flow == nil { finishedSlots = ["product": product.id].merging(options) { $1 } }
         if state.flow == nil, pending == nil || pending == .offerOrder || pending == .anythingElse {
             let one = product.unit.map { "a \($0)" } ?? "one"
