@@ -748,7 +748,7 @@ struct Turn {
         if let flow, bringsValues || answersReason {
             var relevant = isRelevant(entities, to: flow)
             if case .status(let draft) = flow, cues.contains(.placeOrder) || cues.contains(.checkAvailability),
-                !entities.productIDs.isEmpty, !draft.recent.contains(where: { matches($0, entities, among: draft.recent) })
+                !entities.productIDs.isEmpty, named(draft.recent, entities).isEmpty
             {
                 // "Can I order some Docs?" while choosing an order: a new request, not a choice.
                 relevant = false

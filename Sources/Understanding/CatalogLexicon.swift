@@ -60,15 +60,13 @@ public struct CatalogLexicon: Sendable {
     /// Keys that name something only where the words around them support it (`EntityExtractor` decides): everyday
     /// English ("on", "coach", "guess") and one word taken from a longer name, which may be a place or a person
     /// ("Arizona", "Jackson").
-    public private(set) var everydayKeys: Set<String> = []
+    private var everydayKeys: Set<String> = []
     private struct ProductGroup: Hashable {
         var brand: String?
         var kind: String?
     }
 
-    /// Product groups by brand, kind and both: their product when they have one, nil when they have more.
-    private var only: [ProductGroup: String?] = [:]
-    /// The first products of each group, for narrowing by the values said.
+    /// The first products (at most 50) of each group by brand, kind and both, for narrowing by the values said.
     private var groups: [ProductGroup: [String]] = [:]
 
     /// Everyday words of option values, which name the value only where it is chosen.
@@ -165,7 +163,7 @@ public struct CatalogLexicon: Sendable {
                     parts.append(said)
                 }
             }
-            for part in parts where part.count < brand.count || part != brand {
+            for part in parts where part != brand {
                 guard !part.isEmpty, !(part.count == 1 && Self.joiningWords.contains(part[0])) else { continue }
                 add(Self.key(part[...]), .brand(product.brand))
                 if Self.isEveryday(part[...]) { everydayKeys.insert(Self.key(part[...])) }
@@ -175,7 +173,6 @@ public struct CatalogLexicon: Sendable {
                 ProductGroup(brand: product.brand, kind: nil), ProductGroup(brand: nil, kind: product.kind),
                 ProductGroup(brand: product.brand, kind: product.kind),
             ] {
-                only[group] = only[group] == nil ? .some(product.id) : .some(nil)
                 if groups[group, default: []].count < 50 { groups[group, default: []].append(product.id) }
             }
             for variant in product.variants {
@@ -241,10 +238,8 @@ public struct CatalogLexicon: Sendable {
         for location in locations {
             // "140 Brooks Street" is also "the Brooks Street store".
             let street = Self.normalizer.normalize(location.address).drop { $0.contains(where: \.isNumber) }
-            for words in [Self.normalizer.normalize(location.name)[...], Self.normalizer.normalize(location.id)[...], street]
-            where !words.isEmpty
-                && (words.count >= 2 || words.elementsEqual(Self.normalizer.normalize(location.name))
-                    || words.elementsEqual(Self.normalizer.normalize(location.id)))
+            for words in [Self.normalizer.normalize(location.name)[...], Self.normalizer.normalize(location.id)[...]]
+                + (street.count >= 2 ? [street] : [])
             {
                 add(Self.key(words), .location(location.id))
             }
@@ -369,12 +364,13 @@ public struct CatalogLexicon: Sendable {
     /// The products of a brand, a kind, or both (none when neither is given; at most 50, as a caller would be offered).
     public func products(brand: String?, kind: String?) -> [String] {
         guard brand != nil || kind != nil else { return [] }
-        return Array((groups[ProductGroup(brand: brand, kind: kind)] ?? []).prefix(50))
+        return groups[ProductGroup(brand: brand, kind: kind)] ?? []
     }
 
     /// The one product of a brand, a kind, or both, when the catalog has exactly one.
     public func onlyProduct(brand: String?, kind: String?) -> String? {
-        only[CatalogLexicon.ProductGroup(brand: brand, kind: kind)] ?? nil
+        let group = groups[ProductGroup(brand: brand, kind: kind)] ?? []
+        return group.count == 1 ? group[0] : nil
     }
 
     /// Whether the words are only an everyday word of an option value ("hunter" of "Hunter Green").

@@ -153,8 +153,7 @@ struct EntityExtractor: Sendable {
     /// another catalog word (a product, a kind, a size, a colour), as the object of a shopping word, as something the
     /// caller owns or ordered, or as the whole answer.
     private static func standsAsName(
-        _ range: Range<Int>, in words: [String], spans: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])],
-        expecting: ExpectedSlot?
+        _ range: Range<Int>, in words: [String], spans: [(range: Range<Int>, meanings: [CatalogLexicon.Meaning])]
     ) -> Bool {
         let fillers: Set<String> = ["the", "a", "an", "please", "um", "uh", "yes", "yeah", "no", "just", "oh", "ok", "okay", "one", "ones"]
         if words.indices.allSatisfy({ range.contains($0) || fillers.contains(words[$0]) }) { return true }
@@ -381,7 +380,7 @@ struct EntityExtractor: Sendable {
         let found = spans
         spans = spans.compactMap { span in
             guard everyday.contains(where: { $0.range == span.range }),
-                !Self.standsAsName(span.range, in: words, spans: found, expecting: expecting)
+                !Self.standsAsName(span.range, in: words, spans: found)
             else { return span }
             // Only the name is dropped: "hoodie" may still be a kind of item. Part of a value ("hunter" of "Hunter Green")
             // is dropped too, unless it is chosen as one ("in hunter", "the orange one").
@@ -405,17 +404,16 @@ struct EntityExtractor: Sendable {
             span.range.lowerBound > 0 && words[span.range.lowerBound - 1] == "too"
                 && span.meanings.allSatisfy { if case .option = $0 { true } else { false } }
         }
-        // A sound-alike made of everyday words ("I will wait" for "Willow Tote") must stand as a name too.
+        // A sound-alike with an everyday word in it ("I will wait" for "Willow Tote") must stand as a name too.
         let heard = soundAlikeSpans(words, besides: spans + everyday).filter { span in
-            !CatalogLexicon.isEveryday(words[span.range]) && span.range.allSatisfy { !CatalogLexicon.everydayWords.contains(words[$0]) }
-                || Self.standsAsName(span.range, in: words, spans: found + [span], expecting: expecting)
+            span.range.allSatisfy { !CatalogLexicon.isEveryday(words[$0...$0]) }
+                || Self.standsAsName(span.range, in: words, spans: found + [span])
         }
         // A sound-alike run that swallowed an exact name replaces it.
         spans.removeAll { span in heard.contains { $0.range.overlaps(span.range) } }
         spans += heard
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         var productSpanStarts = Set<Int>()
-        var kindStart: Int?
         var kindRange: Range<Int>?
         for span in spans {
             for meaning in span.meanings {
@@ -431,7 +429,6 @@ struct EntityExtractor: Sendable {
                     productSpanStarts.insert(span.range.lowerBound)
                 case .kind(let kind):
                     entities.kind = kind
-                    kindStart = span.range.lowerBound
                     kindRange = span.range
                     entities.kindWords = words[span.range].joined(separator: " ")
                     productSpanStarts.insert(span.range.lowerBound)
@@ -713,16 +710,16 @@ struct EntityExtractor: Sendable {
                 return !product.variants(matching: chosen).isEmpty
             }
             // "Do the shoes come in red?" is about the shoes being talked about, not a search of the catalog.
-            var before = (kindStart ?? 0) - 1
+            var before = (kindRange?.lowerBound ?? 0) - 1
             while before >= 0, consumed[before] || NumberWords.isNumeric(words[before]) { before -= 1 }
-            let definite = kindStart != nil && before >= 0 && ["the", "those", "these", "that", "this", "my", "your"].contains(words[before])
+            let definite = kindRange != nil && before >= 0 && ["the", "those", "these", "that", "this", "my", "your"].contains(words[before])
             if fitting.count == 1, named.count > 1 {
                 if entities.productIDs.isEmpty && definite { entities.impliedProductID = fitting[0] } else { entities.productIDs = fitting }
             }
         }
         // A kind or a brand the catalog has one product of ("the skillet", "a Nalgene") names that product; a kind and
         // a brand together ("a Hydro Flask bottle") the one product that is both.
-        if entities.productIDs.isEmpty, entities.kind != nil || entities.brand != nil {
+        if entities.productIDs.isEmpty, entities.impliedProductID == nil, entities.kind != nil || entities.brand != nil {
             entities.impliedProductID = lexicon.onlyProduct(brand: entities.brand, kind: entities.kind)
         }
         // Read against the one product named: "brown" is its "hamilton brown", "8" its "UK 8", "khaki" its "kaki", and a

@@ -40,7 +40,7 @@ extension Turn {
                     return
                 }
                 draft.recent = orders
-                let named = narrowedByCount(orders.filter { matches($0, entities, among: orders) }, entities)
+                let named = narrowedByCount(named(orders, entities), entities)
                 let when = picksOrderByWhen ? pickByWhen(orders) : []
                 let open: Set<OrderStatus> = [.pending, .confirmed, .readyForPickup, .shipped]
                 let namesSomething = !entities.productIDs.isEmpty || entities.brand != nil || entities.kind != nil
@@ -64,12 +64,12 @@ extension Turn {
                 }
             } else {
                 // The caller is choosing between the orders offered.
-                var chosen = narrowedByCount(draft.candidates.filter { matches($0, entities, among: draft.candidates) }, entities)
+                var chosen = narrowedByCount(named(draft.candidates, entities), entities)
                 if let picked = entities.ordinal?.pick(from: draft.candidates) { chosen = [picked] }
                 if chosen.count != 1 { chosen = pickByWhen(draft.candidates) }
                 if chosen.isEmpty {
                     // Not one of those offered: any recent order that matches what was named.
-                    chosen = draft.recent.filter { matches($0, entities, among: draft.recent) }
+                    chosen = named(draft.recent, entities)
                     if chosen.count != 1 { chosen = pickByWhen(draft.recent).count == 1 && !entities.isEmpty ? pickByWhen(draft.recent) : chosen }
                 }
                 guard chosen.count == 1 else {
@@ -139,11 +139,11 @@ extension Turn {
         return []
     }
 
-    /// Whether an order holds what the caller named; the values said ("the pink one") count only when some order has
+    /// The orders that hold what the caller named; the values said ("the pink one") count only when some order has
     /// them, since a caller may call "blush" pink.
-    func matches(_ order: Order, _ entities: Entities, among orders: [Order]) -> Bool {
-        let byValues = orders.contains { $0.lines.contains { matches(line: $0, entities) } }
-        return order.lines.contains { matches(line: $0, entities, byValues: byValues) }
+    func named(_ orders: [Order], _ entities: Entities) -> [Order] {
+        let exact = orders.filter { $0.lines.contains { matches(line: $0, entities) } }
+        return exact.isEmpty ? orders.filter { $0.lines.contains { matches(line: $0, entities, byValues: false) } } : exact
     }
 
     /// Of several orders that hold what the caller named, those with as many as they said ("my two headlamps").
